@@ -1,0 +1,42 @@
+# 党建培训学堂 — two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+FLASK  := $(BIN)/flask --app wsgi
+
+.PHONY: run test venv lint browser-deps screenshots messages clean
+
+$(STAMP): setup.cfg pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	@touch $(STAMP)
+
+venv: $(STAMP)
+
+run: $(STAMP)
+	$(FLASK) lms init
+	$(FLASK) lms load-courses
+	$(FLASK) lms create-demo-accounts
+	@echo "Serving 党建培训学堂 on http://127.0.0.1:5000/ (Ctrl+C to stop)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+browser-deps:
+	@scripts/ensure-chromium
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+test: $(STAMP) browser-deps lint
+	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+screenshots: $(STAMP) browser-deps
+	$(BIN)/python scripts/screenshots.py
+
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
+	$(BIN)/pybabel compile -d lms/translations
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info instance .pytest_cache

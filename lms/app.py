@@ -1,0 +1,34 @@
+"""The standalone application factory used by ``wsgi.py`` and ``make run``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
+    """Build the standalone app: settings from ``config`` then ``LMS_*`` environment variables."""
+    from lms.extension import LMS
+    from lms.web import render_http_error
+
+    app = Flask("lms", static_folder=None, instance_path=instance_path,
+                instance_relative_config=True)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_HTTPONLY=True,
+        MAX_CONTENT_LENGTH=16 * 1024 * 1024,
+    )
+    if config:
+        app.config.update(config)
+    LMS(app)
+    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["LMS_SESSION_COOKIE_SECURE"])
+    app.register_error_handler(404, render_http_error)
+    app.register_error_handler(405, render_http_error)
+
+    @app.route("/healthz")
+    def healthz():
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,114 @@
+"""Who is signed in: LMS's own flask-login accounts, or a host app's users via a loader."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import Flask, abort, current_app, g, redirect, request, url_for
+from flask_login import LoginManager, UserMixin, current_user
+from sqlalchemy import select
+
+from lms.db import write_transaction
+from lms.models import Role, User
+from lms.services.accounts import sync_host_user
+
+
+class SessionUser(UserMixin):
+    """What flask-login keeps in the cookie: the id plus a password fingerprint.
+
+    Changing a password changes the fingerprint, which signs out every other session.
+    """
+
+    def __init__(self, user: User):
+        self.user_id = user.id
+        self._token = f"{user.id}:{fingerprint(user)}"
+
+    def get_id(self) -> str:
+        return self._token
+
+
+def fingerprint(user: User) -> str:
+    return (user.password_hash or "")[-12:]
+
+
+def install_login(app: Flask, state: Any) -> None:
+    """Use the host's user loader if given, else LMS's own flask-login accounts."""
+    if state.user_loader is not None:
+        return
+    if getattr(app, "login_manager", None) is not None:
+        if not hasattr(app.login_manager, "_lms_owned"):
+            raise RuntimeError(
+                "this app already uses flask-login: give LMS a user_loader that returns "
+                "lms.HostUser so it can map your users"
+            )
+        return
+    manager = LoginManager()
+    manager._lms_owned = True
+    manager.init_app(app)
+    manager.login_view = "lms.auth.login"
+    manager.session_protection = "basic"
+
+    @manager.user_loader
+    def _load(token: str) -> SessionUser | None:
+        user_id, _, mark = token.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = state.session().get(User, int(user_id))
+        if user is None or not user.active or fingerprint(user) != mark:
+            return None
+        return SessionUser(user)
+
+
+def current_learner() -> User | None:
+    """Return the signed-in LMS user (a row in lms_users) or None."""
+    if "lms_user" in g:
+        return g.lms_user
+    state = current_app.extensions["lms"]
+    session = state.session()
+    user: User | None = None
+    if state.user_loader is not None:
+        identity = state.user_loader()
+        if identity is not None:
+            user = session.scalar(select(User).where(User.external_id == identity.external_id))
+            if user is None or user.display_name != identity.display_name or \
+                    user.role.value != str(getattr(identity.role, "value", identity.role)):
+                with write_transaction(session):
+                    user = sync_host_user(session, identity)
+            if not user.active:
+                user = None
+    elif current_user.is_authenticated:
+        user = session.get(User, current_user.user_id)
+    g.lms_user = user
+    return user
+
+
+def login_url(next_url: str | None = None) -> str:
+    state = current_app.extensions["lms"]
+    if state.user_loader is not None:
+        return current_app.config.get("LMS_LOGIN_URL") or "/"
+    return url_for("lms.auth.login", next=next_url)
+
+
+def require_role(*roles: Role) -> Callable:
+    """Let the view run only for a signed-in user holding one of ``roles`` (any if none)."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any):
+            user = current_learner()
+            if user is None:
+                if request.accept_mimetypes.best == "application/json":
+                    abort(401)
+                return redirect(login_url(request.full_path.rstrip("?")))
+            if roles and user.role not in roles:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+login_required = require_role()

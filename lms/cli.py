@@ -1,0 +1,160 @@
+"""The ``flask lms`` command group: schema, course files, accounts."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from lms import migrate
+from lms.content.loader import CourseInvalid, find_course_folders, read_course
+from lms.db import write_transaction
+from lms.models import Role, User
+from lms.resources import resource_dir
+from lms.services import accounts, catalog
+from lms.services.errors import InvalidInput
+
+
+def _state():
+    return current_app.extensions["lms"]
+
+
+@click.group("lms", help="党建培训学堂 administration commands.")
+def lms_cli() -> None:
+    pass
+
+
+@lms_cli.command("init", help="Create or upgrade the database schema to the latest version.")
+@with_appcontext
+def init_command() -> None:
+    engine = _state().engine
+    before = migrate.current_revision(engine)
+    migrate.upgrade(engine)
+    after = migrate.current_revision(engine)
+    if before == after:
+        click.echo(f"Database is up to date (revision {after}).")
+    else:
+        click.echo(f"Database migrated from {before or 'empty'} to {after}.")
+
+
+def _courses_root(directory: str | None) -> Path:
+    if directory:
+        return Path(directory)
+    configured = current_app.config.get("LMS_COURSES_DIR")
+    return Path(configured) if configured else resource_dir("courses")
+
+
+@lms_cli.command("load-courses", help="Validate course folders and load them (all or nothing per course).")
+@click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+@with_appcontext
+def load_courses_command(directory: str | None) -> None:
+    state = _state()
+    root = _courses_root(directory)
+    folders = find_course_folders(root)
+    if not folders:
+        click.echo(f"No course folders (with course.yml) found in {root}.", err=True)
+        sys.exit(1)
+    failed = 0
+    messages: list[str] = []
+    db = state.session()
+    with click.progressbar(folders, label="Loading courses", file=sys.stderr,
+                           item_show_func=lambda f: f.name if f else "") as bar:
+        for folder in bar:
+            try:
+                course_file = read_course(folder, state.question_types,
+                                          current_app.config["LMS_DEFAULT_PASS_MARK"])
+                with write_transaction(db):
+                    result = catalog.upsert_course(db, course_file)
+            except (CourseInvalid, catalog.CourseConflict) as error:
+                failed += 1
+                messages.extend(str(problem) for problem in error.problems)
+                messages.append(f"{folder.name}: not loaded")
+                continue
+            verb = "created" if result.created else "updated" if result.changed else "unchanged"
+            messages.append(f"{course_file.slug}: {verb} ({len(course_file.modules)} modules)")
+    for message in messages:
+        click.echo(message, err=message.endswith("not loaded") or ".yml:" in message
+                   or ".md:" in message)
+    if failed:
+        sys.exit(1)
+
+
+@lms_cli.command("courses", help="List courses with their modules and question counts.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@with_appcontext
+def courses_command(as_json: bool) -> None:
+    courses = catalog.describe_courses(_state().session())
+    if as_json:
+        click.echo(json.dumps(courses, ensure_ascii=False, indent=2))
+        return
+    if not courses:
+        click.echo("No courses loaded. Run `flask lms load-courses`.")
+    for course in courses:
+        click.echo(f"{course['slug']}  {course['title']}  ({len(course['modules'])} modules)")
+        for module in course["modules"]:
+            click.echo(f"  - {module['slug']}  {module['title']}  "
+                       f"{module['minutes']} min, {module['questions']} questions")
+
+
+@lms_cli.command("create-user", help="Create a user, creating missing org units on the path.")
+@click.argument("username")
+@click.option("--role", type=click.Choice([r.value for r in Role]), default="trainee",
+              show_default=True)
+@click.option("--unit", "unit_path", help='Org unit path, e.g. "党委/第一党总支/第一党支部".')
+@click.option("--name", "display_name", required=True, help="Display name, e.g. 张三.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@with_appcontext
+def create_user_command(username: str, role: str, unit_path: str | None, display_name: str,
+                        password_stdin: bool) -> None:
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+        generated = False
+    else:
+        password = accounts.generate_password()
+        generated = True
+    db = _state().session()
+    try:
+        with write_transaction(db):
+            user = accounts.create_user(db, username=username, display_name=display_name,
+                                        role=role, password=password, unit_path=unit_path)
+    except InvalidInput as error:
+        raise click.UsageError(error.message) from None
+    click.echo(f"Created {user.role.value} {user.username} ({user.display_name}).")
+    if generated:
+        click.echo(f"Password (shown once): {password}")
+
+
+DEMO_ACCOUNTS = (
+    ("admin", "管理员", Role.ADMIN, "示范企业党委"),
+    ("trainer", "培训讲师", Role.TRAINER, "示范企业党委"),
+    ("zhangsan", "张三", Role.TRAINEE, "示范企业党委/第一党总支/第一党支部"),
+    ("lisi", "李四", Role.TRAINEE, "示范企业党委/第一党总支/第二党支部"),
+)
+
+
+@lms_cli.command("create-demo-accounts",
+                 help="Create an admin, a trainer and two trainees in two branches.")
+@with_appcontext
+def create_demo_accounts_command() -> None:
+    db = _state().session()
+    created = []
+    with write_transaction(db):
+        for username, name, role, unit in DEMO_ACCOUNTS:
+            if db.scalar(select(User.id).where(User.username == username)) is not None:
+                continue
+            password = accounts.generate_password()
+            accounts.create_user(db, username=username, display_name=name, role=role,
+                                 password=password, unit_path=unit)
+            created.append((username, name, role.value, unit, password))
+    if not created:
+        click.echo("Demo accounts already exist; their passwords were shown when they were "
+                   "created. Use `flask --app wsgi lms create-user` for more.")
+        return
+    click.echo("Demo accounts (passwords are shown only this once):")
+    for username, name, role, unit, password in created:
+        click.echo(f"  {role:8} {username:10} {password}   {name} · {unit}")

@@ -1,0 +1,86 @@
+"""Every LMS_* setting, declared once with its default and meaning.
+
+A setting's value comes from the host's ``app.config`` first, then the process environment,
+then the default here, so a host app and ``make run`` configure the same names.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _bool(value: str) -> bool:
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("LMS_DATABASE_URL", None,
+            "SQLAlchemy URL; default is a SQLite file in the Flask instance folder."),
+    Setting("LMS_SECRET_KEY", None,
+            "Session signing key; generated once and kept in the instance folder when unset."),
+    Setting("LMS_COURSES_DIR", None,
+            "Folder of course files loaded by `flask lms load-courses`; default: bundled courses."),
+    Setting("LMS_DEFAULT_LOCALE", "zh_CN", "UI language when the user has not chosen one."),
+    Setting("LMS_DEFAULT_PASS_MARK", 60, "Quiz pass mark (0-100) when a course sets none.", int),
+    Setting("LMS_SQLITE_BUSY_TIMEOUT_MS", 15000,
+            "How long a SQLite writer waits for the lock before failing.", int),
+    Setting("LMS_LOGIN_URL", None,
+            "Where a host app sends anonymous users (mounted mode with a host user loader)."),
+    Setting("LMS_SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only.", _bool),
+)
+
+LOCALES = ("zh_CN", "en")
+
+
+def apply_defaults(app: Flask) -> None:
+    """Fill every LMS_* key the host did not set, from the environment or the default."""
+    for setting in SETTINGS:
+        if setting.name in app.config:
+            continue
+        raw = os.environ.get(setting.name)
+        app.config[setting.name] = setting.parse(raw) if raw not in (None, "") else setting.default
+    if app.config["LMS_DEFAULT_LOCALE"] not in LOCALES:
+        raise ValueError(
+            f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, "
+            f"not {app.config['LMS_DEFAULT_LOCALE']!r}"
+        )
+
+
+def default_database_url(app: Flask) -> str:
+    """Return a SQLite URL in the instance folder, creating the folder."""
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{Path(app.instance_path) / 'lms.sqlite3'}"
+
+
+def instance_secret_key(app: Flask) -> str:
+    """Return the key kept in the instance folder, writing a new one the first time."""
+    folder = Path(app.instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / "secret_key"
+    if not path.exists():
+        # Link a finished temp file into place so concurrent workers never read a half-written key.
+        temp = folder / f".secret_key.{os.getpid()}"
+        temp.write_text(secrets.token_hex(32))
+        temp.chmod(0o600)
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            pass
+        finally:
+            temp.unlink()
+    return path.read_text().strip()

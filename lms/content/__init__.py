@@ -1,0 +1,1 @@
+"""Course content: Markdown rendering and the ``courses/`` file loader."""

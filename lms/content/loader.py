@@ -1,0 +1,327 @@
+"""Read and validate a course folder (``course.yml`` + Markdown modules) without touching the DB.
+
+Every problem is reported as ``path:line: message`` so a trainer editing by hand can jump
+straight to it; a course with any problem is not loaded at all.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from lms.content.markdown import render_markdown
+from lms.plugins import QuestionTypeRegistry
+from lms.questions import SpecError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
+FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
+QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
+COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules"}
+MODULE_KEYS = {"slug", "title", "minutes", "required", "pass_mark"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    path: Path
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class QuestionFile:
+    type: str
+    spec: dict[str, Any]
+
+
+@dataclass
+class ModuleFile:
+    path: Path
+    slug: str
+    title: str
+    minutes: int
+    required: bool
+    pass_mark: int | None
+    source: str
+    html: str
+    questions: list[QuestionFile] = field(default_factory=list)
+
+
+@dataclass
+class CourseFile:
+    path: Path
+    slug: str
+    title: str
+    description: str
+    audience: str
+    pass_mark: int
+    content_hash: str
+    modules: list[ModuleFile] = field(default_factory=list)
+
+
+class CourseInvalid(Exception):
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = problems
+
+
+def find_course_folders(root: Path) -> list[Path]:
+    """Return ``root`` itself if it is a course, else its sub-folders holding a course.yml."""
+    if (root / "course.yml").is_file():
+        return [root]
+    return sorted(p.parent for p in root.glob("*/course.yml"))
+
+
+class _Yaml:
+    """A parsed YAML document that remembers the line of every mapping key and list item."""
+
+    def __init__(self, text: str, path: Path, first_line: int = 1):
+        self.path = path
+        self.offset = first_line - 1
+        loader = yaml.SafeLoader(text)
+        try:
+            self.node = loader.get_single_node()
+            self.data = loader.construct_document(self.node) if self.node is not None else None
+        finally:
+            loader.dispose()
+
+    def line(self, node: yaml.Node | None) -> int:
+        return (node.start_mark.line + 1 + self.offset) if node is not None else self.offset + 1
+
+    @staticmethod
+    def child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
+        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
+            for key_node, value_node in node.value:
+                if key_node.value == key:
+                    return value_node
+        if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            return node.value[key]
+        return None
+
+
+def _yaml(text: str, path: Path, problems: list[Problem], first_line: int = 1) -> _Yaml | None:
+    try:
+        return _Yaml(text, path, first_line)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        line = (mark.line + first_line) if mark is not None else first_line
+        reason = getattr(error, "problem", None) or str(error)
+        problems.append(Problem(path, line, f"invalid YAML: {reason}"))
+        return None
+
+
+def _check_keys(doc: _Yaml, node, allowed: set[str], problems: list[Problem]) -> None:
+    if not isinstance(node, yaml.MappingNode):
+        return
+    for key_node, _ in node.value:
+        if key_node.value not in allowed:
+            problems.append(Problem(doc.path, doc.line(key_node),
+                                    f"unknown key {key_node.value!r}"))
+
+
+def _whole_number(value: Any, low: int, high: int | None) -> bool:
+    return (isinstance(value, int) and not isinstance(value, bool) and value >= low
+            and (high is None or value <= high))
+
+
+def _text(doc: _Yaml, data: dict, key: str, problems: list[Problem], *, required: bool,
+          limit: int) -> str:
+    value = data.get(key)
+    line = doc.line(doc.child(doc.node, key))
+    if value is None or value == "":
+        if required:
+            problems.append(Problem(doc.path, line, f"{key} is required"))
+        return ""
+    if not isinstance(value, str):
+        problems.append(Problem(doc.path, line, f"{key} must be text"))
+        return ""
+    if len(value) > limit:
+        problems.append(Problem(doc.path, line, f"{key} is longer than {limit} characters"))
+    return value.strip()
+
+
+def _slug(doc: _Yaml, data: dict, problems: list[Problem]) -> str:
+    slug = data.get("slug")
+    if not isinstance(slug, str) or not SLUG.match(slug):
+        problems.append(Problem(doc.path, doc.line(doc.child(doc.node, "slug")),
+                                "slug must be lowercase letters, digits and hyphens"))
+        return ""
+    return slug
+
+
+def _pass_mark(doc: _Yaml, data: dict, problems: list[Problem]) -> int | None:
+    value = data.get("pass_mark")
+    if value is not None and not _whole_number(value, 0, 100):
+        problems.append(Problem(doc.path, doc.line(doc.child(doc.node, "pass_mark")),
+                                "pass_mark must be a whole number from 0 to 100"))
+        return None
+    return value
+
+
+def read_course(folder: Path, registry: QuestionTypeRegistry,
+                default_pass_mark: int = 60) -> CourseFile:
+    """Parse and validate one course folder; raise ``CourseInvalid`` listing every problem."""
+    problems: list[Problem] = []
+    path = folder / "course.yml"
+    raw = path.read_bytes()
+    digest = hashlib.sha256(raw)
+    doc = _yaml(raw.decode("utf-8", errors="replace"), path, problems)
+    if doc is None:
+        raise CourseInvalid(problems)
+    if not isinstance(doc.data, dict):
+        raise CourseInvalid([Problem(path, 1, "course.yml must be a mapping of keys")])
+    data = doc.data
+    _check_keys(doc, doc.node, COURSE_KEYS, problems)
+    slug = _slug(doc, data, problems)
+    title = _text(doc, data, "title", problems, required=True, limit=200)
+    description = _text(doc, data, "description", problems, required=False, limit=5000)
+    audience = _text(doc, data, "audience", problems, required=False, limit=200)
+    pass_mark = _pass_mark(doc, data, problems)
+
+    modules: list[ModuleFile] = []
+    names = data.get("modules")
+    names_node = doc.child(doc.node, "modules")
+    if not isinstance(names, list) or not names:
+        problems.append(Problem(path, doc.line(names_node),
+                                "modules must list at least one module file"))
+        names = []
+    seen_files: set[str] = set()
+    seen_slugs: dict[str, Path] = {}
+    for index, name in enumerate(names):
+        line = doc.line(doc.child(names_node, index))
+        if not isinstance(name, str) or "/" in name or "\\" in name or not name.endswith(".md"):
+            problems.append(Problem(path, line, f"module entry {name!r} must be a .md file name"))
+            continue
+        if name in seen_files:
+            problems.append(Problem(path, line, f"{name} is listed twice"))
+            continue
+        seen_files.add(name)
+        module_path = folder / name
+        if not module_path.is_file():
+            problems.append(Problem(path, line, f"{name} does not exist"))
+            continue
+        module_bytes = module_path.read_bytes()
+        digest.update(name.encode() + b"\0" + module_bytes)
+        module = _read_module(module_path, module_bytes, registry, problems)
+        if module is None:
+            continue
+        if module.slug in seen_slugs:
+            problems.append(Problem(module_path, 2,
+                                    f"slug {module.slug!r} is already used by "
+                                    f"{seen_slugs[module.slug].name}"))
+        seen_slugs[module.slug] = module_path
+        modules.append(module)
+    if problems:
+        raise CourseInvalid(problems)
+    return CourseFile(path=folder, slug=slug, title=title, description=description,
+                      audience=audience,
+                      pass_mark=pass_mark if pass_mark is not None else default_pass_mark,
+                      content_hash=digest.hexdigest(), modules=modules)
+
+
+def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
+                 problems: list[Problem]) -> ModuleFile | None:
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(Problem(path, 1, f"not UTF-8 text ({error.reason})"))
+        return None
+    text = text.replace("\r\n", "\n")
+    before = len(problems)
+    match = FRONT_MATTER.match(text)
+    if match is None:
+        problems.append(Problem(path, 1, "must start with front matter between --- lines"))
+        return None
+    doc = _yaml(match.group(1), path, problems, first_line=2)
+    if doc is None:
+        return None
+    if not isinstance(doc.data, dict):
+        problems.append(Problem(path, 2, "front matter must be a mapping of keys"))
+        return None
+    data = doc.data
+    _check_keys(doc, doc.node, MODULE_KEYS, problems)
+    slug = _slug(doc, data, problems)
+    title = _text(doc, data, "title", problems, required=True, limit=200)
+    minutes = data.get("minutes")
+    if not _whole_number(minutes, 1, 600):
+        problems.append(Problem(path, doc.line(doc.child(doc.node, "minutes")),
+                                "minutes must be a whole number of estimated minutes (1-600)"))
+    required = data.get("required", True)
+    if not isinstance(required, bool):
+        problems.append(Problem(path, doc.line(doc.child(doc.node, "required")),
+                                "required must be true or false"))
+    pass_mark = _pass_mark(doc, data, problems)
+
+    body_start = match.end()
+    body = text[body_start:]
+    body_first_line = text.count("\n", 0, body_start) + 1
+    questions: list[QuestionFile] = []
+    blocks = list(QUIZ_BLOCK.finditer(body))
+    if len(blocks) > 1:
+        line = body_first_line + body.count("\n", 0, blocks[1].start())
+        problems.append(Problem(path, line, "only one ```quiz block is allowed per module"))
+    sibling = path.with_suffix(".quiz.yml")
+    if blocks:
+        block = blocks[0]
+        quiz_line = body_first_line + body.count("\n", 0, block.start()) + 1
+        questions = _read_questions(block.group(1), path, quiz_line, registry, problems)
+        body = body[: block.start()] + body[block.end():]
+    if sibling.is_file():
+        if blocks:
+            problems.append(Problem(sibling, 1, f"{path.name} already has a ```quiz block"))
+        else:
+            questions = _read_questions(sibling.read_text("utf-8"), sibling, 1, registry,
+                                        problems)
+    source = body.strip() + "\n"
+    if not body.strip():
+        problems.append(Problem(path, body_first_line, "the module has no text"))
+    if len(problems) > before:
+        return None
+    return ModuleFile(path=path, slug=slug, title=title, minutes=minutes, required=required,
+                      pass_mark=pass_mark, source=source, html=str(render_markdown(source)),
+                      questions=questions)
+
+
+def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTypeRegistry,
+                    problems: list[Problem]) -> list[QuestionFile]:
+    doc = _yaml(text, path, problems, first_line=first_line)
+    if doc is None:
+        return []
+    if doc.data is None:
+        return []
+    if not isinstance(doc.data, list):
+        problems.append(Problem(path, first_line, "the quiz must be a list of questions"))
+        return []
+    questions = []
+    for index, item in enumerate(doc.data):
+        item_node = doc.child(doc.node, index)
+        line = doc.line(item_node)
+        if not isinstance(item, dict):
+            problems.append(Problem(path, line, f"question {index + 1} must be a mapping"))
+            continue
+        type_name = item.get("type")
+        question_type = registry.get(type_name) if isinstance(type_name, str) else None
+        if question_type is None:
+            known = ", ".join(registry.names())
+            problems.append(Problem(path, doc.line(doc.child(item_node, "type")) if
+                                    "type" in item else line,
+                                    f"question {index + 1}: unknown type {type_name!r} "
+                                    f"(known: {known})"))
+            continue
+        try:
+            spec = question_type.load_spec(item)
+        except SpecError as error:
+            field_line = doc.line(doc.child(item_node, error.field)) if error.field in item \
+                else line
+            problems.append(Problem(path, field_line,
+                                    f"question {index + 1}: {error.field}: {error.message}"))
+            continue
+        questions.append(QuestionFile(type=type_name, spec=spec))
+    return questions

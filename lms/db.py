@@ -1,0 +1,122 @@
+"""Engine, sessions and transactions, one set per Flask app.
+
+SQLite is tuned so several gunicorn workers can share one file: WAL, a busy timeout,
+``synchronous=FULL`` and foreign keys on every connection, and pysqlite's implicit transaction
+handling replaced by our own ``BEGIN`` so that reads happen inside the transaction and a write
+transaction starts ``BEGIN IMMEDIATE`` (a deferred transaction that later writes fails with
+"database is locked" under concurrency instead of waiting).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy.engine import Connection
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+WRITE_OPTION = "lms_write"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator):
+    """Store aware UTC datetimes the same way on SQLite and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC) if value is not None else None
+
+    def process_result_value(self, value, dialect):
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return value
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def make_engine(url: str, *, busy_timeout_ms: int = 15000, **kwargs) -> Engine:
+    """Create an engine; SQLite gets the multi-process settings described above."""
+    if url.startswith("sqlite"):
+        engine = create_engine(
+            url, connect_args={"timeout": busy_timeout_ms / 1000}, **kwargs
+        )
+        _tune_sqlite(engine, busy_timeout_ms)
+        return engine
+    return create_engine(url, pool_pre_ping=True, **kwargs)
+
+
+def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None  # we emit BEGIN ourselves, below
+        cursor = dbapi_connection.cursor()
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_ms)}")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection):
+        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:
+    options = {}
+    if isinstance(bind, Connection):
+        options["join_transaction_mode"] = "create_savepoint"
+    return sessionmaker(bind=bind, expire_on_commit=False, **options)
+
+
+@contextmanager
+def write_transaction(session: Session) -> Iterator[Session]:
+    """Run one unit of writes: commit on success, roll back everything on any error.
+
+    An open read transaction is ended first, so the write transaction starts fresh as
+    ``BEGIN IMMEDIATE`` on SQLite and sees the latest committed rows.
+    """
+    if session.in_transaction():
+        if session.new or session.dirty or session.deleted:
+            raise RuntimeError("unflushed changes outside write_transaction()")
+        session.commit()
+    session.connection(execution_options={WRITE_OPTION: True})
+    session.info["after_commit"] = []
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.info.pop("after_commit", None)
+        session.rollback()
+        raise
+    for callback in session.info.pop("after_commit", []):
+        callback()
+
+
+def after_commit(session: Session, callback) -> None:
+    """Run ``callback`` once the surrounding write transaction has committed."""
+    pending = session.info.get("after_commit")
+    if pending is None:
+        raise RuntimeError("after_commit() called outside write_transaction()")
+    pending.append(callback)

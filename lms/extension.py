@@ -1,0 +1,122 @@
+"""The Flask extension object and the per-app state it keeps in ``app.extensions["lms"]``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, g
+from flask_babel import Babel, Domain
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from lms import config
+from lms.db import make_engine, make_sessionmaker
+from lms.plugins import QuestionTypeRegistry, load_listeners, load_question_types
+from lms.resources import PACKAGE_DIR
+from lms.services.accounts import HostIdentity
+from lms.services.events import EMITTER_KEY
+from lms.signals import LmsSignals
+
+HostUser = HostIdentity
+UserLoader = Callable[[], HostIdentity | None]
+
+
+class LmsState:
+    """Everything LMS keeps for one app: engine, sessions, registries, signals."""
+
+    def __init__(self, app: Flask, extension: LMS, engine: Engine, url_prefix: str,
+                 user_loader: UserLoader | None):
+        self.app = app
+        self.extension = extension
+        self.engine = engine
+        self.url_prefix = url_prefix
+        self._user_loader = user_loader
+        self.question_types: QuestionTypeRegistry = load_question_types()
+        self.signals = LmsSignals()
+        self.listeners = load_listeners()
+        for listener in self.listeners:
+            listener.connect(self.signals)
+        self.translations = Domain(translation_directories=[str(PACKAGE_DIR / "translations")])
+        self.bind(engine)
+
+    def bind(self, bind: Any) -> None:
+        """Point new sessions at an engine, or at one connection (tests' SAVEPOINT isolation)."""
+        self.sessionmaker: sessionmaker[Session] = make_sessionmaker(bind)
+        self.sessionmaker.configure(info={EMITTER_KEY: self.emit})
+
+    @property
+    def user_loader(self) -> UserLoader | None:
+        return self._user_loader or self.extension._user_loader
+
+    def session(self) -> Session:
+        """Return this app context's session, creating it on first use."""
+        if "lms_session" not in g:
+            g.lms_session = self.sessionmaker()
+        return g.lms_session
+
+    def emit(self, event: str, **payload: Any) -> None:
+        self.signals.send(getattr(self.signals, event), self.app, **payload)
+
+
+class LMS:
+    """The 党建培训学堂 extension: ``LMS(app)`` or ``lms.init_app(app, url_prefix=...)``."""
+
+    def __init__(self, app: Flask | None = None, **options: Any):
+        self._user_loader: UserLoader | None = None
+        if app is not None:
+            self.init_app(app, **options)
+
+    def user_loader(self, callback: UserLoader) -> UserLoader:
+        """Register how a host app tells LMS who is signed in (returns a ``HostUser``)."""
+        self._user_loader = callback
+        return callback
+
+    def init_app(self, app: Flask, url_prefix: str = "", engine: Engine | None = None,
+                 user_loader: UserLoader | None = None) -> LmsState:
+        if "lms" in app.extensions:
+            raise RuntimeError("LMS is already initialised on this app")
+        config.apply_defaults(app)
+        if not app.config.get("LMS_DATABASE_URL"):
+            app.config["LMS_DATABASE_URL"] = config.default_database_url(app)
+        if not app.secret_key:
+            app.secret_key = app.config["LMS_SECRET_KEY"] or config.instance_secret_key(app)
+        if engine is None:
+            engine = make_engine(app.config["LMS_DATABASE_URL"],
+                                 busy_timeout_ms=app.config["LMS_SQLITE_BUSY_TIMEOUT_MS"])
+        url_prefix = url_prefix.rstrip("/")
+        state = LmsState(app, self, engine, url_prefix, user_loader)
+        app.extensions["lms"] = state
+
+        if "babel" not in app.extensions:
+            Babel(app, default_locale=app.config["LMS_DEFAULT_LOCALE"],
+                  locale_selector=_select_locale)
+
+        from lms.auth.session import install_login
+        from lms.cli import lms_cli
+        from lms.web import create_blueprint
+
+        install_login(app, state)
+        app.register_blueprint(create_blueprint(), url_prefix=url_prefix or None)
+        app.cli.add_command(lms_cli)
+
+        @app.teardown_appcontext
+        def _close_session(_exc: BaseException | None) -> None:
+            session = g.pop("lms_session", None)
+            if session is not None:
+                session.close()
+
+        return state
+
+
+def _select_locale() -> str:
+    from flask import current_app, session
+
+    chosen = session.get("lms_locale")
+    return chosen if chosen in config.LOCALES else current_app.config["LMS_DEFAULT_LOCALE"]
+
+
+def get_state(app: Flask | None = None) -> LmsState:
+    from flask import current_app
+
+    return (app or current_app).extensions["lms"]

@@ -1,0 +1,1 @@
+"""Built-in event listeners, registered through the ``lms.listeners`` entry-point group."""

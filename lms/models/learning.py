@@ -1,0 +1,94 @@
+"""What trainees do: enrollments, per-module progress and quiz attempts."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, UTCDateTime, utcnow
+from lms.models.courses import Course, Module
+from lms.models.users import User
+
+
+class ProgressStatus(enum.StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+
+
+class Enrollment(Base):
+    __tablename__ = "lms_enrollments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "course_id"),
+        Index("ix_lms_enrollments_course_completed", "course_id", "completed_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"))
+    enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+
+
+class ModuleProgress(Base):
+    """One row per trainee and module; the unique key backs every get-or-create."""
+
+    __tablename__ = "lms_module_progress"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id"),
+        Index("ix_lms_module_progress_module_status", "module_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"))
+    status: Mapped[ProgressStatus] = mapped_column(
+        Enum(ProgressStatus, name="progress_status", native_enum=False, length=20,
+             values_callable=lambda members: [m.value for m in members]),
+        default=ProgressStatus.NOT_STARTED,
+    )
+    first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    seconds_active: Mapped[int] = mapped_column(default=0)
+    best_score: Mapped[float | None] = mapped_column(Float)
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    module: Mapped[Module] = relationship()
+
+
+class QuizAttempt(Base):
+    """A graded quiz submission with a snapshot of exactly what was asked.
+
+    ``client_token`` is generated when the quiz page is served; a resubmission with the same
+    token returns this row instead of grading again.
+    """
+
+    __tablename__ = "lms_quiz_attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "module_id", "number"),
+        Index("ix_lms_quiz_attempts_module_submitted", "module_id", "submitted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"))
+    number: Mapped[int]
+    client_token: Mapped[str] = mapped_column(String(64), unique=True)
+    questions: Mapped[list[Any]] = mapped_column(JSON)
+    answers: Mapped[list[Any]] = mapped_column(JSON)
+    results: Mapped[list[Any]] = mapped_column(JSON)
+    earned: Mapped[float] = mapped_column(Float)
+    possible: Mapped[float] = mapped_column(Float)
+    score: Mapped[float] = mapped_column(Float)
+    pass_mark: Mapped[int]
+    passed: Mapped[bool]
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    module: Mapped[Module] = relationship()

@@ -1,0 +1,61 @@
+"""People and the party organisation tree they belong to."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from lms.db import Base, UTCDateTime, utcnow
+
+
+class Role(enum.StrEnum):
+    TRAINEE = "trainee"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+
+class OrgUnitKind(enum.StrEnum):
+    COMMITTEE = "committee"          # 党委
+    GENERAL_BRANCH = "general_branch"  # 党总支
+    BRANCH = "branch"                # 党支部
+    GROUP = "group"                  # 党小组
+
+
+def _enum(kind: type[enum.Enum], name: str) -> Enum:
+    return Enum(kind, name=name, native_enum=False, length=20,
+                values_callable=lambda members: [m.value for m in members],
+                validate_strings=True)
+
+
+class OrgUnit(Base):
+    """A unit of the 党委 → 党总支 → 党支部 tree; ``path`` makes subtree queries one LIKE."""
+
+    __tablename__ = "lms_org_units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("lms_org_units.id"), index=True)
+    kind: Mapped[OrgUnitKind] = mapped_column(_enum(OrgUnitKind, "org_unit_kind"))
+    name: Mapped[str] = mapped_column(String(100))
+    path: Mapped[str] = mapped_column(String(500), unique=True)
+
+    parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
+
+
+class User(Base):
+    __tablename__ = "lms_users"
+    __table_args__ = (Index("ix_lms_users_org_unit_role", "org_unit_id", "role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(100))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.TRAINEE)
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("lms_org_units.id"))
+    active: Mapped[bool] = mapped_column(default=True)
+    external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    org_unit: Mapped[OrgUnit | None] = relationship()

@@ -1,0 +1,116 @@
+"""单选题 and 多选题."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from lms.questions.base import Grade, QuestionType, SpecError, letters
+
+MAX_OPTIONS = 8
+
+
+def _load_options(raw: dict[str, Any]) -> list[str]:
+    options = raw.get("options")
+    if not isinstance(options, list) or len(options) < 2:
+        raise SpecError("options", "needs at least two options")
+    if len(options) > MAX_OPTIONS:
+        raise SpecError("options", f"has more than {MAX_OPTIONS} options")
+    cleaned = []
+    for number, option in enumerate(options, start=1):
+        if isinstance(option, bool) or not isinstance(option, (str, int, float)):
+            raise SpecError("options", f"option {number} must be text")
+        text = str(option).strip()
+        if not text:
+            raise SpecError("options", f"option {number} is empty")
+        cleaned.append(text)
+    if len(set(cleaned)) != len(cleaned):
+        raise SpecError("options", "two options have the same text")
+    return cleaned
+
+
+def _parse_letters(answer: Any, count: int) -> list[int]:
+    if not isinstance(answer, str) or not answer.strip():
+        raise SpecError("answer", "must be option letters such as A or ABD")
+    picked = re.sub(r"[\s,，、]", "", answer.upper())
+    indexes = []
+    for letter in picked:
+        index = ord(letter) - ord("A")
+        if not 0 <= index < count:
+            raise SpecError("answer", f"{letter} is not one of the options A–{chr(64 + count)}")
+        if index in indexes:
+            raise SpecError("answer", f"{letter} is given twice")
+        indexes.append(index)
+    return sorted(indexes)
+
+
+def _parse_indexes(values: list[str], count: int) -> list[int] | None:
+    picked = set()
+    for value in values:
+        if not value.isdigit() or int(value) >= count:
+            return None
+        picked.add(int(value))
+    return sorted(picked) or None
+
+
+class SingleChoice(QuestionType):
+    name = "single_choice"
+    label = _l("Single choice")
+    template = "lms/questions/choice.html"
+
+    def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
+        spec = super().load_spec(raw)
+        spec["options"] = _load_options(raw)
+        indexes = _parse_letters(raw.get("answer"), len(spec["options"]))
+        if len(indexes) != 1:
+            raise SpecError("answer", "a single-choice question has exactly one answer")
+        spec["answer"] = indexes[0]
+        return spec
+
+    def parse_response(self, values: list[str]) -> int | None:
+        picked = _parse_indexes(values[:1], 10**6)
+        return picked[0] if picked else None
+
+    def grade(self, spec: dict[str, Any], response: int) -> Grade:
+        return Grade(spec["points"] if response == spec["answer"] else 0, spec["points"])
+
+    def describe_answer(self, spec: dict[str, Any]) -> str:
+        return letters([spec["answer"]])
+
+    def describe_response(self, spec: dict[str, Any], response: int) -> str:
+        return letters([response])
+
+
+class MultipleChoice(QuestionType):
+    """All or nothing (少选不得分); any wrong option scores 0."""
+
+    name = "multiple_choice"
+    label = _l("Multiple choice")
+    template = "lms/questions/choice.html"
+
+    def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
+        spec = super().load_spec(raw)
+        spec["options"] = _load_options(raw)
+        indexes = _parse_letters(raw.get("answer"), len(spec["options"]))
+        if len(indexes) < 2:
+            raise SpecError("answer", "a multiple-choice question needs at least two answers")
+        spec["answer"] = indexes
+        return spec
+
+    def public_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return {**super().public_spec(spec), "multiple": True}
+
+    def parse_response(self, values: list[str]) -> list[int] | None:
+        return _parse_indexes(values, 10**6)
+
+    def grade(self, spec: dict[str, Any], response: list[int]) -> Grade:
+        right = sorted(response) == sorted(spec["answer"])
+        return Grade(spec["points"] if right else 0, spec["points"])
+
+    def describe_answer(self, spec: dict[str, Any]) -> str:
+        return letters(spec["answer"])
+
+    def describe_response(self, spec: dict[str, Any], response: list[int]) -> str:
+        return letters(response)

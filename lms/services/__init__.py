@@ -1,0 +1,1 @@
+"""Business rules. Services take a Session and plain values; they never touch the request."""

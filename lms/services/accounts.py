@@ -1,0 +1,96 @@
+"""Accounts: creating users, checking passwords, mapping a host app's users."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from functools import cache
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from lms.models import Role, User
+from lms.services.errors import InvalidInput
+from lms.services.org import ensure_unit_path
+
+USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
+MIN_PASSWORD_LENGTH = 8
+
+
+@cache
+def _dummy_hash() -> str:
+    """Checked against when the username is unknown, so both failures cost the same time."""
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def generate_password() -> str:
+    """Return a random password that is easy to read aloud (no 0/O, 1/l)."""
+    alphabet = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+    return "".join(secrets.choice(alphabet) for _ in range(12))
+
+
+def create_user(session: Session, *, username: str, display_name: str, role: Role | str,
+                password: str | None, unit_path: str | None = None,
+                external_id: str | None = None) -> User:
+    username = username.strip()
+    if not USERNAME.match(username):
+        raise InvalidInput("username must be 2-80 letters, digits or _ . @ -", field="username")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise InvalidInput(f"username {username!r} is taken", field="username")
+    display_name = display_name.strip()
+    if not display_name or len(display_name) > 100:
+        raise InvalidInput("display name must be 1-100 characters", field="name")
+    try:
+        role = Role(role)
+    except ValueError:
+        raise InvalidInput(f"unknown role {role!r}", field="role") from None
+    if password is not None and len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           field="password")
+    unit = ensure_unit_path(session, unit_path) if unit_path else None
+    user = User(
+        username=username, display_name=display_name, role=role, org_unit=unit,
+        password_hash=generate_password_hash(password) if password is not None else None,
+        external_id=external_id,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def authenticate(session: Session, username: str, password: str) -> User | None:
+    """Return the active user with this password, or None, taking the same time either way."""
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    hashed = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    valid = check_password_hash(hashed, password)
+    if user is None or not user.active or not user.password_hash or not valid:
+        return None
+    return user
+
+
+@dataclass(frozen=True)
+class HostIdentity:
+    """Who a host app says the current user is; LMS keeps a row per external id."""
+
+    external_id: str
+    username: str
+    display_name: str
+    role: Role | str = Role.TRAINEE
+    unit_path: str | None = None
+
+
+def sync_host_user(session: Session, identity: HostIdentity) -> User:
+    """Create or update the LMS row for a host app's user."""
+    user = session.scalar(select(User).where(User.external_id == identity.external_id))
+    if user is None:
+        return create_user(session, username=identity.username,
+                           display_name=identity.display_name, role=identity.role,
+                           password=None, unit_path=identity.unit_path,
+                           external_id=identity.external_id)
+    user.display_name = identity.display_name or user.display_name
+    user.role = Role(identity.role)
+    if identity.unit_path:
+        user.org_unit = ensure_unit_path(session, identity.unit_path)
+    return user

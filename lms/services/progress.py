@@ -1,0 +1,180 @@
+"""Enrollment and progress: what a trainee has visited, passed and completed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from lms.db import utcnow
+from lms.models import Course, Enrollment, Module, ModuleProgress, ProgressStatus, Question, User
+from lms.services.events import emit
+
+Row = TypeVar("Row", Enrollment, ModuleProgress)
+
+
+def _get_or_create(session: Session, model: type[Row], **keys) -> tuple[Row, bool]:
+    """Fetch the row with these unique keys or insert it; a racing insert loses cleanly."""
+    row = session.scalar(select(model).filter_by(**keys))
+    if row is not None:
+        return row, False
+    try:
+        with session.begin_nested():
+            row = model(**keys)
+            session.add(row)
+        return row, True
+    except IntegrityError:
+        row = session.scalar(select(model).filter_by(**keys))
+        if row is None:
+            raise
+        return row, False
+
+
+def enroll(session: Session, user: User, course: Course) -> Enrollment:
+    enrollment, created = _get_or_create(session, Enrollment, user_id=user.id,
+                                         course_id=course.id)
+    if created:
+        emit(session, "course_enrolled", user_id=user.id, course_id=course.id)
+    return enrollment
+
+
+def module_pass_mark(module: Module) -> int:
+    return module.pass_mark if module.pass_mark is not None else module.course.pass_mark
+
+
+def has_quiz(session: Session, module: Module) -> bool:
+    return session.scalar(select(func.count()).where(Question.module_id == module.id)) > 0
+
+
+def record_visit(session: Session, user: User, module: Module) -> ModuleProgress:
+    """Mark the module seen; a module without a quiz is complete once seen."""
+    enroll(session, user, module.course)
+    progress, _ = _get_or_create(session, ModuleProgress, user_id=user.id, module_id=module.id)
+    now = utcnow()
+    progress.first_seen_at = progress.first_seen_at or now
+    progress.last_seen_at = now
+    if progress.status is ProgressStatus.NOT_STARTED:
+        progress.status = ProgressStatus.IN_PROGRESS
+    _complete_if_done(session, user, module, progress)
+    return progress
+
+
+def record_quiz_result(session: Session, user: User, module: Module, score: float,
+                       passed: bool) -> ModuleProgress:
+    progress = record_visit(session, user, module)
+    if progress.best_score is None or score > progress.best_score:
+        progress.best_score = score
+    if passed:
+        _complete_if_done(session, user, module, progress, quiz_passed=True)
+    return progress
+
+
+def _complete_if_done(session: Session, user: User, module: Module, progress: ModuleProgress,
+                      quiz_passed: bool = False) -> None:
+    if progress.status is ProgressStatus.COMPLETED:
+        return
+    if not quiz_passed and has_quiz(session, module):
+        return
+    progress.status = ProgressStatus.COMPLETED
+    progress.completed_at = utcnow()
+    session.flush()
+    emit(session, "module_completed", user_id=user.id, module_id=module.id,
+         course_id=module.course_id)
+    _complete_course_if_done(session, user, module.course)
+
+
+def _complete_course_if_done(session: Session, user: User, course: Course) -> None:
+    required = [m.id for m in course.modules if m.required]
+    done = set(session.scalars(
+        select(ModuleProgress.module_id).where(
+            ModuleProgress.user_id == user.id,
+            ModuleProgress.module_id.in_(required),
+            ModuleProgress.status == ProgressStatus.COMPLETED,
+        )
+    ))
+    if len(done) < len(required):
+        return
+    enrollment = enroll(session, user, course)
+    if enrollment.completed_at is None:
+        enrollment.completed_at = utcnow()
+        emit(session, "course_completed", user_id=user.id, course_id=course.id)
+
+
+@dataclass(frozen=True)
+class ModuleStatus:
+    module: Module
+    status: ProgressStatus
+    best_score: float | None
+    question_count: int
+
+
+@dataclass(frozen=True)
+class CourseOutline:
+    course: Course
+    enrollment: Enrollment | None
+    modules: list[ModuleStatus]
+
+    @property
+    def completed(self) -> bool:
+        return self.enrollment is not None and self.enrollment.completed_at is not None
+
+    @property
+    def required_total(self) -> int:
+        return sum(1 for m in self.modules if m.module.required)
+
+    @property
+    def required_done(self) -> int:
+        return sum(1 for m in self.modules
+                   if m.module.required and m.status is ProgressStatus.COMPLETED)
+
+    @property
+    def percent(self) -> int:
+        total = self.required_total
+        return 100 if total == 0 else int(self.required_done * 100 / total)
+
+    @property
+    def next_module(self) -> Module | None:
+        """The first unfinished module: where "继续学习" leads."""
+        for item in self.modules:
+            if item.status is not ProgressStatus.COMPLETED:
+                return item.module
+        return None
+
+    @property
+    def started(self) -> bool:
+        return any(m.status is not ProgressStatus.NOT_STARTED for m in self.modules)
+
+
+def course_outline(session: Session, user: User, course: Course) -> CourseOutline:
+    progress = {
+        row.module_id: row
+        for row in session.scalars(
+            select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
+            .where(ModuleProgress.user_id == user.id, Module.course_id == course.id)
+        )
+    }
+    counts = dict(session.execute(
+        select(Question.module_id, func.count()).join(Module, Module.id == Question.module_id)
+        .where(Module.course_id == course.id).group_by(Question.module_id)
+    ).all())
+    enrollment = session.scalar(
+        select(Enrollment).where(Enrollment.user_id == user.id,
+                                 Enrollment.course_id == course.id)
+    )
+    return CourseOutline(
+        course=course,
+        enrollment=enrollment,
+        modules=[
+            ModuleStatus(
+                module=module,
+                status=progress[module.id].status if module.id in progress
+                else ProgressStatus.NOT_STARTED,
+                best_score=progress[module.id].best_score if module.id in progress else None,
+                question_count=counts.get(module.id, 0),
+            )
+            for module in course.modules
+        ],
+    )

@@ -1,0 +1,70 @@
+"""The root blueprint that nests every audience's blueprint under one URL prefix.
+
+Endpoint names are the same standalone and mounted (``lms.learn.module``), and errors from
+any LMS view are rendered here in the UI's language.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, current_app, jsonify, render_template, request
+from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException
+
+from lms.auth import bp as auth_bp
+from lms.auth.forms import LocaleForm, PostForm
+from lms.auth.session import current_learner
+from lms.learn import bp as learn_bp
+from lms.resources import PACKAGE_DIR, resource_dir
+from lms.services.errors import DomainError
+
+
+def create_blueprint() -> Blueprint:
+    root = Blueprint(
+        "lms", __name__,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(PACKAGE_DIR / "static"),
+        static_url_path="/assets",
+    )
+    root.register_blueprint(auth_bp)
+    root.register_blueprint(learn_bp)
+
+    @root.before_request
+    def _use_lms_translations() -> None:
+        current_app.extensions["lms"].translations.as_default()
+
+    @root.context_processor
+    def _template_globals() -> dict:
+        return {
+            "lms_user": current_learner(),
+            "lms_locale": ui_locale(),
+            "lms_post_form": PostForm,
+            "lms_locale_form": LocaleForm,
+        }
+
+    root.register_error_handler(DomainError, _domain_error)
+    root.register_error_handler(HTTPException, render_http_error)
+    return root
+
+
+def ui_locale() -> str:
+    """Return "zh_CN" or "en"; Babel reports Chinese as zh_Hans_CN."""
+    locale = get_locale()
+    if locale is None:
+        return current_app.config["LMS_DEFAULT_LOCALE"]
+    return "zh_CN" if locale.language == "zh" else "en"
+
+
+def _domain_error(error: DomainError):
+    return render_error(error.status)
+
+
+def render_http_error(error: HTTPException):
+    if error.code is None or error.code < 400:
+        return error
+    return render_error(error.code)
+
+
+def render_error(status: int):
+    if request.accept_mimetypes.best == "application/json":
+        return jsonify(error=status), status
+    return render_template("lms/errors/error.html", status=status), status

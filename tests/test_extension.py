@@ -1,0 +1,147 @@
+"""LMS as a Flask extension inside a host app, and as a standalone app."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask_login import LoginManager
+from sqlalchemy import inspect
+
+from lms import LMS, HostUser, migrate
+from tests.conftest import load_course_folder, sign_in
+from tests.seed import SEED, correct_form, module_files, module_slug
+
+
+def make_host(tmp_path, **init_kwargs) -> tuple[Flask, LMS]:
+    host = Flask("host_app")
+    host.config.update(SECRET_KEY="host-secret", TESTING=True,
+                       LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'shared.sqlite3'}")
+
+    @host.route("/")
+    def host_home():
+        return "host home page"
+
+    lms = LMS()
+    lms.init_app(host, url_prefix="/training", **init_kwargs)
+    migrate.upgrade(host.extensions["lms"].engine)
+    load_course_folder(host, SEED)
+    return host, lms
+
+
+def test_host_mounts_lms_under_a_prefix_and_a_trainee_completes_a_module(tmp_path):
+    host, _ = make_host(tmp_path)
+    client = host.test_client()
+    assert client.get("/").get_data(as_text=True) == "host home page"
+    runner = host.test_cli_runner()
+    result = runner.invoke(args=["lms", "create-user", "wang", "--name", "王五",
+                                 "--unit", "党委/支部", "--password-stdin"],
+                           input="long-password\n")
+    assert result.exit_code == 0, result.output
+    assert sign_in(client, "wang", "long-password", prefix="/training").status_code == 302
+
+    home = client.get("/training/")
+    assert home.status_code == 200
+    assert 'href="/training/courses/jiceng-dangjian"' in home.get_data(as_text=True)
+    path = module_files()[0]
+    slug = module_slug(path)
+    assert client.get(f"/training/courses/jiceng-dangjian/modules/{slug}").status_code == 200
+    quiz_url = f"/training/courses/jiceng-dangjian/modules/{slug}/quiz"
+    from tests.conftest import csrf_token
+
+    result = client.post(quiz_url, data={**correct_form(path), "token": "host-" + "t" * 20,
+                                         "csrf_token": csrf_token(client, quiz_url)})
+    assert result.status_code == 303
+    assert result.location.startswith("/training/courses/jiceng-dangjian/modules/")
+    course_page = client.get("/training/courses/jiceng-dangjian").get_data(as_text=True)
+    assert "/training/assets/lms.css" in course_page
+    assert 'aria-valuenow="11"' in course_page  # 1 of 9 required sections
+    host.extensions["lms"].engine.dispose()
+
+
+def test_host_users_come_from_the_host_loader(tmp_path):
+    signed_in: dict[str, HostUser | None] = {"user": None}
+    host, lms = make_host(tmp_path, user_loader=lambda: signed_in["user"])
+    host.config["LMS_LOGIN_URL"] = "/host-login"
+    client = host.test_client()
+    anonymous = client.get("/training/")
+    assert anonymous.status_code == 302 and anonymous.location == "/host-login"
+
+    signed_in["user"] = HostUser(external_id="hr-1001", username="hr1001", display_name="赵六",
+                                 unit_path="集团党委/第三党支部")
+    page = client.get("/training/")
+    assert page.status_code == 200 and "赵六" in page.get_data(as_text=True)
+    # The display name follows the host; the LMS row is reused, not duplicated.
+    signed_in["user"] = HostUser(external_id="hr-1001", username="hr1001", display_name="赵六六")
+    assert "赵六六" in client.get("/training/").get_data(as_text=True)
+    from sqlalchemy import func, select
+
+    from lms.models import User
+
+    with host.app_context():
+        session = host.extensions["lms"].session()
+        assert session.scalar(select(func.count()).select_from(User)) == 1
+    host.extensions["lms"].engine.dispose()
+
+
+def test_host_with_its_own_flask_login_must_pass_a_user_loader(tmp_path):
+    host = Flask("host_with_login")
+    host.config.update(SECRET_KEY="x", LMS_DATABASE_URL=f"sqlite:///{tmp_path / 'x.db'}")
+    LoginManager(host)
+    with pytest.raises(RuntimeError, match="user_loader"):
+        LMS(host)
+
+
+def test_lms_touches_only_its_own_prefixed_tables(tmp_path):
+    host, _ = make_host(tmp_path)
+    engine = host.extensions["lms"].engine
+    with engine.begin() as connection:
+        connection.exec_driver_sql("CREATE TABLE host_orders (id INTEGER PRIMARY KEY)")
+    migrate.upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert "host_orders" in tables
+    assert all(t.startswith("lms_") for t in tables - {"host_orders"})
+    assert "lms_alembic_version" in tables and "alembic_version" not in tables
+    engine.dispose()
+
+
+def test_init_app_twice_on_one_app_is_refused_and_two_apps_coexist(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first, lms = make_host(tmp_path / "a")
+    with pytest.raises(RuntimeError, match="already"):
+        lms.init_app(first)
+    second, _ = make_host(tmp_path / "b")
+    assert first.extensions["lms"] is not second.extensions["lms"]
+    assert first.extensions["lms"].question_types is not second.extensions["lms"].question_types
+    for app in (first, second):
+        assert app.test_client().get("/training/login").status_code == 200
+        app.extensions["lms"].engine.dispose()
+
+
+def test_standalone_app_keeps_its_database_and_key_in_the_instance_folder(tmp_path, monkeypatch):
+    from lms import create_app
+
+    monkeypatch.delenv("LMS_DATABASE_URL", raising=False)
+    monkeypatch.delenv("LMS_SECRET_KEY", raising=False)
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path))
+    assert app.config["LMS_DATABASE_URL"] == f"sqlite:///{tmp_path / 'lms.sqlite3'}"
+    key = (tmp_path / "secret_key").read_text().strip()
+    assert app.secret_key == key and len(key) == 64
+    again = create_app({"TESTING": True}, instance_path=str(tmp_path))
+    assert again.secret_key == key  # kept, not regenerated
+
+
+def test_settings_come_from_lms_environment_variables(tmp_path, monkeypatch):
+    from lms import create_app
+
+    monkeypatch.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'env.db'}")
+    monkeypatch.setenv("LMS_DEFAULT_LOCALE", "en")
+    monkeypatch.setenv("LMS_SECRET_KEY", "from-the-environment")
+    app = create_app({"TESTING": True}, instance_path=str(tmp_path))
+    assert app.config["LMS_DATABASE_URL"].endswith("env.db")
+    assert app.secret_key == "from-the-environment"
+    page = app.test_client().get("/login").get_data(as_text=True)
+    assert '<html lang="en">' in page
+    monkeypatch.setenv("LMS_DEFAULT_LOCALE", "fr")
+    with pytest.raises(ValueError, match="LMS_DEFAULT_LOCALE"):
+        create_app({"TESTING": True}, instance_path=str(tmp_path))
