@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
 from lms.auth import bp as auth_bp
@@ -39,6 +40,7 @@ def create_blueprint() -> Blueprint:
             "lms_locale": ui_locale(),
             "lms_post_form": PostForm,
             "lms_locale_form": LocaleForm,
+            "lms_csrf_token": generate_csrf,
         }
 
     root.register_error_handler(DomainError, _domain_error)

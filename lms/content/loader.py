@@ -315,6 +315,10 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
                                     f"question {index + 1}: unknown type {type_name!r} "
                                     f"(known: {known})"))
             continue
+        for key_node, _ in item_node.value:
+            if key_node.value not in question_type.keys:
+                problems.append(Problem(path, doc.line(key_node),
+                                        f"question {index + 1}: unknown key {key_node.value!r}"))
         try:
             spec = question_type.load_spec(item)
         except SpecError as error:

@@ -35,6 +35,10 @@ class QuestionType:
     name: ClassVar[str]
     label: ClassVar[str]
     template: ClassVar[str]
+    #: Keys a definition may use; a plugin adds its own to catch typos in course files.
+    keys: ClassVar[frozenset[str]] = frozenset(
+        {"type", "prompt", "options", "answer", "explanation", "points"}
+    )
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Validate a definition from a course file and return it normalised.

@@ -62,6 +62,20 @@ def record_visit(session: Session, user: User, module: Module) -> ModuleProgress
     return progress
 
 
+def lock_progress(session: Session, user: User, module: Module) -> ModuleProgress:
+    """Return the trainee's progress row for the module, locked until the transaction ends.
+
+    Quiz submissions for one trainee and module queue up on this lock (SELECT … FOR UPDATE on
+    PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so "next attempt
+    number" and "has this token been graded" are read without a race.
+    """
+    progress, _ = _get_or_create(session, ModuleProgress, user_id=user.id, module_id=module.id)
+    return session.scalars(
+        select(ModuleProgress).where(ModuleProgress.id == progress.id)
+        .with_for_update().execution_options(populate_existing=True)
+    ).one()
+
+
 def record_quiz_result(session: Session, user: User, module: Module, score: float,
                        passed: bool) -> ModuleProgress:
     progress = record_visit(session, user, module)

@@ -14,7 +14,7 @@ from lms.models import Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied, Unanswered
 from lms.services.events import emit
-from lms.services.progress import module_pass_mark, record_quiz_result
+from lms.services.progress import lock_progress, module_pass_mark, record_quiz_result
 
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 
@@ -48,10 +48,8 @@ def submit_quiz(session: Session, registry: QuestionTypeRegistry, user: User, mo
     """
     if not TOKEN.match(token or ""):
         raise InvalidInput("the quiz form is out of date; reload the page", field="token")
-    existing = _attempt_by_token(session, token)
+    existing = _replayed_attempt(session, token, user, module)
     if existing is not None:
-        if existing.user_id != user.id or existing.module_id != module.id:
-            raise PermissionDenied("this attempt belongs to someone else")
         return existing, False
     questions = list(module.questions)
     if not questions:
@@ -66,6 +64,11 @@ def submit_quiz(session: Session, registry: QuestionTypeRegistry, user: User, mo
         responses.append(response)
     if missing:
         raise Unanswered(missing)
+
+    lock_progress(session, user, module)
+    existing = _replayed_attempt(session, token, user, module)
+    if existing is not None:  # the same submission, graded while we waited for the lock
+        return existing, False
 
     snapshot, results = [], []
     earned = possible = 0.0
@@ -108,6 +111,15 @@ def submit_quiz(session: Session, registry: QuestionTypeRegistry, user: User, mo
 
 def _attempt_by_token(session: Session, token: str) -> QuizAttempt | None:
     return session.scalar(select(QuizAttempt).where(QuizAttempt.client_token == token))
+
+
+def _replayed_attempt(session: Session, token: str, user: User,
+                      module: Module) -> QuizAttempt | None:
+    """Return the attempt already graded for this token, refusing someone else's."""
+    existing = _attempt_by_token(session, token)
+    if existing is not None and (existing.user_id != user.id or existing.module_id != module.id):
+        raise PermissionDenied("this attempt belongs to someone else")
+    return existing
 
 
 def get_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:

@@ -75,7 +75,7 @@ def test_unanswered_questions_get_400_naming_them_and_nothing_is_recorded(client
     response = submit(client, slug, answers)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "2, 4" in text and 'href="#question-2"' in text
+    assert "2、4" in text and 'href="#question-2"' in text
     assert db.scalar(select(func.count()).select_from(QuizAttempt)
                      .where(QuizAttempt.user_id == user.id)) == 0
     # The answers already given are still selected.

@@ -1,0 +1,111 @@
+"""Several worker processes writing at once: no lock errors, no duplicate rows."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+
+from lms import create_app, migrate
+from tests.conftest import SEED_COURSES, load_course_folder, postgres_url
+from tests.seed import correct_form, module_files, module_slug
+
+WORKERS = 4
+ROUNDS = 3
+
+pytestmark = pytest.mark.slow
+
+
+def _worker(url: str, worker: int, usernames: list[str], queue) -> None:
+    """Sign in as each user, visit a module and submit its quiz, twice with one token."""
+    try:
+        app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url,
+                          "WTF_CSRF_ENABLED": False})
+        path = module_files()[0]
+        slug = module_slug(path)
+        errors = []
+        for round_number in range(ROUNDS):
+            for username in usernames:
+                client = app.test_client()
+                response = client.post("/login", data={"username": username,
+                                                        "password": "pass-word-1"})
+                if response.status_code != 302:
+                    errors.append(f"login {response.status_code}")
+                    continue
+                base = f"/courses/jiceng-dangjian/modules/{slug}"
+                for response in (client.get(base), client.get(base)):
+                    if response.status_code != 200:
+                        errors.append(f"visit {response.status_code}")
+                token = f"w{worker}-r{round_number}-{username}".ljust(20, "x")
+                for _ in range(2):  # a double-tapped submit button
+                    response = client.post(base + "/quiz", data={**correct_form(path),
+                                                                 "token": token})
+                    if response.status_code != 303:
+                        errors.append(f"submit {response.status_code}")
+        queue.put(errors)
+    except Exception as error:  # report, the parent asserts
+        queue.put([repr(error)])
+
+
+def _prepare(url: str, tmp_path) -> list[str]:
+    app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url},
+                     instance_path=str(tmp_path))
+    migrate.upgrade(app.extensions["lms"].engine)
+    load_course_folder(app, SEED_COURSES / "jiceng-dangjian")
+    usernames = [f"racer{i}" for i in range(3)]
+    runner = app.test_cli_runner()
+    for name in usernames:
+        result = runner.invoke(args=["lms", "create-user", name, "--name", name,
+                                     "--password-stdin"], input="pass-word-1\n")
+        assert result.exit_code == 0, result.output
+    app.extensions["lms"].engine.dispose()
+    return usernames
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_parallel_workers_write_without_errors_or_duplicates(backend, tmp_path):
+    if backend == "sqlite":
+        url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
+    else:
+        base = postgres_url()
+        if not base:
+            pytest.skip("PostgreSQL not available")
+        name = f"lms_race_{os.getpid()}"
+        admin = create_engine(base, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+            connection.execute(text(f"CREATE DATABASE {name}"))
+        url = base.rsplit("/", 1)[0] + f"/{name}"
+    usernames = _prepare(url, tmp_path)
+
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    processes = [context.Process(target=_worker, args=(url, n, usernames, queue))
+                 for n in range(WORKERS)]
+    for process in processes:
+        process.start()
+    errors = [error for _ in processes for error in queue.get(timeout=300)]
+    for process in processes:
+        process.join(timeout=60)
+    assert errors == []
+
+    from lms.models import Enrollment, ModuleProgress, QuizAttempt
+
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        def count(model):
+            return connection.scalar(select(func.count()).select_from(model))
+
+        assert count(ModuleProgress) == len(usernames)
+        assert count(Enrollment) == len(usernames)
+        assert count(QuizAttempt) == WORKERS * ROUNDS * len(usernames)
+        numbers = connection.execute(
+            select(QuizAttempt.user_id, QuizAttempt.number)
+        ).all()
+        assert len(set(numbers)) == len(numbers)
+        for user_id in {n[0] for n in numbers}:
+            mine = sorted(n[1] for n in numbers if n[0] == user_id)
+            assert mine == list(range(1, WORKERS * ROUNDS + 1))
+    engine.dispose()
