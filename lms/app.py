@@ -10,7 +10,7 @@ from flask import Flask
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
     """Build the standalone app: settings from ``config`` then ``LMS_*`` environment variables."""
     from lms.extension import LMS
-    from lms.web import render_http_error
+    from lms.web import render_http_error, template_globals, use_lms_translations
 
     app = Flask("lms", static_folder=None, instance_path=instance_path,
                 instance_relative_config=True)
@@ -24,6 +24,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         app.config.update(config)
     LMS(app)
     app.config.setdefault("SESSION_COOKIE_SECURE", app.config["LMS_SESSION_COOKIE_SECURE"])
+    # Standalone, LMS owns the whole site: pages outside its routes (404, 405) look the same.
+    app.before_request(use_lms_translations)
+    app.context_processor(template_globals)
     app.register_error_handler(404, render_http_error)
     app.register_error_handler(405, render_http_error)
 

@@ -29,23 +29,26 @@ def create_blueprint() -> Blueprint:
     root.register_blueprint(auth_bp)
     root.register_blueprint(learn_bp)
 
-    @root.before_request
-    def _use_lms_translations() -> None:
-        current_app.extensions["lms"].translations.as_default()
-
-    @root.context_processor
-    def _template_globals() -> dict:
-        return {
-            "lms_user": current_learner(),
-            "lms_locale": ui_locale(),
-            "lms_post_form": PostForm,
-            "lms_locale_form": LocaleForm,
-            "lms_csrf_token": generate_csrf,
-        }
-
+    root.before_request(use_lms_translations)
+    root.context_processor(template_globals)
     root.register_error_handler(DomainError, _domain_error)
     root.register_error_handler(HTTPException, render_http_error)
     return root
+
+
+def use_lms_translations() -> None:
+    current_app.extensions["lms"].translations.as_default()
+
+
+def template_globals() -> dict:
+    """Names every LMS template may use; prefixed so they never clash with a host's."""
+    return {
+        "lms_user": current_learner(),
+        "lms_locale": ui_locale(),
+        "lms_post_form": PostForm,
+        "lms_locale_form": LocaleForm,
+        "lms_csrf_token": generate_csrf,
+    }
 
 
 def ui_locale() -> str:

@@ -138,3 +138,9 @@ def test_pages_require_sign_in(client):
         response = client.get(url)
         assert response.status_code == 302
         assert "/login" in response.location
+
+
+def test_unknown_url_outside_lms_routes_gets_the_chinese_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "页面不存在" in response.get_data(as_text=True)

@@ -1,0 +1,70 @@
+"""The `flask lms` commands trainers and operators use."""
+
+from __future__ import annotations
+
+import json
+
+from sqlalchemy import func, select
+
+from lms.models import Course, OrgUnit, User
+
+
+def test_courses_json_lists_modules_and_question_counts(runner):
+    result = runner.invoke(args=["lms", "courses", "--json"])
+    assert result.exit_code == 0
+    courses = {c["slug"]: c for c in json.loads(result.output)}
+    seed = courses["jiceng-dangjian"]
+    assert seed["pass_mark"] == 80 and len(seed["modules"]) == 9
+    assert all(3 <= m["questions"] <= 5 for m in seed["modules"])
+
+
+def test_invalid_course_prints_every_problem_loads_nothing_and_exits_1(runner, tmp_path, db):
+    folder = tmp_path / "broken"
+    folder.mkdir()
+    (folder / "course.yml").write_text("slug: broken\ntitle: 坏课程\nmodules: [a.md, b.md]\n",
+                                       "utf-8")
+    (folder / "a.md").write_text("---\nslug: a\ntitle: 甲\nminutes: 3\n---\n正文\n", "utf-8")
+    (folder / "b.md").write_text("---\nslug: b\ntitle: 乙\nminutes: 0\n---\n", "utf-8")
+    result = runner.invoke(args=["lms", "load-courses", str(tmp_path)])
+    assert result.exit_code == 1
+    assert f"{folder / 'b.md'}:4: minutes must be a whole number" in result.output
+    assert f"{folder / 'b.md'}:6: the module has no text" in result.output
+    assert db.scalar(select(func.count()).select_from(Course)
+                     .where(Course.slug == "broken")) == 0
+
+
+def test_reloading_an_unchanged_course_changes_nothing(runner):
+    result = runner.invoke(args=["lms", "load-courses"])
+    assert result.exit_code == 0
+    assert "jiceng-dangjian: unchanged (9 modules)" in result.output
+
+
+def test_create_user_creates_the_unit_path(runner, db):
+    result = runner.invoke(args=["lms", "create-user", "li.shuji", "--role", "trainer",
+                                 "--unit", "集团党委/机关党总支/第一党支部", "--name", "李书记",
+                                 "--password-stdin"], input="a-long-password\n")
+    assert result.exit_code == 0, result.output
+    user = db.scalar(select(User).where(User.username == "li.shuji"))
+    assert user.role.value == "trainer" and user.org_unit.path == "集团党委/机关党总支/第一党支部"
+    kinds = [u.kind.value for u in db.scalars(
+        select(OrgUnit).where(OrgUnit.path.like("集团党委%")).order_by(OrgUnit.path))]
+    assert kinds == ["committee", "general_branch", "branch"]
+
+
+def test_create_user_rejects_bad_input_without_writing(runner, db):
+    result = runner.invoke(args=["lms", "create-user", "x y", "--name", "某",
+                                 "--password-stdin"], input="a-long-password\n")
+    assert result.exit_code == 2 and "username" in result.output
+    result = runner.invoke(args=["lms", "create-user", "short", "--name", "某",
+                                 "--unit", "新党委/新支部", "--password-stdin"], input="123\n")
+    assert result.exit_code == 2 and "at least 8" in result.output
+    assert db.scalar(select(func.count()).select_from(OrgUnit)
+                     .where(OrgUnit.path.like("新党委%"))) == 0
+
+
+def test_demo_accounts_print_passwords_once(runner):
+    first = runner.invoke(args=["lms", "create-demo-accounts"])
+    assert first.exit_code == 0
+    assert "admin" in first.output and "zhangsan" in first.output and "lisi" in first.output
+    second = runner.invoke(args=["lms", "create-demo-accounts"])
+    assert "already exist" in second.output

@@ -1,0 +1,71 @@
+"""Grading of the built-in question types, from definitions as trainers write them."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.questions import SpecError
+from lms.questions.choice import MultipleChoice, SingleChoice
+from lms.questions.fill_blank import FillBlank, normalise
+from lms.questions.true_false import TrueFalse
+
+
+def spec(question_type, **raw):
+    return question_type.load_spec({"prompt": "题干____", **raw})
+
+
+def test_single_choice():
+    question = SingleChoice()
+    definition = spec(question, options=["甲", "乙", "丙"], answer="b")
+    assert definition["answer"] == 1
+    assert question.grade(definition, question.parse_response(["1"])).earned == 1
+    assert question.grade(definition, question.parse_response(["0"])).earned == 0
+    assert question.parse_response([]) is None and question.parse_response(["x"]) is None
+    with pytest.raises(SpecError, match="answer"):
+        spec(question, options=["甲", "乙"], answer="AB")
+
+
+def test_multiple_choice_is_all_or_nothing_and_any_wrong_option_scores_zero():
+    question = MultipleChoice()
+    definition = spec(question, options=["甲", "乙", "丙", "丁"], answer="A,B、D", points=2)
+    assert definition["answer"] == [0, 1, 3]
+    assert question.grade(definition, [0, 1, 3]).earned == 2
+    assert question.grade(definition, [0, 1]).earned == 0  # 少选不得分
+    assert question.grade(definition, [0, 1, 2, 3]).earned == 0  # a wrong option
+    assert question.parse_response(["3", "0", "3"]) == [0, 3]
+    with pytest.raises(SpecError, match="at least two answers"):
+        spec(question, options=["甲", "乙"], answer="A")
+
+
+@pytest.mark.parametrize("word,expected", [("正确", True), ("对", True), ("true", True),
+                                           ("错误", False), ("错", False), (False, False)])
+def test_true_false_accepts_the_words_trainers_use(word, expected):
+    assert spec(TrueFalse(), answer=word)["answer"] is expected
+
+
+def test_true_false_rejects_anything_else():
+    with pytest.raises(SpecError, match="正确 or 错误"):
+        spec(TrueFalse(), answer="也许")
+
+
+def test_fill_blank_ignores_width_space_and_punctuation():
+    question = FillBlank()
+    definition = question.load_spec({"prompt": "坚持____原则，做到____。",
+                                     "answer": ["四个坚持|“四个坚持”", "宁缺毋滥"]})
+    assert definition["answer"] == [["四个坚持", "“四个坚持”"], ["宁缺毋滥"]]
+    assert question.grade(definition, [" 四个坚持 ", "宁缺毋滥。"]).earned == 1
+    assert question.grade(definition, ["四个坚持", "宁缺勿滥"]).earned == 0
+    assert normalise("ＡＢＣ１２３，") == normalise("abc123")
+    assert question.parse_response(["四个坚持", ""]) is None
+    public = question.public_spec(definition)
+    assert public["blanks"] == 2 and "answer" not in public
+    with pytest.raises(SpecError, match="one entry per blank"):
+        question.load_spec({"prompt": "一个____", "answer": ["甲", "乙"]})
+
+
+def test_public_specs_never_carry_the_answer_or_explanation():
+    for question, raw in ((SingleChoice(), {"options": ["甲", "乙"], "answer": "A"}),
+                          (MultipleChoice(), {"options": ["甲", "乙"], "answer": "AB"}),
+                          (TrueFalse(), {"answer": "对"})):
+        public = question.public_spec(spec(question, explanation="因为原文如此", **raw))
+        assert "answer" not in public and "explanation" not in public

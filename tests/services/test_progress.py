@@ -1,0 +1,132 @@
+"""Progress rules: what completes a module and a course, and what reloading content keeps."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from sqlalchemy import select
+
+from lms.content.loader import read_course
+from lms.db import write_transaction
+from lms.models import Course, Enrollment, ModuleProgress
+from lms.services import catalog, progress, quizzes
+from lms.services.errors import Unanswered
+from tests.conftest import TEST_COURSES
+
+
+def course(db, slug="demo") -> Course:
+    return catalog.get_course(db, slug)
+
+
+def test_a_module_without_quiz_completes_on_visit_and_one_with_a_quiz_does_not(db, make_user):
+    user, _ = make_user()
+    demo = course(db)
+    with_quiz, reading_only = demo.modules
+    with write_transaction(db):
+        first = progress.record_visit(db, user, with_quiz)
+        second = progress.record_visit(db, user, reading_only)
+    assert first.status.value == "in_progress" and first.first_seen_at is not None
+    assert second.status.value == "completed"
+    outline = progress.course_outline(db, user, demo)
+    assert outline.percent == 50 and outline.next_module.slug == "intro"
+    assert not outline.completed
+
+
+def test_course_completes_when_all_required_modules_are_done(app, db, make_user):
+    user, _ = make_user()
+    demo = course(db)
+    intro = demo.modules[0]
+    registry = app.extensions["lms"].question_types
+    answers = {"q1": ["1"], "q2": ["0", "2"], "q3": ["false"], "q4": ["四个坚持"]}
+    with write_transaction(db):
+        progress.record_visit(db, user, demo.modules[1])
+    with write_transaction(db):
+        attempt, created = quizzes.submit_quiz(db, registry, user, intro, "t" * 20, answers)
+    assert created and attempt.passed and attempt.score == 100
+    enrollment = db.scalar(select(Enrollment).where(Enrollment.user_id == user.id))
+    assert enrollment.completed_at is not None
+    assert progress.course_outline(db, user, demo).completed
+
+
+def test_unanswered_submission_writes_nothing(app, db, make_user):
+    user, _ = make_user()
+    intro = course(db).modules[0]
+    registry = app.extensions["lms"].question_types
+    with pytest.raises(Unanswered) as caught, write_transaction(db):
+        quizzes.submit_quiz(db, registry, user, intro, "u" * 20, {"q1": ["1"], "q3": ["true"]})
+    assert caught.value.numbers == [2, 4]
+    assert db.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user.id)) is None
+
+
+def test_signals_are_sent_only_after_commit(app, db, make_user):
+    user, _ = make_user()
+    state = app.extensions["lms"]
+    heard = []
+
+    def listen(sender, **payload):
+        heard.append(payload)
+
+    state.signals.module_completed.connect(listen)
+    reading_only = course(db).modules[1]
+    with pytest.raises(RuntimeError), write_transaction(db):
+        progress.record_visit(db, user, reading_only)
+        raise RuntimeError("crash before commit")
+    assert heard == []
+    with write_transaction(db):
+        progress.record_visit(db, user, reading_only)
+    state.signals.module_completed.disconnect(listen)
+    assert heard == [{"user_id": user.id, "module_id": reading_only.id,
+                      "course_id": reading_only.course_id}]
+
+
+def test_a_failing_listener_never_reaches_the_trainee(app, client, login_as, caplog):
+    state = app.extensions["lms"]
+
+    def broken(sender, **payload):
+        raise ValueError("listener bug")
+
+    state.signals.module_completed.connect(broken)
+    login_as()
+    try:
+        response = client.get("/courses/demo/modules/second")
+    finally:
+        state.signals.module_completed.disconnect(broken)
+    assert response.status_code == 200
+    assert "listener bug" in caplog.text
+
+
+def test_reloading_changed_content_keeps_study_records(app, db, make_user, tmp_path):
+    user, _ = make_user()
+    demo = course(db)
+    with write_transaction(db):
+        progress.record_visit(db, user, demo.modules[1])
+    folder = tmp_path / "demo"
+    shutil.copytree(TEST_COURSES / "demo", folder)
+    text = (folder / "b.md").read_text("utf-8").replace("无测验。", "无测验，内容已更新。")
+    (folder / "b.md").write_text(text, "utf-8")
+    registry = app.extensions["lms"].question_types
+    with write_transaction(db):
+        result = catalog.upsert_course(db, read_course(folder, registry))
+    assert result.changed and not result.created
+    db.expire_all()
+    module = catalog.get_module(db, course(db), "second")
+    assert "内容已更新" in module.html
+    assert db.scalar(select(ModuleProgress).where(ModuleProgress.module_id == module.id,
+                                                  ModuleProgress.user_id == user.id))
+
+
+def test_removing_a_studied_module_is_refused(app, db, make_user, tmp_path):
+    user, _ = make_user()
+    with write_transaction(db):
+        progress.record_visit(db, user, course(db).modules[1])
+    folder = tmp_path / "demo"
+    shutil.copytree(TEST_COURSES / "demo", folder)
+    yml = (folder / "course.yml").read_text("utf-8").replace("  - b.md\n", "")
+    (folder / "course.yml").write_text(yml, "utf-8")
+    registry = app.extensions["lms"].question_types
+    with pytest.raises(catalog.CourseConflict, match="'second' has trainee records"):
+        with write_transaction(db):
+            catalog.upsert_course(db, read_course(folder, registry))
+    db.expire_all()
+    assert [m.slug for m in course(db).modules] == ["intro", "second"]
