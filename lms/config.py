@@ -10,6 +10,7 @@ import os
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_LOGIN_URL", None,
             "Where a host app sends anonymous users (mounted mode with a host user loader)."),
     Setting("LMS_SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only.", _bool),
+    Setting("LMS_QUIZ_GRACE_SECONDS", 30,
+            "Network slack after a quiz time limit before answers stop counting.", int),
+    Setting("LMS_ITEM_ANALYSIS_MIN_RESPONSES", 15,
+            "Item analysis shows no review flag below this many responses.", int),
 )
 
 LOCALES = ("zh_CN", "en")
@@ -54,6 +59,7 @@ def apply_defaults(app: Flask) -> None:
             continue
         raw = os.environ.get(setting.name)
         app.config[setting.name] = setting.parse(raw) if raw not in (None, "") else setting.default
+    app.config["LMS_QUIZ_GRACE"] = timedelta(seconds=app.config["LMS_QUIZ_GRACE_SECONDS"])
     if app.config["LMS_DEFAULT_LOCALE"] not in LOCALES:
         raise ValueError(
             f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, "

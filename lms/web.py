@@ -11,6 +11,7 @@ from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from werkzeug.exceptions import HTTPException
 
+from lms.api import bp as api_bp
 from lms.auth import bp as auth_bp
 from lms.auth.forms import LocaleForm, PostForm
 from lms.auth.session import current_learner
@@ -28,6 +29,7 @@ def create_blueprint() -> Blueprint:
     )
     root.register_blueprint(auth_bp)
     root.register_blueprint(learn_bp)
+    root.register_blueprint(api_bp)
 
     root.before_request(use_lms_translations)
     root.context_processor(template_globals)

@@ -28,6 +28,7 @@ SEED_COURSES = ROOT / "courses"
 TEST_COURSES = Path(__file__).resolve().parent / "data" / "courses"
 BACKENDS = ["sqlite", "postgresql"]
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
+QUIZ_ACTION = re.compile(r'<form method="post" class="quiz" id="quiz-form"\s+action="([^"]+)"')
 
 
 def postgres_url() -> str | None:
@@ -193,3 +194,17 @@ def post_form(client: FlaskClient, path: str, data: dict, token_from: str | None
     """POST a form the way a browser would, with the CSRF token from a page."""
     token = csrf_token(client, token_from or path)
     return client.post(path, data={**data, "csrf_token": token})
+
+
+def start_quiz(client: FlaskClient, quiz_url: str) -> str:
+    """Open a quiz page (starting or resuming an attempt); return its submit URL."""
+    page = client.get(quiz_url)
+    match = QUIZ_ACTION.search(page.get_data(as_text=True))
+    assert match, f"no quiz form at {quiz_url} (status {page.status_code})"
+    return match.group(1)
+
+
+def submit_quiz(client: FlaskClient, quiz_url: str, data: dict, action: str | None = None):
+    action = action or start_quiz(client, quiz_url)
+    home = quiz_url.split("/courses/")[0] + "/"  # not the quiz page: that would start an attempt
+    return client.post(action, data={**data, "csrf_token": csrf_token(client, home)})

@@ -17,12 +17,13 @@ import yaml
 from lms.content.markdown import render_markdown
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
+from lms.quiz_settings import QuizSettings, SettingsError, parse_quiz_settings
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules"}
-MODULE_KEYS = {"slug", "title", "minutes", "required", "pass_mark"}
+MODULE_KEYS = {"slug", "title", "minutes", "required", "pass_mark", "quiz"}
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class ModuleFile:
     source: str
     html: str
     questions: list[QuestionFile] = field(default_factory=list)
+    quiz: QuizSettings = field(default_factory=QuizSettings)
 
 
 @dataclass
@@ -258,6 +260,13 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
         problems.append(Problem(path, doc.line(doc.child(doc.node, "required")),
                                 "required must be true or false"))
     pass_mark = _pass_mark(doc, data, problems)
+    quiz = QuizSettings()
+    try:
+        quiz = parse_quiz_settings(data.get("quiz"))
+    except SettingsError as error:
+        quiz_node = doc.child(doc.node, "quiz")
+        node = doc.child(quiz_node, error.field) if error.field != "quiz" else quiz_node
+        problems.append(Problem(path, doc.line(node or quiz_node), str(error)))
 
     body_start = match.end()
     body = text[body_start:]
@@ -284,9 +293,14 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
         problems.append(Problem(path, body_first_line, "the module has no text"))
     if len(problems) > before:
         return None
+    if quiz.draw is not None and quiz.draw > len(questions):
+        problems.append(Problem(path, doc.line(doc.child(doc.child(doc.node, "quiz"), "draw")),
+                                f"quiz.draw: asks for {quiz.draw} questions but the module has "
+                                f"{len(questions)}"))
+        return None
     return ModuleFile(path=path, slug=slug, title=title, minutes=minutes, required=required,
                       pass_mark=pass_mark, source=source, html=str(render_markdown(source)),
-                      questions=questions)
+                      questions=questions, quiz=quiz)
 
 
 def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTypeRegistry,

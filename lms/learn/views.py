@@ -2,20 +2,23 @@
 
 from __future__ import annotations
 
-import secrets
-
 from flask import current_app, redirect, render_template, request, url_for
 
 from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
 from lms.db import write_transaction
 from lms.learn import bp
+from lms.models import AttemptStatus
 from lms.services import catalog, progress, quizzes
 from lms.services.errors import Unanswered
 
 
 def _state():
     return current_app.extensions["lms"]
+
+
+def _grace():
+    return current_app.config["LMS_QUIZ_GRACE"]
 
 
 @bp.route("/")
@@ -48,10 +51,22 @@ def module(slug: str, module_slug: str):
         record = progress.record_visit(db, user, module)
     outline = progress.course_outline(db, user, course)
     return render_template("lms/learn/module.html", outline=outline, module=module,
-                           progress=record)
+                           progress=record, attempts_left=quizzes.attempts_left(db, user, module))
 
 
-@bp.route("/courses/<slug>/modules/<module_slug>/quiz", methods=["GET", "POST"])
+def _render_quiz(course, module, attempt, *, values=None, missing=(), expired=False,
+                 status=200):
+    state = _state()
+    return render_template(
+        "lms/learn/quiz.html", course=course, module=module, attempt=attempt,
+        questions=quizzes.questions_to_show(state.question_types, attempt),
+        answers=values if values is not None else attempt.draft, missing=list(missing),
+        expired=expired, form=PostForm(),
+        attempts_left=quizzes.attempts_left(state.session(), current_learner(), module),
+    ), status
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/quiz")
 @login_required
 def quiz(slug: str, module_slug: str):
     state = _state()
@@ -59,31 +74,44 @@ def quiz(slug: str, module_slug: str):
     user = current_learner()
     course = catalog.get_course(db, slug)
     module = catalog.get_module(db, course, module_slug)
-    shown = quizzes.questions_to_show(state.question_types, module)
-    if not shown:
+    if not module.questions:
         return redirect(url_for(".module", slug=slug, module_slug=module_slug))
-    form = PostForm()
-    if request.method == "GET":
-        return render_template("lms/learn/quiz.html", course=course, module=module,
-                               questions=shown, token=secrets.token_urlsafe(24), form=form,
-                               answers={}, missing=[],
-                               pass_mark=progress.module_pass_mark(module))
-    token = request.form.get("token", "")
-    answers = {q.field: request.form.getlist(q.field) for q in shown}
-    if not form.validate():
-        return render_template("lms/learn/quiz.html", course=course, module=module,
-                               questions=shown, token=token, form=form, answers=answers,
-                               missing=[], expired=True,
-                               pass_mark=progress.module_pass_mark(module)), 400
     try:
         with write_transaction(db):
-            attempt, _created = quizzes.submit_quiz(db, state.question_types, user, module,
-                                                    token, answers)
+            attempt = quizzes.start_or_resume(db, state.question_types, user, module,
+                                              grace=_grace())
+    except quizzes.NoAttemptsLeft:
+        return render_template("lms/learn/no_attempts.html", course=course, module=module,
+                               attempts=quizzes.settings_of(module).attempts), 403
+    return _render_quiz(course, module, attempt)
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/attempts/<int:attempt_id>/submit",
+          methods=["GET", "POST"])
+@login_required
+def submit(slug: str, module_slug: str, attempt_id: int):
+    if request.method == "GET":  # a reload after a refused submission: back to the quiz
+        return redirect(url_for(".quiz", slug=slug, module_slug=module_slug))
+    state = _state()
+    db = state.session()
+    user = current_learner()
+    course = catalog.get_course(db, slug)
+    module = catalog.get_module(db, course, module_slug)
+    attempt = quizzes.get_own_attempt(db, user, attempt_id)
+    if attempt.module_id != module.id:
+        return redirect(url_for(".attempt", slug=attempt.module.course.slug,
+                                module_slug=attempt.module.slug, attempt_id=attempt.id))
+    values = {f"q{n}": request.form.getlist(f"q{n}")
+              for n in range(1, len(attempt.questions) + 1)}
+    if not PostForm().validate():
+        return _render_quiz(course, module, attempt, values=values, expired=True, status=400)
+    try:
+        with write_transaction(db):
+            attempt, _graded = quizzes.submit_attempt(db, state.question_types, user,
+                                                      attempt_id, values, grace=_grace())
     except Unanswered as error:
-        return render_template("lms/learn/quiz.html", course=course, module=module,
-                               questions=shown, token=token, form=form, answers=answers,
-                               missing=error.numbers,
-                               pass_mark=progress.module_pass_mark(module)), 400
+        return _render_quiz(course, module, attempt, values=values, missing=error.numbers,
+                            status=400)
     return redirect(url_for(".attempt", slug=slug, module_slug=module_slug,
                             attempt_id=attempt.id), code=303)
 
@@ -96,11 +124,15 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
     user = current_learner()
     course = catalog.get_course(db, slug)
     module = catalog.get_module(db, course, module_slug)
-    attempt = quizzes.get_attempt(db, user, attempt_id)
+    attempt = quizzes.get_own_attempt(db, user, attempt_id)
     if attempt.module_id != module.id:
         return redirect(url_for(".attempt", slug=attempt.module.course.slug,
                                 module_slug=attempt.module.slug, attempt_id=attempt.id))
+    if attempt.status is AttemptStatus.IN_PROGRESS:
+        return redirect(url_for(".quiz", slug=slug, module_slug=module_slug))
+    visible = quizzes.answers_visible(attempt, quizzes.has_passed(db, user, module))
     outline = progress.course_outline(db, user, course)
     return render_template("lms/learn/attempt.html", course=course, module=module,
-                           attempt=attempt, outline=outline,
-                           review=quizzes.review_attempt(state.question_types, attempt))
+                           attempt=attempt, outline=outline, show_answers=visible,
+                           attempts_left=quizzes.attempts_left(db, user, module),
+                           review=quizzes.review_attempt(state.question_types, attempt, visible))

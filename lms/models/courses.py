@@ -49,6 +49,7 @@ class Module(Base):
     minutes: Mapped[int]
     required: Mapped[bool] = mapped_column(default=True)
     pass_mark: Mapped[int | None]
+    quiz_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
 
     course: Mapped[Course] = relationship(back_populates="modules")
     questions: Mapped[list[Question]] = relationship(
@@ -71,12 +72,16 @@ class Question(Base):
     answer_key: Mapped[Any] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[int] = mapped_column(default=1)
+    #: "file" questions are replaced when the course files are reloaded; "bank" questions
+    #: came from a GIFT or Excel import and survive reloads.
+    origin: Mapped[str] = mapped_column(String(10), default="file")
 
     module: Mapped[Module] = relationship(back_populates="questions")
 
     def spec(self) -> dict[str, Any]:
         """Return the definition a question type grades against."""
         return {
-            "type": self.type, "prompt": self.prompt, "options": self.options,
-            "answer": self.answer_key, "explanation": self.explanation, "points": self.points,
+            "question_id": self.id, "type": self.type, "prompt": self.prompt,
+            "options": self.options, "answer": self.answer_key,
+            "explanation": self.explanation, "points": self.points,
         }

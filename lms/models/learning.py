@@ -6,7 +6,7 @@ import enum
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -63,32 +63,53 @@ class ModuleProgress(Base):
     module: Mapped[Module] = relationship()
 
 
-class QuizAttempt(Base):
-    """A graded quiz submission with a snapshot of exactly what was asked.
+class AttemptStatus(enum.StrEnum):
+    IN_PROGRESS = "in_progress"
+    PENDING_REVIEW = "pending_review"   # 待批阅: a short answer waits for a trainer
+    GRADED = "graded"
 
-    ``client_token`` is generated when the quiz page is served; a resubmission with the same
-    token returns this row instead of grading again.
+
+class QuizAttempt(Base):
+    """One sitting of a module's quiz, pinned to exactly what was asked.
+
+    ``questions`` is the snapshot taken at start: prompts, options in the order shown, the
+    answer key in that order, points and the settings that grade it. Editing or deleting a
+    question later never changes this attempt's grade.
     """
 
     __tablename__ = "lms_quiz_attempts"
     __table_args__ = (
         UniqueConstraint("user_id", "module_id", "number"),
         Index("ix_lms_quiz_attempts_module_submitted", "module_id", "submitted_at"),
+        Index("ix_lms_quiz_attempts_status", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"))
     number: Mapped[int]
-    client_token: Mapped[str] = mapped_column(String(64), unique=True)
+    status: Mapped[AttemptStatus] = mapped_column(
+        Enum(AttemptStatus, name="attempt_status", native_enum=False, length=20,
+             values_callable=lambda members: [m.value for m in members]),
+        default=AttemptStatus.IN_PROGRESS,
+    )
     questions: Mapped[list[Any]] = mapped_column(JSON)
-    answers: Mapped[list[Any]] = mapped_column(JSON)
-    results: Mapped[list[Any]] = mapped_column(JSON)
-    earned: Mapped[float] = mapped_column(Float)
-    possible: Mapped[float] = mapped_column(Float)
-    score: Mapped[float] = mapped_column(Float)
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    draft: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    draft_saved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    answers: Mapped[list[Any] | None] = mapped_column(JSON)
+    results: Mapped[list[Any] | None] = mapped_column(JSON)
+    earned: Mapped[float | None] = mapped_column(Float)
+    possible: Mapped[float | None] = mapped_column(Float)
+    score: Mapped[float | None] = mapped_column(Float)
     pass_mark: Mapped[int]
-    passed: Mapped[bool]
-    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    passed: Mapped[bool | None]
+    late: Mapped[bool] = mapped_column(default=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("lms_users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     module: Mapped[Module] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

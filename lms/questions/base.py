@@ -6,6 +6,7 @@ an import job or a test exactly as from a form.
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -39,6 +40,11 @@ class QuestionType:
     keys: ClassVar[frozenset[str]] = frozenset(
         {"type", "prompt", "options", "answer", "explanation", "points"}
     )
+    #: Graded by a trainer, not by ``grade``: the attempt waits as 待批阅.
+    manual: ClassVar[bool] = False
+    #: Options are shuffled even when the quiz does not ask for it (排序: the written
+    #: order would give the answer away).
+    always_shuffle: ClassVar[bool] = False
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         """Validate a definition from a course file and return it normalised.
@@ -65,11 +71,30 @@ class QuestionType:
         return {"type": self.name, "prompt": spec["prompt"], "options": spec.get("options"),
                 "points": spec["points"]}
 
+    def shuffle(self, spec: dict[str, Any], rng: random.Random) -> dict[str, Any]:
+        """Return the spec with its options in a random order and the key to match.
+
+        The order is drawn once when an attempt starts and kept in its snapshot, so a reload
+        shows the same order.
+        """
+        options = spec.get("options")
+        if not options:
+            return spec
+        order = list(range(len(options)))
+        rng.shuffle(order)
+        return {**spec, "options": [options[i] for i in order],
+                "answer": self.remap_answer(spec["answer"], order), "option_order": order}
+
+    def remap_answer(self, answer: Any, order: list[int]) -> Any:
+        """Translate the key after options moved: new position ``n`` shows old ``order[n]``."""
+        return answer
+
     def parse_response(self, values: list[str]) -> Any | None:
         """Turn submitted form values into a response; None means unanswered."""
         raise NotImplementedError
 
     def grade(self, spec: dict[str, Any], response: Any) -> Grade:
+        """Score a response between 0 and the question's points (not called for manual types)."""
         raise NotImplementedError
 
     def describe_answer(self, spec: dict[str, Any]) -> str:
@@ -80,5 +105,5 @@ class QuestionType:
         raise NotImplementedError
 
 
-def letters(indexes: list[int]) -> str:
-    return "".join(chr(ord("A") + i) for i in sorted(indexes))
+def letters(indexes: list[int], keep_order: bool = False) -> str:
+    return "".join(chr(ord("A") + i) for i in (indexes if keep_order else sorted(indexes)))

@@ -69,6 +69,9 @@ class SingleChoice(QuestionType):
         spec["answer"] = indexes[0]
         return spec
 
+    def remap_answer(self, answer: int, order: list[int]) -> int:
+        return order.index(answer)
+
     def parse_response(self, values: list[str]) -> int | None:
         picked = _parse_indexes(values[:1], 10**6)
         return picked[0] if picked else None
@@ -84,7 +87,12 @@ class SingleChoice(QuestionType):
 
 
 class MultipleChoice(QuestionType):
-    """All or nothing (少选不得分); any wrong option scores 0."""
+    """Scored by the quiz's mode, carried in the attempt's snapshot as ``scoring``.
+
+    all_or_nothing (少选不得分, default): full marks only for exactly the right set;
+    per_option (少选得部分分): a share per right option chosen; half (少选得一半分): half
+    marks for a correct but incomplete choice. Any wrong option scores 0 in every mode.
+    """
 
     name = "multiple_choice"
     label = _l("Multiple choice")
@@ -102,12 +110,25 @@ class MultipleChoice(QuestionType):
     def public_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         return {**super().public_spec(spec), "multiple": True}
 
+    def remap_answer(self, answer: list[int], order: list[int]) -> list[int]:
+        return sorted(order.index(i) for i in answer)
+
     def parse_response(self, values: list[str]) -> list[int] | None:
         return _parse_indexes(values, 10**6)
 
     def grade(self, spec: dict[str, Any], response: list[int]) -> Grade:
-        right = sorted(response) == sorted(spec["answer"])
-        return Grade(spec["points"] if right else 0, spec["points"])
+        points = spec["points"]
+        key, chosen = set(spec["answer"]), set(response)
+        if not chosen or not chosen <= key:
+            return Grade(0, points)
+        if chosen == key:
+            return Grade(points, points)
+        mode = spec.get("scoring", "all_or_nothing")
+        if mode == "per_option":
+            return Grade(round(points * len(chosen) / len(key), 2), points)
+        if mode == "half":
+            return Grade(points / 2, points)
+        return Grade(0, points)
 
     def describe_answer(self, spec: dict[str, Any]) -> str:
         return letters(spec["answer"])

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session, selectinload
 
-from lms.content.loader import CourseFile, Problem
+from lms.content.loader import CourseFile, Problem, QuestionFile
 from lms.db import utcnow
 from lms.models import Course, Module, ModuleProgress, Question
 from lms.services.errors import NotFound
@@ -76,18 +76,38 @@ def upsert_course(session: Session, course_file: CourseFile) -> UpsertResult:
         module.minutes = module_file.minutes
         module.required = module_file.required
         module.pass_mark = module_file.pass_mark
+        module.quiz_settings = module_file.quiz.to_json()
         session.flush()
-        session.execute(delete(Question).where(Question.module_id == module.id))
-        for number, question in enumerate(module_file.questions, start=1):
-            spec = question.spec
-            session.add(Question(
-                module_id=module.id, position=number, type=question.type,
-                prompt=spec["prompt"], options=spec.get("options"), answer_key=spec["answer"],
-                explanation=spec.get("explanation", ""), points=spec.get("points", 1),
-            ))
+        _replace_file_questions(session, module, module_file.questions)
     session.flush()
     session.expire(course, ["modules"])
     return UpsertResult(course.id, created=created, changed=True)
+
+
+def _replace_file_questions(session: Session, module: Module,
+                            questions: list[QuestionFile]) -> None:
+    """Replace the questions written in the course files; imported ones stay, after them."""
+    session.execute(delete(Question).where(Question.module_id == module.id,
+                                           Question.origin == "file"))
+    kept = list(session.scalars(select(Question).where(Question.module_id == module.id)
+                                .order_by(Question.position)))
+    for question in kept:  # park, then renumber after the file's questions
+        question.position = -question.id
+    session.flush()
+    for number, question in enumerate(questions, start=1):
+        session.add(question_row(module.id, number, question.type, question.spec, "file"))
+    for number, question in enumerate(kept, start=len(questions) + 1):
+        question.position = number
+    session.flush()
+
+
+def question_row(module_id: int, position: int, type_name: str, spec: dict,
+                 origin: str) -> Question:
+    return Question(
+        module_id=module_id, position=position, type=type_name, prompt=spec["prompt"],
+        options=spec.get("options"), answer_key=spec["answer"],
+        explanation=spec.get("explanation", ""), points=spec.get("points", 1), origin=origin,
+    )
 
 
 def _refuse_dropping_studied(session: Session, course_file: CourseFile,

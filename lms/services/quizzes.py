@@ -1,22 +1,48 @@
-"""Quizzes: what the trainee is shown, and grading a submission on the server."""
+"""Quizzes: starting an attempt, saving answers as they are given, grading on the server.
+
+An attempt is pinned at start to a snapshot of exactly what is asked (drawn, shuffled, with
+the key in shown order), so later edits to the question bank never change its grade. All
+grading happens here; the browser only ever sees ``public_spec``.
+"""
 
 from __future__ import annotations
 
-import re
+import random
+import secrets
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from lms.models import Module, QuizAttempt, User
+from lms.db import utcnow
+from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
-from lms.services.errors import InvalidInput, NotFound, PermissionDenied, Unanswered
+from lms.quiz_settings import QuizSettings
+from lms.services.errors import DomainError, InvalidInput, NotFound, Unanswered
 from lms.services.events import emit
-from lms.services.progress import lock_progress, module_pass_mark, record_quiz_result
+from lms.services.progress import (
+    lock_progress,
+    module_pass_mark,
+    record_quiz_result,
+    record_visit,
+)
 
-TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+#: Network slack after a time limit; answers saved later than this are not counted.
+DEFAULT_GRACE = timedelta(seconds=30)
+MAX_VALUES_PER_QUESTION = 20
+MAX_VALUE_LENGTH = 5000
+
+
+class NoAttemptsLeft(DomainError):
+    status = 403
+
+
+class AttemptClosed(DomainError):
+    """The attempt was already submitted, or its time is up."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -29,105 +55,255 @@ class ShownQuestion:
     public: dict[str, Any]
 
 
-def questions_to_show(registry: QuestionTypeRegistry, module: Module) -> list[ShownQuestion]:
+def settings_of(module: Module) -> QuizSettings:
+    return QuizSettings.from_json(module.quiz_settings)
+
+
+def questions_to_show(registry: QuestionTypeRegistry, attempt: QuizAttempt) -> list[ShownQuestion]:
     shown = []
-    for number, question in enumerate(module.questions, start=1):
-        question_type = registry[question.type]
+    for number, spec in enumerate(attempt.questions, start=1):
+        question_type = registry[spec["type"]]
         shown.append(ShownQuestion(number=number, field=f"q{number}",
                                    template=question_type.template,
-                                   public=question_type.public_spec(question.spec())))
+                                   public=question_type.public_spec(spec)))
     return shown
 
 
-def submit_quiz(session: Session, registry: QuestionTypeRegistry, user: User, module: Module,
-                token: str, values: dict[str, list[str]]) -> tuple[QuizAttempt, bool]:
-    """Grade a submission and record it; return (attempt, created).
+def _attempts_used(session: Session, user: User, module: Module) -> int:
+    return session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)) or 0
 
-    The same token submitted again returns the first attempt unchanged. A submission with
-    unanswered questions raises ``Unanswered`` before anything is written.
+
+def attempts_left(session: Session, user: User, module: Module) -> int | None:
+    """None means unlimited."""
+    allowed = settings_of(module).attempts
+    return None if allowed is None else max(0, allowed - _attempts_used(session, user, module))
+
+
+def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | None:
+    return session.scalar(select(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
+        QuizAttempt.status == AttemptStatus.IN_PROGRESS,
+    ).order_by(QuizAttempt.number.desc()).limit(1))
+
+
+def start_or_resume(session: Session, registry: QuestionTypeRegistry, user: User,
+                    module: Module, *, now: datetime | None = None,
+                    grace: timedelta = DEFAULT_GRACE, rng: random.Random | None = None,
+                    ) -> QuizAttempt:
+    """Return the trainee's open attempt, or start a new one if attempts remain.
+
+    An open attempt whose time ran out is first submitted with what was saved in time.
     """
-    if not TOKEN.match(token or ""):
-        raise InvalidInput("the quiz form is out of date; reload the page", field="token")
-    existing = _replayed_attempt(session, token, user, module)
-    if existing is not None:
-        return existing, False
-    questions = list(module.questions)
-    if not questions:
+    now = now or utcnow()
+    if not module.questions:
         raise NotFound("this module has no quiz")
-
-    responses: list[Any] = []
-    missing: list[int] = []
-    for number, question in enumerate(questions, start=1):
-        response = registry[question.type].parse_response(values.get(f"q{number}", []))
-        if response is None:
-            missing.append(number)
-        responses.append(response)
-    if missing:
-        raise Unanswered(missing)
-
     lock_progress(session, user, module)
-    existing = _replayed_attempt(session, token, user, module)
-    if existing is not None:  # the same submission, graded while we waited for the lock
-        return existing, False
-
-    snapshot, results = [], []
-    earned = possible = 0.0
-    for question, response in zip(questions, responses, strict=True):
+    current = open_attempt(session, user, module)
+    if current is not None:
+        if not _past_deadline(current, now, grace):
+            return current
+        _grade(session, registry, user, module, current, dict(current.draft), now, late=True)
+    settings = settings_of(module)
+    used = _attempts_used(session, user, module)
+    if settings.attempts is not None and used >= settings.attempts:
+        raise NoAttemptsLeft(f"all {settings.attempts} attempts used")
+    rng = rng or random.Random(secrets.randbits(64))
+    questions = list(module.questions)
+    if settings.draw and settings.draw < len(questions):
+        picked = set(rng.sample(range(len(questions)), settings.draw))
+        questions = [q for i, q in enumerate(questions) if i in picked]
+    if settings.shuffle_questions:
+        rng.shuffle(questions)
+    snapshot = []
+    for question in questions:
         question_type = registry[question.type]
         spec = question.spec()
-        grade = question_type.grade(spec, response)
-        earned += grade.earned
-        possible += grade.possible
+        if settings.shuffle_options or question_type.always_shuffle:
+            spec = question_type.shuffle(spec, rng)
+        if question.type == "multiple_choice":
+            spec["scoring"] = settings.multiple_choice_scoring
         snapshot.append(spec)
-        results.append({"earned": grade.earned, "possible": grade.possible,
-                         "correct": grade.correct})
-    score = round(earned * 100 / possible, 1) if possible else 0.0
-    pass_mark = module_pass_mark(module)
-    passed = score >= pass_mark
-
-    number = (session.scalar(
-        select(func.max(QuizAttempt.number))
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)
-    ) or 0) + 1
+    record_visit(session, user, module)
     attempt = QuizAttempt(
-        user_id=user.id, module_id=module.id, number=number, client_token=token,
-        questions=snapshot, answers=responses, results=results, earned=earned,
-        possible=possible, score=score, pass_mark=pass_mark, passed=passed,
+        user_id=user.id, module_id=module.id, number=used + 1, status=AttemptStatus.IN_PROGRESS,
+        questions=snapshot, settings=settings.to_json(), draft={},
+        pass_mark=module_pass_mark(module), started_at=now,
+        deadline_at=now + timedelta(minutes=settings.time_limit) if settings.time_limit else None,
     )
-    try:
-        with session.begin_nested():
-            session.add(attempt)
-    except IntegrityError:
-        # A concurrent resubmission of the same token won the race: return its result.
-        existing = _attempt_by_token(session, token)
-        if existing is None:
-            raise
-        return existing, False
-    record_quiz_result(session, user, module, score, passed)
-    emit(session, "quiz_submitted", user_id=user.id, module_id=module.id,
-         attempt_id=attempt.id, score=score, passed=passed)
-    return attempt, True
+    session.add(attempt)
+    session.flush()
+    return attempt
 
 
-def _attempt_by_token(session: Session, token: str) -> QuizAttempt | None:
-    return session.scalar(select(QuizAttempt).where(QuizAttempt.client_token == token))
+def _past_deadline(attempt: QuizAttempt, now: datetime, grace: timedelta) -> bool:
+    return attempt.deadline_at is not None and now > attempt.deadline_at + grace
 
 
-def _replayed_attempt(session: Session, token: str, user: User,
-                      module: Module) -> QuizAttempt | None:
-    """Return the attempt already graded for this token, refusing someone else's."""
-    existing = _attempt_by_token(session, token)
-    if existing is not None and (existing.user_id != user.id or existing.module_id != module.id):
-        raise PermissionDenied("this attempt belongs to someone else")
-    return existing
+def _clean_values(attempt: QuizAttempt, values: dict[str, Any]) -> dict[str, list[str]]:
+    """Keep only this attempt's fields, as lists of bounded strings."""
+    cleaned: dict[str, list[str]] = {}
+    for number in range(1, len(attempt.questions) + 1):
+        raw = values.get(f"q{number}", [])
+        if isinstance(raw, str):
+            raw = [raw]
+        if not isinstance(raw, list) or len(raw) > MAX_VALUES_PER_QUESTION or not all(
+                isinstance(v, str) and len(v) <= MAX_VALUE_LENGTH for v in raw):
+            raise InvalidInput(f"answer to question {number} is not valid", field=f"q{number}")
+        cleaned[f"q{number}"] = raw
+    return cleaned
 
 
-def get_attempt(session: Session, user: User, attempt_id: int) -> QuizAttempt:
+def get_own_attempt(session: Session, user: User, attempt_id: int,
+                    lock: bool = False) -> QuizAttempt:
     """Return the user's own attempt; someone else's is reported as missing."""
-    attempt = session.get(QuizAttempt, attempt_id)
+    query = select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+    if lock:
+        query = query.with_for_update().execution_options(populate_existing=True)
+    attempt = session.scalar(query)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("no such attempt")
     return attempt
+
+
+def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, Any], *,
+               now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> QuizAttempt:
+    """Keep answers given so far, so a reload or a dropped connection loses nothing."""
+    now = now or utcnow()
+    attempt = get_own_attempt(session, user, attempt_id, lock=True)
+    if attempt.status is not AttemptStatus.IN_PROGRESS:
+        raise AttemptClosed("this attempt has been submitted")
+    if _past_deadline(attempt, now, grace):
+        raise AttemptClosed("the time limit has passed")
+    attempt.draft = _clean_values(attempt, values)
+    attempt.draft_saved_at = now
+    return attempt
+
+
+def submit_attempt(session: Session, registry: QuestionTypeRegistry, user: User,
+                   attempt_id: int, values: dict[str, Any], *, now: datetime | None = None,
+                   grace: timedelta = DEFAULT_GRACE) -> tuple[QuizAttempt, bool]:
+    """Grade the attempt; return (attempt, graded_now).
+
+    Submitting an attempt again returns it unchanged. Unanswered questions raise
+    ``Unanswered`` before anything is written. Past the time limit, the answers saved in time
+    are graded instead of the late form, and the attempt is marked late.
+    """
+    now = now or utcnow()
+    probe = get_own_attempt(session, user, attempt_id)
+    module = probe.module
+    lock_progress(session, user, module)
+    attempt = get_own_attempt(session, user, attempt_id, lock=True)
+    if attempt.status is not AttemptStatus.IN_PROGRESS:
+        return attempt, False
+    if _past_deadline(attempt, now, grace):
+        _grade(session, registry, user, module, attempt, dict(attempt.draft), now, late=True)
+        return attempt, True
+    answers = _clean_values(attempt, values)
+    _grade(session, registry, user, module, attempt, answers, now, late=False)
+    return attempt, True
+
+
+def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module: Module,
+           attempt: QuizAttempt, values: dict[str, list[str]], now: datetime,
+           late: bool) -> None:
+    responses: list[Any] = []
+    missing: list[int] = []
+    for number, spec in enumerate(attempt.questions, start=1):
+        response = registry[spec["type"]].parse_response(values.get(f"q{number}", []))
+        if response is None:
+            missing.append(number)
+        responses.append(response)
+    if missing and not late:
+        raise Unanswered(missing)
+
+    results = []
+    for spec, response in zip(attempt.questions, responses, strict=True):
+        question_type = registry[spec["type"]]
+        if response is None:
+            results.append({"earned": 0, "possible": spec["points"], "correct": False,
+                            "pending": False})
+        elif question_type.manual:
+            results.append({"earned": None, "possible": spec["points"], "correct": None,
+                            "pending": True, "comment": ""})
+        else:
+            grade = question_type.grade(spec, response)
+            results.append({"earned": grade.earned, "possible": grade.possible,
+                            "correct": grade.correct, "pending": False})
+    attempt.answers = responses
+    attempt.results = results
+    attempt.submitted_at = now
+    attempt.late = late
+    _finish(session, user, module, attempt)
+
+
+def _finish(session: Session, user: User, module: Module, attempt: QuizAttempt) -> None:
+    """Total the results; pass the module on only once nothing waits for a trainer."""
+    results = attempt.results or []
+    attempt.possible = float(sum(r["possible"] for r in results))
+    attempt.earned = float(sum(r["earned"] or 0 for r in results))
+    if any(r["pending"] for r in results):
+        attempt.status = AttemptStatus.PENDING_REVIEW
+        attempt.score = None
+        attempt.passed = None
+        session.flush()
+        return
+    attempt.status = AttemptStatus.GRADED
+    attempt.score = round(attempt.earned * 100 / attempt.possible, 1) if attempt.possible else 0.0
+    attempt.passed = attempt.score >= attempt.pass_mark
+    session.flush()
+    record_quiz_result(session, user, module, attempt.score, attempt.passed)
+    emit(session, "quiz_submitted", user_id=user.id, module_id=module.id,
+         attempt_id=attempt.id, score=attempt.score, passed=attempt.passed)
+
+
+@dataclass(frozen=True)
+class ManualGrade:
+    earned: float
+    comment: str = ""
+
+
+def grade_manually(session: Session, reviewer: User, attempt_id: int,
+                   grades: dict[int, ManualGrade], *, now: datetime | None = None,
+                   ) -> QuizAttempt:
+    """Record a trainer's scores for the questions waiting in an attempt (1-based numbers)."""
+    attempt = session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+                             .with_for_update().execution_options(populate_existing=True))
+    if attempt is None:
+        raise NotFound("no such attempt")
+    if attempt.status is not AttemptStatus.PENDING_REVIEW:
+        raise AttemptClosed("this attempt is not waiting for grading")
+    results = [dict(r) for r in attempt.results or []]
+    waiting = [n for n, r in enumerate(results, start=1) if r["pending"]]
+    missing = [n for n in waiting if n not in grades]
+    if missing:
+        raise Unanswered(missing)
+    for number in waiting:
+        grade = grades[number]
+        possible = results[number - 1]["possible"]
+        if not 0 <= grade.earned <= possible:
+            raise InvalidInput(f"score for question {number} must be between 0 and {possible}",
+                               field=f"score{number}")
+        if len(grade.comment) > 2000:
+            raise InvalidInput(f"comment on question {number} is too long",
+                               field=f"comment{number}")
+        results[number - 1].update(earned=grade.earned, correct=grade.earned >= possible,
+                                   pending=False, comment=grade.comment.strip())
+    attempt.results = results
+    attempt.reviewed_by_id = reviewer.id
+    attempt.reviewed_at = now or utcnow()
+    _finish(session, attempt.user, attempt.module, attempt)
+    return attempt
+
+
+def grading_queue(session: Session, *, page: int = 1, per_page: int = 20,
+                  ) -> tuple[list[QuizAttempt], int]:
+    """Attempts waiting for a trainer, oldest first, and how many there are in all."""
+    query = select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total
 
 
 @dataclass(frozen=True)
@@ -137,34 +313,51 @@ class ReviewedQuestion:
     options: list[str] | None
     type_label: str
     your_answer: str
-    correct_answer: str
-    correct: bool
-    earned: float
+    correct_answer: str | None
+    correct: bool | None
+    pending: bool
+    earned: float | None
     possible: float
-    explanation: str
+    explanation: str | None
+    comment: str
 
 
-def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt) -> list[ReviewedQuestion]:
+def answers_visible(attempt: QuizAttempt, passed_before: bool) -> bool:
+    """Apply the quiz's show_answers setting (after each attempt / after passing / never)."""
+    mode = (attempt.settings or {}).get("show_answers", "after_each")
+    if mode == "never":
+        return False
+    if mode == "after_pass":
+        return bool(attempt.passed) or passed_before
+    return attempt.status is not AttemptStatus.IN_PROGRESS
+
+
+def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
+                   show_answers: bool) -> list[ReviewedQuestion]:
     """Feedback after submission, built from the attempt's own snapshot."""
     reviewed = []
     for number, (spec, response, result) in enumerate(
-        zip(attempt.questions, attempt.answers, attempt.results, strict=True), start=1
+        zip(attempt.questions, attempt.answers or [], attempt.results or [], strict=True),
+        start=1,
     ):
         question_type = registry.get(spec["type"])
+        described = (question_type.describe_response(spec, response)
+                     if question_type and response is not None else "")
         reviewed.append(ReviewedQuestion(
             number=number, prompt=spec["prompt"], options=spec.get("options"),
             type_label=str(question_type.label) if question_type else spec["type"],
-            your_answer=question_type.describe_response(spec, response) if question_type else "",
-            correct_answer=question_type.describe_answer(spec) if question_type else "",
-            correct=result["correct"], earned=result["earned"], possible=result["possible"],
-            explanation=spec.get("explanation", ""),
+            your_answer=described,
+            correct_answer=(question_type.describe_answer(spec)
+                            if question_type and show_answers else None),
+            correct=result["correct"], pending=result["pending"], earned=result["earned"],
+            possible=result["possible"],
+            explanation=spec.get("explanation", "") if show_answers else None,
+            comment=result.get("comment", ""),
         ))
     return reviewed
 
 
-def attempts_for(session: Session, user: User, module: Module) -> list[QuizAttempt]:
-    return list(session.scalars(
-        select(QuizAttempt).where(QuizAttempt.user_id == user.id,
-                                  QuizAttempt.module_id == module.id)
-        .order_by(QuizAttempt.number.desc())
-    ))
+def has_passed(session: Session, user: User, module: Module) -> bool:
+    return session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
+        QuizAttempt.passed.is_(True))) > 0

@@ -51,7 +51,7 @@ def horizontal_overflow(page) -> dict | None:
 def submit_quiz(page):
     """Click the quiz's submit button; return the response to the POST."""
     with page.expect_response(lambda r: r.request.method == "POST"
-                              and r.url.endswith("/quiz")) as response:
+                              and r.url.endswith("/submit")) as response:
         page.click('form.quiz button[type="submit"]')
     page.wait_for_load_state()
     return response.value
@@ -104,7 +104,7 @@ def test_trainee_passes_first_quiz_on_a_phone(new_page, live_server, fresh_train
             answer_question(page, number, question)
     response = submit_quiz(page)
     assert response.status == 400
-    assert page.url.endswith(f"/modules/{overview.slug}/quiz")
+    assert re.search(rf"/modules/{overview.slug}/(quiz|attempts/\d+/submit)$", page.url)
     visited()
     summary = page.locator("#missing-summary")
     assert summary.is_visible()
@@ -169,3 +169,35 @@ def test_course_progress_after_one_module_on_desktop(new_page, live_server, fres
     if zh_compiled:
         assert "继续学习" in page.locator("main a.button.primary").inner_text()
     assert horizontal_overflow(page) is None
+
+
+def test_answers_survive_a_reload_and_a_dropped_connection(new_page, live_server, fresh_trainee,
+                                                          seed_quizzes):
+    """A branch secretary on a weak connection loses nothing of a half-done quiz."""
+    page = new_page(360, 740)
+    sign_in(page, live_server.url, *fresh_trainee)
+    quiz = seed_quizzes[1]
+    page.goto(f"{live_server.url}/courses/{COURSE}/modules/{quiz.slug}/quiz")
+    first = quiz.questions[0]
+    with page.expect_response(lambda r: r.url.endswith("/draft") and r.status == 200):
+        answer_question(page, 1, first)
+    expect_saved = page.locator("#save-status")
+    assert re.search(r"\d", expect_saved.inner_text())  # "答案已于 … 保存"
+
+    page.reload()
+    checked = page.locator('input[name="q1"]:checked, input[name="q1"][value]:not([value=""])')
+    assert checked.count() >= 1, "the saved answer was not restored after a reload"
+
+    # Offline: the answer stays on the device and is saved once the connection returns.
+    page.context.set_offline(True)
+    second = quiz.questions[1]
+    answer_question(page, 2, second)
+    page.wait_for_function(
+        "document.getElementById('save-status').classList.contains('is-warning')")
+    page.context.set_offline(False)
+    with page.expect_response(lambda r: r.url.endswith("/draft") and r.status == 200,
+                              timeout=15000):
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+    page.reload()
+    restored = page.locator('input[name="q2"]:checked, input[name="q2"][value]:not([value=""])')
+    assert restored.count() >= 1, "the answer given offline was lost"

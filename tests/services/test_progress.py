@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from lms.content.loader import read_course
 from lms.db import write_transaction
-from lms.models import Course, Enrollment, ModuleProgress
+from lms.models import Course, Enrollment, ModuleProgress, QuizAttempt
 from lms.services import catalog, progress, quizzes
 from lms.services.errors import Unanswered
 from tests.conftest import TEST_COURSES
@@ -42,8 +42,10 @@ def test_course_completes_when_all_required_modules_are_done(app, db, make_user)
     with write_transaction(db):
         progress.record_visit(db, user, demo.modules[1])
     with write_transaction(db):
-        attempt, created = quizzes.submit_quiz(db, registry, user, intro, "t" * 20, answers)
-    assert created and attempt.passed and attempt.score == 100
+        started = quizzes.start_or_resume(db, registry, user, intro)
+    with write_transaction(db):
+        attempt, graded = quizzes.submit_attempt(db, registry, user, started.id, answers)
+    assert graded and attempt.passed and attempt.score == 100
     enrollment = db.scalar(select(Enrollment).where(Enrollment.user_id == user.id))
     assert enrollment.completed_at is not None
     assert progress.course_outline(db, user, demo).completed
@@ -53,10 +55,16 @@ def test_unanswered_submission_writes_nothing(app, db, make_user):
     user, _ = make_user()
     intro = course(db).modules[0]
     registry = app.extensions["lms"].question_types
+    with write_transaction(db):
+        started = quizzes.start_or_resume(db, registry, user, intro)
     with pytest.raises(Unanswered) as caught, write_transaction(db):
-        quizzes.submit_quiz(db, registry, user, intro, "u" * 20, {"q1": ["1"], "q3": ["true"]})
+        quizzes.submit_attempt(db, registry, user, started.id, {"q1": ["1"], "q3": ["true"]})
     assert caught.value.numbers == [2, 4]
-    assert db.scalar(select(ModuleProgress).where(ModuleProgress.user_id == user.id)) is None
+    db.expire_all()
+    attempt = db.get(QuizAttempt, started.id)
+    assert attempt.status.value == "in_progress" and attempt.answers is None
+    assert db.scalar(select(ModuleProgress.best_score)
+                     .where(ModuleProgress.user_id == user.id)) is None
 
 
 def test_signals_are_sent_only_after_commit(app, db, make_user):

@@ -1,0 +1,56 @@
+"""排序题: put the options in the right order; a select per option suits phones better than drag."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+
+from lms.questions.base import Grade, QuestionType, SpecError, letters
+from lms.questions.choice import _load_options
+
+
+class Ordering(QuestionType):
+    name = "ordering"
+    label = _l("Ordering")
+    template = "lms/questions/ordering.html"
+    always_shuffle = True
+
+    def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
+        spec = super().load_spec(raw)
+        spec["options"] = _load_options(raw)
+        answer = raw.get("answer")
+        if not isinstance(answer, str):
+            raise SpecError("answer", "must list every option letter in the right order, "
+                                      "such as CABD")
+        order = [ord(ch) - ord("A") for ch in answer.upper() if not ch.isspace()
+                 and ch not in ",，、>→"]
+        if sorted(order) != list(range(len(spec["options"]))):
+            raise SpecError("answer", "must use every option letter exactly once")
+        spec["answer"] = order
+        return spec
+
+    def remap_answer(self, answer: list[int], order: list[int]) -> list[int]:
+        return [order.index(i) for i in answer]
+
+    def parse_response(self, values: list[str]) -> list[int] | None:
+        """Values are the position (1-based) chosen for each shown option, in shown order."""
+        if not values or not all(v.isdigit() for v in values):
+            return None
+        positions = [int(v) for v in values]
+        if sorted(positions) != list(range(1, len(positions) + 1)):
+            return None
+        return positions
+
+    def grade(self, spec: dict[str, Any], response: list[int]) -> Grade:
+        expected = [0] * len(spec["answer"])
+        for rank, option in enumerate(spec["answer"], start=1):
+            expected[option] = rank
+        return Grade(spec["points"] if response == expected else 0, spec["points"])
+
+    def describe_answer(self, spec: dict[str, Any]) -> str:
+        return "→".join(letters([i], keep_order=True) for i in spec["answer"])
+
+    def describe_response(self, spec: dict[str, Any], response: list[int]) -> str:
+        by_rank = sorted(range(len(response)), key=lambda i: response[i])
+        return "→".join(letters([i], keep_order=True) for i in by_rank)
