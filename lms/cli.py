@@ -16,8 +16,8 @@ from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.db import write_transaction
 from lms.models import Role, User
 from lms.resources import resource_dir
-from lms.services import accounts, catalog
-from lms.services.errors import InvalidInput
+from lms.services import accounts, catalog, question_bank
+from lms.services.errors import InvalidInput, NotFound
 
 
 def _state():
@@ -158,3 +158,61 @@ def create_demo_accounts_command() -> None:
     click.echo("Demo accounts (passwords are shown only this once):")
     for username, name, role, unit, password in created:
         click.echo(f"  {role:8} {username:10} {password}   {name} · {unit}")
+
+
+def _course_and_module(db, course_slug: str, module_slug: str | None):
+    try:
+        course = catalog.get_course(db, course_slug)
+        module = catalog.get_module(db, course, module_slug) if module_slug else None
+    except NotFound as error:
+        raise click.UsageError(str(error)) from None
+    return course, module
+
+
+@lms_cli.command("import-questions",
+                 help="Import a GIFT (.gift/.txt) or Excel (.xlsx) question bank into a module.")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--course", "course_slug", required=True, help="Course slug.")
+@click.option("--module", "module_slug", required=True, help="Module slug.")
+@with_appcontext
+def import_questions_command(file: str, course_slug: str, module_slug: str) -> None:
+    state = _state()
+    db = state.session()
+    _, module = _course_and_module(db, course_slug, module_slug)
+    path = Path(file)
+    try:
+        parsed = question_bank.parse_bank(path.name, path.read_bytes(), state.question_types)
+    except question_bank.BankInvalid as error:
+        for problem in error.problems:
+            click.echo(f"{path}: {problem}", err=True)
+        click.echo("Nothing was imported.", err=True)
+        sys.exit(1)
+    except InvalidInput as error:
+        raise click.UsageError(error.message) from None
+    for skipped in parsed.skipped:
+        click.echo(f"{path}: skipped {skipped}", err=True)
+    if not parsed.questions:
+        click.echo("No question in the file can be imported.", err=True)
+        sys.exit(1)
+    with click.progressbar(length=len(parsed.questions), label="Importing questions",
+                           file=sys.stderr) as bar, write_transaction(db):
+        count = question_bank.import_questions(db, state.question_types, module,
+                                               parsed.questions)
+        bar.update(count)
+    click.echo(f"Imported {count} questions into {course_slug}/{module_slug}"
+               f" ({len(parsed.skipped)} skipped).")
+
+
+@lms_cli.command("export-questions", help="Export a course's or a module's questions.")
+@click.option("--course", "course_slug", required=True, help="Course slug.")
+@click.option("--module", "module_slug", help="Module slug (default: every module).")
+@click.option("--format", "kind", type=click.Choice(["gift", "xlsx"]), required=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
+@with_appcontext
+def export_questions_command(course_slug: str, module_slug: str | None, kind: str,
+                             out: str) -> None:
+    db = _state().session()
+    course, module = _course_and_module(db, course_slug, module_slug)
+    questions = question_bank.questions_for_export(db, course, module)
+    Path(out).write_bytes(question_bank.export_bank(questions, kind))
+    click.echo(f"Exported {len(questions)} questions to {out}.")

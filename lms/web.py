@@ -15,6 +15,7 @@ from lms.api import bp as api_bp
 from lms.auth import bp as auth_bp
 from lms.auth.forms import LocaleForm, PostForm
 from lms.auth.session import current_learner
+from lms.author import bp as author_bp
 from lms.learn import bp as learn_bp
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.services.errors import DomainError
@@ -30,6 +31,7 @@ def create_blueprint() -> Blueprint:
     root.register_blueprint(auth_bp)
     root.register_blueprint(learn_bp)
     root.register_blueprint(api_bp)
+    root.register_blueprint(author_bp)
 
     root.before_request(use_lms_translations)
     root.context_processor(template_globals)

@@ -296,6 +296,13 @@ def grade_manually(session: Session, reviewer: User, attempt_id: int,
     return attempt
 
 
+def get_attempt_for_grading(session: Session, attempt_id: int) -> QuizAttempt:
+    attempt = session.get(QuizAttempt, attempt_id)
+    if attempt is None or attempt.status is AttemptStatus.IN_PROGRESS:
+        raise NotFound("no such submitted attempt")
+    return attempt
+
+
 def grading_queue(session: Session, *, page: int = 1, per_page: int = 20,
                   ) -> tuple[list[QuizAttempt], int]:
     """Attempts waiting for a trainer, oldest first, and how many there are in all."""

@@ -1,0 +1,7 @@
+"""The trainer's rooms: quizzes and their statistics, question banks, the grading queue."""
+
+from flask import Blueprint
+
+bp = Blueprint("author", __name__, url_prefix="/author")
+
+from lms.author import views  # noqa: E402,F401  (routes attach to bp)

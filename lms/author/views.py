@@ -1,0 +1,224 @@
+"""Thin trainer views: role check, parse, one service call, render."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import (
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeSerializer
+
+from lms.auth.forms import PostForm
+from lms.auth.session import current_learner, require_role
+from lms.author import bp
+from lms.author.forms import ConfirmImportForm, UploadBankForm
+from lms.content.xlsx_bank import template_workbook
+from lms.db import write_transaction
+from lms.models import Role
+from lms.services import catalog, question_bank, quiz_stats, quizzes
+from lms.services.errors import InvalidInput
+from lms.services.item_analysis import analysis_csv
+
+staff_only = require_role(Role.TRAINER, Role.ADMIN)
+PAGE_SIZE = 20
+
+
+def _state():
+    return current_app.extensions["lms"]
+
+
+def _download(data: bytes, filename: str, mimetype: str) -> Response:
+    return Response(data, mimetype=mimetype, headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(filename)}",
+        "X-Content-Type-Options": "nosniff",
+    })
+
+
+def _module(slug: str, module_slug: str):
+    db = _state().session()
+    course = catalog.get_course(db, slug)
+    return course, catalog.get_module(db, course, module_slug)
+
+
+@bp.route("/")
+@staff_only
+def index():
+    db = _state().session()
+    _, waiting = quizzes.grading_queue(db, per_page=1)
+    return render_template("lms/author/index.html", courses=catalog.list_courses(db),
+                           waiting=waiting)
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/quiz")
+@staff_only
+def quiz(slug: str, module_slug: str):
+    course, module = _module(slug, module_slug)
+    state = _state()
+    analysis = quiz_stats.module_analysis(state.session(), module,
+                                          current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
+    stats = {item.question_key: item for item in analysis.items}
+    return render_template("lms/author/quiz.html", course=course, module=module,
+                           analysis=analysis, stats=stats, registry=state.question_types,
+                           settings=quizzes.settings_of(module))
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/quiz/analysis.csv")
+@staff_only
+def analysis_export(slug: str, module_slug: str):
+    course, module = _module(slug, module_slug)
+    analysis = quiz_stats.module_analysis(_state().session(), module,
+                                          current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
+    return _download(analysis_csv(analysis).encode("utf-8"),
+                     f"{course.slug}-{module.slug}-item-analysis.csv", "text/csv")
+
+
+@bp.route("/courses/<slug>/questions.<kind>")
+@staff_only
+def export_questions(slug: str, kind: str):
+    db = _state().session()
+    course = catalog.get_course(db, slug)
+    module_slug = request.args.get("module")
+    module = catalog.get_module(db, course, module_slug) if module_slug else None
+    questions = question_bank.questions_for_export(db, course, module)
+    data = question_bank.export_bank(questions, kind)
+    name = f"{course.slug}{'-' + module.slug if module else ''}.{kind}"
+    mimetype = ("text/plain" if kind == "gift" else
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    return _download(data, name, mimetype)
+
+
+@bp.route("/question-bank-template.xlsx")
+@staff_only
+def bank_template():
+    return _download(template_workbook(), "题库模板.xlsx",
+                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def _serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.secret_key, salt="lms-question-import")
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/import", methods=["GET", "POST"])
+@staff_only
+def import_questions(slug: str, module_slug: str):
+    """Upload → preview of what will be imported → confirm; nothing is stored before confirm."""
+    course, module = _module(slug, module_slug)
+    state = _state()
+    upload = UploadBankForm()
+    if request.method == "GET" or not upload.validate_on_submit():
+        status = 400 if request.method == "POST" else 200
+        return render_template("lms/author/import.html", course=course, module=module,
+                               form=upload), status
+    file = upload.file.data
+    try:
+        parsed = question_bank.parse_bank(file.filename or "", file.read(),
+                                          state.question_types)
+    except question_bank.BankInvalid as error:
+        return render_template("lms/author/import.html", course=course, module=module,
+                               form=upload, problems=error.problems), 400
+    except InvalidInput as error:
+        return render_template("lms/author/import.html", course=course, module=module,
+                               form=upload, problems=[error.message]), 400
+    payload = _serializer().dumps({
+        "module_id": module.id,
+        "questions": [{"source": q.source, "type": q.type, "raw": q.raw}
+                      for q in parsed.questions],
+    })
+    return render_template("lms/author/import.html", course=course, module=module,
+                           form=upload, parsed=parsed, registry=state.question_types,
+                           confirm=ConfirmImportForm(payload=payload))
+
+
+@bp.route("/courses/<slug>/modules/<module_slug>/import/confirm", methods=["POST"])
+@staff_only
+def confirm_import(slug: str, module_slug: str):
+    course, module = _module(slug, module_slug)
+    state = _state()
+    form = ConfirmImportForm()
+    try:
+        data = _serializer().loads(form.payload.data or "") if form.validate_on_submit() \
+            else None
+    except BadSignature:
+        data = None
+    if not data or data.get("module_id") != module.id:
+        flash(_("The import could not be confirmed. Please upload the file again."), "error")
+        return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
+    pending = [question_bank.PendingQuestion(q["source"], q["type"], q["raw"])
+               for q in data["questions"]]
+    db = state.session()
+    try:
+        with write_transaction(db):
+            count = question_bank.import_questions(db, state.question_types, module, pending)
+    except InvalidInput as error:
+        flash(error.message, "error")
+        return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
+    flash(_("%(count)s questions were imported.", count=count), "info")
+    return redirect(url_for(".quiz", slug=course.slug, module_slug=module.slug))
+
+
+@bp.route("/grading")
+@staff_only
+def grading_queue():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    attempts, total = quizzes.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE)
+    pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
+    return render_template("lms/author/grading.html", attempts=attempts, total=total,
+                           page=page, pages=pages)
+
+
+def _read_grades(attempt, form) -> tuple[dict[int, quizzes.ManualGrade], dict[int, str],
+                                         dict[int, tuple[str, str]]]:
+    """Parse a score and comment per waiting question; errors name the question."""
+    grades, errors, values = {}, {}, {}
+    for number, result in enumerate(attempt.results or [], start=1):
+        if not result.get("pending"):
+            continue
+        raw = form.get(f"score{number}", "").strip()
+        comment = form.get(f"comment{number}", "")[:2000]
+        values[number] = (raw, comment)
+        try:
+            earned = float(raw)
+        except ValueError:
+            earned = -1.0
+        if not 0 <= earned <= result["possible"]:
+            errors[number] = _("Enter a score between 0 and %(max)s.",
+                               max=f"{result['possible']:g}")
+            continue
+        grades[number] = quizzes.ManualGrade(earned, comment)
+    return grades, errors, values
+
+
+@bp.route("/grading/<int:attempt_id>", methods=["GET", "POST"])
+@staff_only
+def grade(attempt_id: int):
+    state = _state()
+    db = state.session()
+    attempt = quizzes.get_attempt_for_grading(db, attempt_id)
+    errors: dict[int, str] = {}
+    values: dict[int, tuple[str, str]] = {}
+    if request.method == "POST":
+        if not PostForm().validate():
+            flash(_("The form expired. Please submit it again."), "error")
+        else:
+            grades, errors, values = _read_grades(attempt, request.form)
+            if not errors:
+                try:
+                    with write_transaction(db):
+                        quizzes.grade_manually(db, current_learner(), attempt_id, grades)
+                except quizzes.AttemptClosed:
+                    flash(_("This attempt was already graded."), "info")
+                    return redirect(url_for(".grading_queue"), code=303)
+                flash(_("Grade saved."), "info")
+                return redirect(url_for(".grading_queue"), code=303)
+    review = quizzes.review_attempt(state.question_types, attempt, show_answers=True)
+    status = 400 if request.method == "POST" else 200
+    return render_template("lms/author/grade.html", attempt=attempt, review=review,
+                           errors=errors, values=values, form=PostForm()), status

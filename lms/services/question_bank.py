@@ -1,0 +1,122 @@
+"""Question banks in and out: GIFT and Excel files to and from a module's questions.
+
+Imported questions are stored with origin "bank", so reloading the course files (which
+replaces the questions written there) keeps them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import PurePath
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.content.gift import export_gift, parse_gift
+from lms.content.xlsx_bank import BankInvalid, read_question_bank, write_question_bank
+from lms.models import Course, Module, Question
+from lms.plugins import QuestionTypeRegistry
+from lms.questions import SpecError
+from lms.services.catalog import question_row
+from lms.services.errors import InvalidInput
+
+FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx"}
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class PendingQuestion:
+    """A question read from a file, validated, not yet stored."""
+
+    source: str          # "line 12" (GIFT) or "第3行" (Excel), for the preview
+    type: str
+    raw: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ParsedBank:
+    format: str
+    questions: list[PendingQuestion]
+    skipped: list[str]
+
+
+def format_of(filename: str) -> str:
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in FORMATS:
+        raise InvalidInput("unsupported file type: use .gift, .txt (GIFT) or .xlsx (Excel)",
+                           field="file")
+    return FORMATS[suffix]
+
+
+def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> ParsedBank:
+    """Read a GIFT or Excel file. Excel is all or nothing (``BankInvalid``); GIFT skips and
+    names the questions it cannot take, as Moodle does."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput("the file is larger than 5 MB", field="file")
+    kind = format_of(filename)
+    if kind == "xlsx":
+        rows = read_question_bank(data, registry)
+        return ParsedBank(kind, [PendingQuestion(f"第{r.row}行", r.raw["type"], r.raw)
+                                 for r in rows], [])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InvalidInput("a GIFT file must be UTF-8 text", field="file") from None
+    result = parse_gift(text)
+    pending, skipped = [], [str(s) for s in result.skipped]
+    for question in result.questions:
+        question_type = registry.get(question.raw["type"])
+        try:
+            if question_type is None:
+                raise SpecError("type", f"unknown type {question.raw['type']!r}")
+            question_type.load_spec(question.raw)
+        except SpecError as error:
+            skipped.append(f"line {question.line}: {error}")
+            continue
+        pending.append(PendingQuestion(f"line {question.line}", question.raw["type"],
+                                       question.raw))
+    return ParsedBank(kind, pending, skipped)
+
+
+def import_questions(session: Session, registry: QuestionTypeRegistry, module: Module,
+                     questions: list[PendingQuestion]) -> int:
+    """Append the questions to the module's bank; validated again, all or nothing."""
+    if not questions:
+        raise InvalidInput("there are no questions to import", field="file")
+    specs = []
+    for question in questions:
+        question_type = registry.get(question.type)
+        if question_type is None:
+            raise InvalidInput(f"{question.source}: unknown type {question.type!r}")
+        try:
+            specs.append((question.type, question_type.load_spec(question.raw)))
+        except SpecError as error:
+            raise InvalidInput(f"{question.source}: {error}") from None
+    last = session.scalar(select(func.max(Question.position))
+                          .where(Question.module_id == module.id)) or 0
+    for offset, (type_name, spec) in enumerate(specs, start=1):
+        session.add(question_row(module.id, last + offset, type_name, spec, "bank"))
+    session.flush()
+    return len(specs)
+
+
+def questions_for_export(session: Session, course: Course,
+                         module: Module | None = None) -> list[tuple[str, dict[str, Any]]]:
+    query = (select(Question).join(Module, Module.id == Question.module_id)
+             .where(Module.course_id == course.id).order_by(Module.position, Question.position))
+    if module is not None:
+        query = query.where(Question.module_id == module.id)
+    return [(q.type, q.spec()) for q in session.scalars(query)]
+
+
+def export_bank(questions: list[tuple[str, dict[str, Any]]], kind: str) -> bytes:
+    if kind == "gift":
+        return export_gift(questions).encode("utf-8")
+    if kind == "xlsx":
+        return write_question_bank(questions)
+    raise InvalidInput(f"unknown export format {kind!r}: use gift or xlsx", field="format")
+
+
+__all__ = ["BankInvalid", "ParsedBank", "PendingQuestion", "export_bank", "import_questions",
+           "parse_bank", "questions_for_export"]

@@ -1,0 +1,212 @@
+"""Trainer pages: role checks, question bank import with preview, exports, grading, statistics."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from lms.models import Question
+from tests.conftest import csrf_token, post_form, start_quiz, submit_quiz
+
+GIFT = Path(__file__).resolve().parents[1] / "data" / "gift" / "moodle-examples.txt"
+QUIZ = "/author/courses/assess/modules/scoring/quiz"
+IMPORT = "/author/courses/assess/modules/scoring/import"
+
+
+def bank_count(db) -> int:
+    return db.scalar(select(func.count()).select_from(Question).where(Question.origin == "bank"))
+
+
+@pytest.mark.parametrize("url", ["/author/", QUIZ, IMPORT, "/author/grading",
+                                 "/author/question-bank-template.xlsx",
+                                 "/author/courses/assess/questions.xlsx",
+                                 QUIZ + "/analysis.csv"])
+def test_trainees_cannot_open_trainer_pages(client, login_as, url):
+    login_as("trainee")
+    assert client.get(url).status_code == 403
+
+
+def test_gift_import_previews_then_imports_on_confirm(client, login_as, db):
+    login_as("trainer")
+    token = csrf_token(client, IMPORT)
+    preview = client.post(IMPORT, data={"csrf_token": token,
+                                        "file": (io.BytesIO(GIFT.read_bytes()), "moodle.gift")},
+                          content_type="multipart/form-data")
+    text = preview.get_data(as_text=True)
+    assert preview.status_code == 200
+    assert "预览：将导入 32 道题" in text
+    assert "line 16: unsupported type (numerical)" in text
+    assert bank_count(db) == 0  # nothing stored before confirming
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', text).group(1)
+
+    tampered = post_form(client, IMPORT + "/confirm", {"payload": payload[:-3] + "abc"},
+                         token_from=IMPORT)
+    assert tampered.status_code == 302 and bank_count(db) == 0
+
+    done = post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
+    assert done.status_code == 302 and done.location.endswith(QUIZ)
+    assert bank_count(db) == 32
+    page = client.get(QUIZ).get_data(as_text=True)
+    assert "已导入32道题。" in page and page.count("已导入</span>") == 32
+
+
+def test_excel_with_errors_imports_nothing_and_names_the_rows(client, login_as, db):
+    login_as("trainer")
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["题型", "题干", "选项A", "选项B", "选项C", "选项D", "正确答案", "解析", "分值"])
+    sheet.append(["单选题", "好题", "甲", "乙", "", "", "A", "", 1])
+    sheet.append(["单选题", "坏题", "甲", "乙", "", "", "E", "", 1])
+    data = io.BytesIO()
+    book.save(data)
+    response = client.post(IMPORT, data={"csrf_token": csrf_token(client, IMPORT),
+                                         "file": (io.BytesIO(data.getvalue()), "bank.xlsx")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "第3行" in response.get_data(as_text=True)
+    assert bank_count(db) == 0
+
+
+def test_upload_of_another_file_type_is_refused(client, login_as):
+    login_as("trainer")
+    response = client.post(IMPORT, data={"csrf_token": csrf_token(client, IMPORT),
+                                         "file": (io.BytesIO(b"MZ"), "virus.exe")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert ".xlsx" in response.get_data(as_text=True)
+
+
+def test_exports_download_and_reimport(client, login_as, app):
+    login_as("trainer")
+    xlsx = client.get("/author/courses/jiceng-dangjian/questions.xlsx")
+    assert xlsx.status_code == 200
+    rows = list(load_workbook(io.BytesIO(xlsx.data)).worksheets[0].iter_rows(values_only=True))
+    assert rows[0][0] == "题型" and len(rows) == 1 + 39
+    gift = client.get("/author/courses/jiceng-dangjian/questions.gift?module=overview")
+    assert gift.status_code == 200 and "attachment" in gift.headers["Content-Disposition"]
+    from lms.content.gift import parse_gift
+
+    assert len(parse_gift(gift.get_data(as_text=True)).questions) == 4
+
+
+def test_cli_import_and_export(runner, tmp_path, db):
+    result = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "assess",
+                                 "--module", "scoring"])
+    assert result.exit_code == 0, result.output
+    assert "Imported 32 questions" in result.output
+    assert "line 55: unsupported type (matching)" in result.output
+    out = tmp_path / "bank.xlsx"
+    result = runner.invoke(args=["lms", "export-questions", "--course", "assess",
+                                 "--module", "scoring", "--format", "xlsx", "--out", str(out)])
+    assert result.exit_code == 0 and "Exported 33 questions" in result.output
+    result = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "nope",
+                                 "--module", "x"])
+    assert result.exit_code == 2
+
+
+def answer_all(client, quiz_url: str, make_right: bool = True):
+    """Answer the scoring module's single multiple-choice question."""
+    return submit_quiz(client, quiz_url, {"q1": ["0", "1", "2"] if make_right else ["3"]})
+
+
+def test_item_analysis_shows_on_the_quiz_page_and_exports_safe_csv(app, client, login_as,
+                                                                   make_user):
+    from tests.conftest import sign_in
+
+    for right in (True, True, False):
+        trainee, password = make_user()
+        other = app.test_client()
+        sign_in(other, trainee.username, password)
+        answer_all(other, "/courses/assess/modules/scoring/quiz", right)
+    login_as("trainer")
+    page = client.get(QUIZ).get_data(as_text=True)
+    assert "3 次已评分作答" in page
+    assert "0.67" in page  # facility: two of three right
+    assert "A:2 B:2 C:2 D:1" in page.replace("\n", " ").replace("  ", " ")
+    csv = client.get(QUIZ + "/analysis.csv")
+    body = csv.data.decode("utf-8-sig")
+    assert body.splitlines()[0].startswith("题目,题型,作答次数")
+    assert "0.67" in body
+
+
+def test_grading_queue_flow(app, client, login_as, make_user):
+    from tests.conftest import sign_in
+
+    trainee, password = make_user(name="赵学员")
+    learner = app.test_client()
+    sign_in(learner, trainee.username, password)
+    quiz_url = "/courses/assess/modules/written/quiz"
+    action = start_quiz(learner, quiz_url)
+    result = submit_quiz(learner, quiz_url, {"q1": "0", "q2": ["2", "1", "3"],
+                                             "q3": "书记是核心。"}, action=action)
+    waiting = learner.get(result.location).get_data(as_text=True)
+    assert "待批阅" in waiting and "核心力量和推动者" not in waiting  # reference answer hidden
+
+    login_as("trainer")
+    queue = client.get("/author/grading").get_data(as_text=True)
+    assert "赵学员" in queue
+    attempt_id = int(re.search(r"/author/grading/(\d+)", queue).group(1))
+    grade_url = f"/author/grading/{attempt_id}"
+    bad = post_form(client, grade_url, {"score3": "9"})
+    assert bad.status_code == 400 and "0 到 1" in bad.get_data(as_text=True)
+    good = post_form(client, grade_url, {"score3": "1", "comment3": "很好"})
+    assert good.status_code == 303
+    final = learner.get(result.location).get_data(as_text=True)
+    assert "及格" in final and "很好" in final
+    assert "暂无待批阅" in client.get("/author/grading").get_data(as_text=True)
+
+
+def test_quiz_page_and_draft_api_never_carry_answers(client, login_as):
+    login_as()
+    for slug in ("written", "timed", "scoring"):
+        quiz_url = f"/courses/assess/modules/{slug}/quiz"
+        html = client.get(quiz_url).get_data(as_text=True)
+        for secret in ("核心力量和推动者", "甲题解析", "乙题解析", "丙题解析", "原文：“一课”指党课",
+                       "支委会每月"):
+            assert secret not in html
+        attempt_id = re.search(r'data-attempt="(\d+)"', html).group(1)
+        response = client.post(f"/api/attempts/{attempt_id}/draft",
+                               json={"answers": {"q1": ["0"]}},
+                               headers={"X-CSRFToken": csrf_token(client, "/")})
+        assert response.status_code == 200
+        assert set(response.get_json()) == {"saved_at"}
+        restored = client.get(quiz_url).get_data(as_text=True)
+        assert 'value="0" checked' in restored or "selected" in restored
+
+
+def test_draft_api_checks_owner_csrf_and_shape(app, client, login_as, make_user):
+    login_as()
+    html = client.get("/courses/assess/modules/scoring/quiz").get_data(as_text=True)
+    attempt_id = re.search(r'data-attempt="(\d+)"', html).group(1)
+    url = f"/api/attempts/{attempt_id}/draft"
+    assert client.post(url, json={"answers": {}}).status_code == 400  # no CSRF header
+    token = csrf_token(client, "/")
+    bad = client.post(url, data="not json", headers={"X-CSRFToken": token})
+    assert bad.status_code == 400
+    wrong = client.post(url, json={"answers": {"q1": {"x": 1}}}, headers={"X-CSRFToken": token})
+    assert wrong.status_code == 400 and json.loads(wrong.data)["error"] == "InvalidInput"
+    from tests.conftest import sign_in
+
+    other_user, password = make_user()
+    other = app.test_client()
+    sign_in(other, other_user.username, password)
+    stolen = other.post(url, json={"answers": {"q1": ["0"]}},
+                        headers={"X-CSRFToken": csrf_token(other, "/")})
+    assert stolen.status_code == 404
+    assert app.test_client().post(url, json={"answers": {}}).status_code == 401
+
+
+def test_show_answers_never_hides_key_and_explanation(client, login_as):
+    login_as()
+    quiz_url = "/courses/assess/modules/timed/quiz"
+    result = submit_quiz(client, quiz_url, {"q1": "0", "q2": "0"})
+    page = client.get(result.location).get_data(as_text=True)
+    assert "本测验暂不公布正确答案" in page
+    assert "解析" not in page.split("<h2>", 1)[1].replace("本测验暂不公布正确答案", "")
+    assert "正确答案：" not in page
