@@ -97,7 +97,7 @@ class LMS:
         from lms.web import create_blueprint
 
         install_login(app, state)
-        app.register_blueprint(create_blueprint(), url_prefix=url_prefix or None)
+        app.register_blueprint(create_blueprint(state.question_types), url_prefix=url_prefix or None)
         app.cli.add_command(lms_cli)
 
         @app.teardown_appcontext

@@ -54,6 +54,15 @@ class QuestionTypeRegistry:
     def names(self) -> list[str]:
         return sorted(self._types)
 
+    def template_folders(self) -> list[str]:
+        """Plugin template folders, in registration order, without repeats."""
+        folders: list[str] = []
+        for question_type in self._types.values():
+            folder = question_type.template_folder
+            if folder and folder not in folders:
+                folders.append(folder)
+        return folders
+
 
 def load_question_types() -> QuestionTypeRegistry:
     registry = QuestionTypeRegistry()

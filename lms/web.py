@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
+from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
 from lms.api import bp as api_bp
@@ -17,17 +18,23 @@ from lms.auth.forms import LocaleForm, PostForm
 from lms.auth.session import current_learner
 from lms.author import bp as author_bp
 from lms.learn import bp as learn_bp
+from lms.plugins import QuestionTypeRegistry
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.services.errors import DomainError
 
 
-def create_blueprint() -> Blueprint:
+def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root = Blueprint(
         "lms", __name__,
         template_folder=str(resource_dir("templates")),
         static_folder=str(PACKAGE_DIR / "static"),
         static_url_path="/assets",
     )
+    # Question-type plugins may ship templates; LMS's own come first so none is shadowed.
+    root.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(resource_dir("templates"))),
+        *(FileSystemLoader(folder) for folder in question_types.template_folders()),
+    ])
     root.register_blueprint(auth_bp)
     root.register_blueprint(learn_bp)
     root.register_blueprint(api_bp)

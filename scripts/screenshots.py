@@ -89,6 +89,10 @@ def build_app(folder: Path):
     assert result.exit_code == 0, result.output
     for width in WIDTHS:
         result = runner.invoke(
+            args=["lms", "create-user", f"trainer{width}", "--role", "trainer",
+                  "--name", "李讲师", "--password-stdin"], input=f"{PASSWORD}\n")
+        assert result.exit_code == 0, result.output
+        result = runner.invoke(
             args=["lms", "create-user", f"trainee{width}", "--role", "trainee",
                   "--unit", "党委/第一党总支/第一党支部", "--name", "张三", "--password-stdin"],
             input=f"{PASSWORD}\n")
@@ -151,6 +155,38 @@ def shoot_width(browser, base: str, width: int, outdir: Path) -> list[Path]:
     return files
 
 
+def shoot_trainer(browser, base: str, width: int, outdir: Path) -> list[Path]:
+    """The trainer's pages: teaching index, quiz statistics, import preview, grading queue."""
+    first_slug = seed_modules()[0][0]
+    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+    page = context.new_page()
+    files: list[Path] = []
+
+    def shot(name: str) -> None:
+        path = outdir / f"{width}-t{len(files) + 1:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        files.append(path)
+
+    page.goto(f"{base}/login")
+    page.fill('input[name="username"]', f"trainer{width}")
+    page.fill('input[name="password"]', PASSWORD)
+    submit(page)
+    page.goto(f"{base}/author/")
+    shot("teaching")
+    page.goto(f"{base}/author/courses/{COURSE}/modules/{first_slug}/quiz")
+    shot("quiz-statistics")
+    page.goto(f"{base}/author/courses/{COURSE}/modules/{first_slug}/import")
+    shot("import")
+    page.set_input_files('input[type="file"]',
+                         str(ROOT / "tests" / "data" / "gift" / "moodle-examples.txt"))
+    submit(page)
+    shot("import-preview")
+    page.goto(f"{base}/author/grading")
+    shot("grading-queue")
+    context.close()
+    return files
+
+
 def main() -> int:
     outdir = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "screenshots")
     outdir.mkdir(parents=True, exist_ok=True)
@@ -171,6 +207,7 @@ def main() -> int:
                 try:
                     for width in WIDTHS:
                         files += shoot_width(browser, base, width, outdir)
+                        files += shoot_trainer(browser, base, width, outdir)
                 finally:
                     browser.close()
         finally:

@@ -40,6 +40,9 @@ class QuestionType:
     keys: ClassVar[frozenset[str]] = frozenset(
         {"type", "prompt", "options", "answer", "explanation", "points"}
     )
+    #: A folder of the plugin's own templates, searched after LMS's; name templates after
+    #: the plugin (``"lms_likert/likert.html"``) so they cannot shadow another's.
+    template_folder: ClassVar[str | None] = None
     #: Graded by a trainer, not by ``grade``: the attempt waits as 待批阅.
     manual: ClassVar[bool] = False
     #: Options are shuffled even when the quiz does not ask for it (排序: the written

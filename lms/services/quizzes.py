@@ -52,6 +52,7 @@ class ShownQuestion:
     number: int
     field: str
     template: str
+    label: str
     public: dict[str, Any]
 
 
@@ -65,6 +66,7 @@ def questions_to_show(registry: QuestionTypeRegistry, attempt: QuizAttempt) -> l
         question_type = registry[spec["type"]]
         shown.append(ShownQuestion(number=number, field=f"q{number}",
                                    template=question_type.template,
+                                   label=str(question_type.label),
                                    public=question_type.public_spec(spec)))
     return shown
 

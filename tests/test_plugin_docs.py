@@ -1,0 +1,47 @@
+"""docs/plugins.md keeps up with the extension points the library actually offers."""
+
+from __future__ import annotations
+
+import configparser
+import re
+from pathlib import Path
+
+from blinker import Signal
+
+from lms.signals import LmsSignals
+
+ROOT = Path(__file__).resolve().parent.parent
+DOC = ROOT / "docs" / "plugins.md"
+EXAMPLE = (Path(__file__).resolve().parent / "plugins" / "lms-likert-plugin" / "lms_likert"
+           / "__init__.py")
+
+
+def declared_groups() -> list[str]:
+    parser = configparser.ConfigParser(interpolation=None)
+    parser.read(ROOT / "setup.cfg", encoding="utf-8")
+    return [group for group in parser["options.entry_points"] if group.startswith("lms.")]
+
+
+def test_every_entry_point_group_has_a_section():
+    groups = declared_groups()
+    assert {"lms.question_types", "lms.listeners"} <= set(groups)
+    text = DOC.read_text("utf-8")
+    missing = [g for g in groups
+               if not re.search(rf"^## {re.escape(g)}[ \t]*$", text, re.MULTILINE)]
+    assert not missing, f"docs/plugins.md has no '## <group>' section for {missing}"
+
+
+def test_every_signal_is_mentioned():
+    signals = {name for name, value in vars(LmsSignals()).items() if isinstance(value, Signal)}
+    assert signals, "LmsSignals defines no signals"
+    text = DOC.read_text("utf-8")
+    missing = sorted(name for name in signals if f"`{name}" not in text)
+    assert not missing, f"docs/plugins.md does not mention the signals {missing}"
+
+
+def test_the_example_in_the_doc_is_the_tested_plugin():
+    """The likert listing is the module built in test_plugin_distribution, minus its docstring."""
+    source = EXAMPLE.read_text("utf-8")
+    body = source.split('"""', 2)[2].lstrip("\n")
+    listings = re.findall(r"^```python\n(.*?)^```", DOC.read_text("utf-8"), re.S | re.M)
+    assert body in listings, "update the lms_likert/__init__.py listing in docs/plugins.md"
