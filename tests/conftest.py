@@ -70,6 +70,30 @@ def load_course_folder(app: Flask, folder: Path) -> None:
             catalog.upsert_course(session, course_file)
 
 
+@pytest.fixture
+def empty_database(backend, tmp_path) -> Iterator[str]:
+    """The URL of a brand-new, empty database on the test's backend, dropped afterwards."""
+    if backend == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.sqlite3'}"
+        return
+    base = postgres_url()
+    if not base:
+        pytest.skip("PostgreSQL not available (set LMS_TEST_POSTGRES_URL)")
+    from sqlalchemy import create_engine
+
+    name = f"lms_empty_{os.getpid()}_{abs(hash(tmp_path)) % 10**8}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
+        connection.execute(text(f"CREATE DATABASE {name}"))
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as connection:
+            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+        admin.dispose()
+
+
 @pytest.fixture(scope="session")
 def backend_apps(tmp_path_factory) -> Iterator[dict[str, Flask]]:
     """Migrated apps, built lazily per backend, with the seed and test courses loaded."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import multiprocessing
-import os
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import create_engine, func, select
 
 from lms import create_app, migrate
-from tests.conftest import QUIZ_ACTION, SEED_COURSES, load_course_folder, postgres_url
+from tests.conftest import QUIZ_ACTION, SEED_COURSES, load_course_folder
 from tests.seed import correct_form, module_files, module_slug
 
 WORKERS = 4
@@ -67,20 +66,8 @@ def _prepare(url: str, tmp_path) -> list[str]:
     return usernames
 
 
-@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_parallel_workers_write_without_errors_or_duplicates(backend, tmp_path):
-    if backend == "sqlite":
-        url = f"sqlite:///{tmp_path / 'race.sqlite3'}"
-    else:
-        base = postgres_url()
-        if not base:
-            pytest.skip("PostgreSQL not available")
-        name = f"lms_race_{os.getpid()}"
-        admin = create_engine(base, isolation_level="AUTOCOMMIT")
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-            connection.execute(text(f"CREATE DATABASE {name}"))
-        url = base.rsplit("/", 1)[0] + f"/{name}"
+def test_parallel_workers_write_without_errors_or_duplicates(empty_database, tmp_path):
+    url = empty_database
     usernames = _prepare(url, tmp_path)
 
     context = multiprocessing.get_context("spawn")

@@ -62,7 +62,7 @@ def index():
 def quiz(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
     state = _state()
-    analysis = quiz_stats.module_analysis(state.session(), module,
+    analysis = quiz_stats.module_analysis(state.session(), state.question_types, module,
                                           current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
     stats = {item.question_key: item for item in analysis.items}
     return render_template("lms/author/quiz.html", course=course, module=module,
@@ -74,7 +74,8 @@ def quiz(slug: str, module_slug: str):
 @staff_only
 def analysis_export(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
-    analysis = quiz_stats.module_analysis(_state().session(), module,
+    state = _state()
+    analysis = quiz_stats.module_analysis(state.session(), state.question_types, module,
                                           current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
     return _download(analysis_csv(analysis).encode("utf-8"),
                      f"{course.slug}-{module.slug}-item-analysis.csv", "text/csv")

@@ -107,6 +107,14 @@ class QuestionType:
     def describe_response(self, spec: dict[str, Any], response: Any) -> str:
         raise NotImplementedError
 
+    def analysis_labels(self, spec: dict[str, Any],
+                        response: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Describe a response for the item analysis: (labels chosen, every label offered).
+
+        Types without options return two empty tuples and get no option distribution.
+        """
+        return (), ()
+
 
 def letters(indexes: list[int], keep_order: bool = False) -> str:
     return "".join(chr(ord("A") + i) for i in (indexes if keep_order else sorted(indexes)))

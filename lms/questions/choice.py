@@ -46,6 +46,14 @@ def _parse_letters(answer: Any, count: int) -> list[int]:
     return sorted(indexes)
 
 
+def _labels_as_written(spec: dict[str, Any],
+                       chosen: list[int]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Option letters as in the course file, whatever order the attempt showed them in."""
+    order = spec.get("option_order") or list(range(len(spec["options"])))
+    labels = tuple(letters([order[i]]) for i in sorted(chosen, key=lambda i: order[i]))
+    return labels, tuple(letters([i]) for i in range(len(order)))
+
+
 def _parse_indexes(values: list[str], count: int) -> list[int] | None:
     picked = set()
     for value in values:
@@ -84,6 +92,9 @@ class SingleChoice(QuestionType):
 
     def describe_response(self, spec: dict[str, Any], response: int) -> str:
         return letters([response])
+
+    def analysis_labels(self, spec: dict[str, Any], response: int | None):
+        return _labels_as_written(spec, [] if response is None else [response])
 
 
 class MultipleChoice(QuestionType):
@@ -135,3 +146,6 @@ class MultipleChoice(QuestionType):
 
     def describe_response(self, spec: dict[str, Any], response: list[int]) -> str:
         return letters(response)
+
+    def analysis_labels(self, spec: dict[str, Any], response: list[int] | None):
+        return _labels_as_written(spec, response or [])

@@ -42,3 +42,7 @@ class TrueFalse(QuestionType):
 
     def describe_response(self, spec: dict[str, Any], response: bool) -> str:
         return _("True") if response else _("False")
+
+    def analysis_labels(self, spec: dict[str, Any], response: bool | None):
+        chosen = () if response is None else (("正确",) if response else ("错误",))
+        return chosen, ("正确", "错误")

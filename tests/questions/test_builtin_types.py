@@ -69,3 +69,18 @@ def test_public_specs_never_carry_the_answer_or_explanation():
                           (TrueFalse(), {"answer": "对"})):
         public = question.public_spec(spec(question, explanation="因为原文如此", **raw))
         assert "answer" not in public and "explanation" not in public
+
+
+def test_item_analysis_labels_follow_the_course_file_not_the_shuffled_order():
+    import random
+
+    question = MultipleChoice()
+    definition = spec(question, options=["甲", "乙", "丙", "丁"], answer="AB")
+    shuffled = question.shuffle(definition, random.Random(3))
+    order = shuffled["option_order"]
+    shown_a, shown_b = order.index(0), order.index(1)  # where 甲 and 乙 ended up
+    assert shuffled["answer"] == sorted([shown_a, shown_b])
+    chosen, offered = question.analysis_labels(shuffled, [shown_b, shown_a])
+    assert chosen == ("A", "B") and offered == ("A", "B", "C", "D")
+    assert TrueFalse().analysis_labels({}, False) == (("错误",), ("正确", "错误"))
+    assert FillBlank().analysis_labels({}, ["x"]) == ((), ())
