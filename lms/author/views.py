@@ -57,13 +57,18 @@ def index():
                            waiting=waiting)
 
 
+def _analysis(module):
+    state = _state()
+    return quiz_stats.module_analysis(state.session(), state.question_types, module,
+                                      current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
+
+
 @bp.route("/courses/<slug>/modules/<module_slug>/quiz")
 @staff_only
 def quiz(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
     state = _state()
-    analysis = quiz_stats.module_analysis(state.session(), state.question_types, module,
-                                          current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
+    analysis = _analysis(module)
     stats = {item.question_key: item for item in analysis.items}
     return render_template("lms/author/quiz.html", course=course, module=module,
                            analysis=analysis, stats=stats, registry=state.question_types,
@@ -74,10 +79,7 @@ def quiz(slug: str, module_slug: str):
 @staff_only
 def analysis_export(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
-    state = _state()
-    analysis = quiz_stats.module_analysis(state.session(), state.question_types, module,
-                                          current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
-    return _download(analysis_csv(analysis).encode("utf-8"),
+    return _download(analysis_csv(_analysis(module)).encode("utf-8"),
                      f"{course.slug}-{module.slug}-item-analysis.csv", "text/csv")
 
 

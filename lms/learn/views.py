@@ -66,6 +66,30 @@ def _render_quiz(course, module, attempt, *, values=None, missing=(), expired=Fa
     ), status
 
 
+class _Elsewhere(Exception):
+    """The attempt belongs to another module: send the trainee to its own URL."""
+
+    def __init__(self, attempt):
+        self.response = redirect(url_for(".attempt", slug=attempt.module.course.slug,
+                                         module_slug=attempt.module.slug, attempt_id=attempt.id))
+
+
+def _own_attempt(slug: str, module_slug: str, attempt_id: int):
+    """Return (course, module, attempt) for the signed-in trainee's own attempt."""
+    db = _state().session()
+    course = catalog.get_course(db, slug)
+    module = catalog.get_module(db, course, module_slug)
+    attempt = quizzes.get_own_attempt(db, current_learner(), attempt_id)
+    if attempt.module_id != module.id:
+        raise _Elsewhere(attempt)
+    return course, module, attempt
+
+
+@bp.errorhandler(_Elsewhere)
+def _redirect_elsewhere(error: _Elsewhere):
+    return error.response
+
+
 @bp.route("/courses/<slug>/modules/<module_slug>/quiz")
 @login_required
 def quiz(slug: str, module_slug: str):
@@ -95,12 +119,7 @@ def submit(slug: str, module_slug: str, attempt_id: int):
     state = _state()
     db = state.session()
     user = current_learner()
-    course = catalog.get_course(db, slug)
-    module = catalog.get_module(db, course, module_slug)
-    attempt = quizzes.get_own_attempt(db, user, attempt_id)
-    if attempt.module_id != module.id:
-        return redirect(url_for(".attempt", slug=attempt.module.course.slug,
-                                module_slug=attempt.module.slug, attempt_id=attempt.id))
+    course, module, attempt = _own_attempt(slug, module_slug, attempt_id)
     values = {f"q{n}": request.form.getlist(f"q{n}")
               for n in range(1, len(attempt.questions) + 1)}
     if not PostForm().validate():
@@ -122,12 +141,7 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
     state = _state()
     db = state.session()
     user = current_learner()
-    course = catalog.get_course(db, slug)
-    module = catalog.get_module(db, course, module_slug)
-    attempt = quizzes.get_own_attempt(db, user, attempt_id)
-    if attempt.module_id != module.id:
-        return redirect(url_for(".attempt", slug=attempt.module.course.slug,
-                                module_slug=attempt.module.slug, attempt_id=attempt.id))
+    course, module, attempt = _own_attempt(slug, module_slug, attempt_id)
     if attempt.status is AttemptStatus.IN_PROGRESS:
         return redirect(url_for(".quiz", slug=slug, module_slug=module_slug))
     visible = quizzes.answers_visible(attempt, quizzes.has_passed(db, user, module))
