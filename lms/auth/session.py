@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -12,7 +14,7 @@ from sqlalchemy import select
 
 from lms.db import write_transaction
 from lms.models import Role, User
-from lms.services.accounts import sync_host_user
+from lms.services.accounts import host_user_is_current, sync_host_user
 
 
 class SessionUser(UserMixin):
@@ -30,7 +32,10 @@ class SessionUser(UserMixin):
 
 
 def fingerprint(user: User) -> str:
-    return (user.password_hash or "")[-12:]
+    """A keyed digest of the password hash: changes with the password, reveals nothing of it."""
+    key = str(current_app.secret_key).encode()
+    digest = hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256)
+    return digest.hexdigest()[:16]
 
 
 def install_login(app: Flask, state: Any) -> None:
@@ -72,8 +77,7 @@ def current_learner() -> User | None:
         identity = state.user_loader()
         if identity is not None:
             user = session.scalar(select(User).where(User.external_id == identity.external_id))
-            if user is None or user.display_name != identity.display_name or \
-                    user.role.value != str(getattr(identity.role, "value", identity.role)):
+            if not host_user_is_current(user, identity):
                 with write_transaction(session):
                     user = sync_host_user(session, identity)
             if not user.active:

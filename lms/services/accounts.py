@@ -81,6 +81,14 @@ class HostIdentity:
     unit_path: str | None = None
 
 
+def host_user_is_current(user: User | None, identity: HostIdentity) -> bool:
+    """True when the LMS row already says what the host says, so no write is needed."""
+    return (user is not None and user.display_name == identity.display_name
+            and user.role is Role(identity.role)
+            and (not identity.unit_path
+                 or (user.org_unit is not None and user.org_unit.path == identity.unit_path)))
+
+
 def sync_host_user(session: Session, identity: HostIdentity) -> User:
     """Create or update the LMS row for a host app's user."""
     user = session.scalar(select(User).where(User.external_id == identity.external_id))

@@ -85,3 +85,18 @@ def test_choosing_english_switches_the_ui(client, login_as):
     assert "My learning" in page and '<html lang="en">' in page
     post_form(client, "/locale", {"locale": "zh_CN", "next": "/"}, token_from="/")
     assert "我的学习" in client.get("/").get_data(as_text=True)
+
+
+def test_changing_the_password_signs_out_other_sessions(app, client, make_user, db):
+    from werkzeug.security import generate_password_hash
+
+    user, password = make_user()
+    assert sign_in(client, user.username, password).status_code == 302
+    assert client.get("/").status_code == 200
+    cookie = client.get_cookie("session").value
+    stored = app.session_interface.get_signing_serializer(app).loads(cookie)
+    user_id, mark = stored["_user_id"].split(":")
+    assert user_id == str(user.id) and mark not in user.password_hash  # a keyed digest only
+    with write_transaction(db):
+        db.get(User, user.id).password_hash = generate_password_hash("a-new-password-1")
+    assert client.get("/").status_code == 302
