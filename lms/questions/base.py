@@ -22,8 +22,11 @@ class SpecError(ValueError):
 
 @dataclass(frozen=True)
 class Grade:
+    """A score between 0 and ``possible``, with optional feedback shown after submission."""
+
     earned: float
     possible: float
+    feedback: str = ""
 
     @property
     def correct(self) -> bool:

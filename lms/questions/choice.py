@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError, letters
@@ -135,11 +136,12 @@ class MultipleChoice(QuestionType):
         if chosen == key:
             return Grade(points, points)
         mode = spec.get("scoring", "all_or_nothing")
+        missed = _("Not every correct option was chosen.")
         if mode == "per_option":
-            return Grade(round(points * len(chosen) / len(key), 2), points)
+            return Grade(round(points * len(chosen) / len(key), 2), points, missed)
         if mode == "half":
-            return Grade(points / 2, points)
-        return Grade(0, points)
+            return Grade(points / 2, points, missed)
+        return Grade(0, points, missed)
 
     def describe_answer(self, spec: dict[str, Any]) -> str:
         return letters(spec["answer"])

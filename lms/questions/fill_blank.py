@@ -6,6 +6,7 @@ import re
 import unicodedata
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError
@@ -61,11 +62,16 @@ class FillBlank(QuestionType):
         key = spec["answer"]
         if len(response) != len(key):
             return Grade(0, spec["points"])
-        right = all(
-            normalise(given) in {normalise(a) for a in accepted}
-            for given, accepted in zip(response, key, strict=True)
-        )
-        return Grade(spec["points"] if right else 0, spec["points"])
+        wrong = [
+            number for number, (given, accepted) in enumerate(zip(response, key, strict=True),
+                                                             start=1)
+            if normalise(given) not in {normalise(a) for a in accepted}
+        ]
+        if not wrong:
+            return Grade(spec["points"], spec["points"])
+        feedback = _("Blank %(numbers)s is not right.", numbers="、".join(map(str, wrong))) \
+            if len(key) > 1 else ""
+        return Grade(0, spec["points"], feedback)
 
     def describe_answer(self, spec: dict[str, Any]) -> str:
         return "；".join(accepted[0] for accepted in spec["answer"])

@@ -207,4 +207,7 @@ def analysis_csv(analysis: QuizAnalysis) -> str:
             "、".join(FLAG_LABELS[f] for f in item.flags),
         )
         writer.writerow([_safe(cell) for cell in row])
+    # The whole quiz's reliability closes the table, labelled in the first column.
+    writer.writerow(["KR-20（首次作答）", "", str(analysis.first_attempts),
+                     _number(analysis.kr20), "", "", ""])
     return "\ufeff" + out.getvalue()

@@ -231,7 +231,8 @@ def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module:
         else:
             grade = question_type.grade(spec, response)
             results.append({"earned": grade.earned, "possible": grade.possible,
-                            "correct": grade.correct, "pending": False})
+                            "correct": grade.correct, "pending": False,
+                            "feedback": grade.feedback})
     attempt.answers = responses
     attempt.results = results
     attempt.submitted_at = now
@@ -329,6 +330,7 @@ class ReviewedQuestion:
     possible: float
     explanation: str | None
     comment: str
+    feedback: str
 
 
 def answers_visible(attempt: QuizAttempt, passed_before: bool) -> bool:
@@ -361,7 +363,7 @@ def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
             correct=result["correct"], pending=result["pending"], earned=result["earned"],
             possible=result["possible"],
             explanation=spec.get("explanation", "") if show_answers else None,
-            comment=result.get("comment", ""),
+            comment=result.get("comment", ""), feedback=result.get("feedback", ""),
         ))
     return reviewed
 

@@ -143,3 +143,11 @@ def test_unknown_url_outside_lms_routes_gets_the_chinese_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "页面不存在" in response.get_data(as_text=True)
+
+
+def test_partial_credit_is_explained_in_the_trainees_language(client, login_as):
+    login_as()
+    result = submit_quiz(client, "/courses/assess/modules/scoring/quiz", {"q1": ["0", "1"]})
+    page = client.get(result.location).get_data(as_text=True)
+    assert "少选：还有正确选项没有选。" in page
+    assert "2/4" in page and '<span class="score-value">50</span>' in page

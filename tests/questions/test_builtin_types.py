@@ -84,3 +84,13 @@ def test_item_analysis_labels_follow_the_course_file_not_the_shuffled_order():
     assert chosen == ("A", "B") and offered == ("A", "B", "C", "D")
     assert TrueFalse().analysis_labels({}, False) == (("错误",), ("正确", "错误"))
     assert FillBlank().analysis_labels({}, ["x"]) == ((), ())
+
+
+def test_feedback_names_what_was_missed():
+    choice = MultipleChoice()
+    definition = {**spec(choice, options=["甲", "乙", "丙"], answer="AB"), "scoring": "half"}
+    assert choice.grade(definition, [0]).feedback == "Not every correct option was chosen."
+    assert choice.grade(definition, [0, 1]).feedback == ""
+    blanks = FillBlank()
+    definition = blanks.load_spec({"prompt": "____和____", "answer": ["甲", "乙"]})
+    assert blanks.grade(definition, ["甲", "丙"]).feedback == "Blank 2 is not right."

@@ -175,10 +175,12 @@ def test_csv_has_bom_header_escaping_and_chinese_flags() -> None:
     assert lines[1] == ["党的最高领导机关是？", "single_choice", "7", "0.71", "0.86", "A:1 B:5 C:1 D:0", ""]
     assert lines[3][4] == "-0.17"  # a negative discrimination stays a number
     assert lines[4][5] == ""
+    assert lines[-1] == ["KR-20（首次作答）", "", "5", "0.46", "", "", ""]
 
     both = analysis_csv(analyse(many(15)))
     assert "过易" in both and "过难" in both and "区分度低" in both
-    assert analysis_csv(analyse([])) == "\ufeff题目,题型,作答次数,难度系数(通过率),区分度,选项分布,需复查\r\n"
+    assert analysis_csv(analyse([])) == ("\ufeff题目,题型,作答次数,难度系数(通过率),区分度,选项分布,需复查\r\n"
+                                         "KR-20（首次作答）,,0,,,,\r\n")
 
 
 def test_joined_flags_and_leading_tab_or_minus_are_escaped() -> None:
