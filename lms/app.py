@@ -27,8 +27,8 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     # Standalone, LMS owns the whole site: pages outside its routes (404, 405) look the same.
     app.before_request(use_lms_translations)
     app.context_processor(template_globals)
-    app.register_error_handler(404, render_http_error)
-    app.register_error_handler(405, render_http_error)
+    for status in (404, 405, 413, 500):
+        app.register_error_handler(status, render_http_error)
 
     @app.route("/healthz")
     def healthz():

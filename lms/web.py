@@ -6,6 +6,8 @@ any LMS view are rendered here in the UI's language.
 
 from __future__ import annotations
 
+from functools import partial
+
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
@@ -56,8 +58,9 @@ def template_globals() -> dict:
     return {
         "lms_user": current_learner(),
         "lms_locale": ui_locale(),
-        "lms_post_form": PostForm,
-        "lms_locale_form": LocaleForm,
+        # Built without form data: the page's own POST body is not theirs to read.
+        "lms_post_form": partial(PostForm, formdata=None),
+        "lms_locale_form": partial(LocaleForm, formdata=None),
         "lms_csrf_token": generate_csrf,
     }
 

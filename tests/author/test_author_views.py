@@ -210,3 +210,17 @@ def test_show_answers_never_hides_key_and_explanation(client, login_as):
     assert "本测验暂不公布正确答案" in page
     assert "解析" not in page.split("<h2>", 1)[1].replace("本测验暂不公布正确答案", "")
     assert "正确答案：" not in page
+
+
+def test_oversized_upload_gets_a_clear_413(app, client, login_as):
+    login_as("trainer")
+    token = csrf_token(client, IMPORT)
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    try:
+        response = client.post(IMPORT, data={"csrf_token": token,
+                                             "file": (io.BytesIO(b"x" * 4096), "big.gift")},
+                               content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
+    assert response.status_code == 413
+    assert "文件太大" in response.get_data(as_text=True)
