@@ -1,0 +1,59 @@
+"""Every LMS route, poked with odd input by every kind of user, answers below 500."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from lms.models import Role
+
+ODD_VALUES = {"int": ["0", "999999"], "default": ["no-such-thing", "%E4%B8%AD", "x" * 300]}
+REAL_VALUES = {"slug": ["assess"], "module_slug": ["written", "scoring"], "kind": ["xlsx", "gift"]}
+ODD_FORMS = [{}, {"q1": "abc", "q2": ["9", "9"], "page": "-1"}, {"score1": "NaN", "payload": "x"}]
+
+
+def urls(app, attempt_ids: list[str]) -> list[tuple[str, set[str]]]:
+    found = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("lms.") or rule.endpoint == "lms.static":
+            continue
+        variants = [{}]
+        for argument in rule.arguments:
+            converter = type(rule._converters[argument]).__name__
+            values = ODD_VALUES["int" if "Integer" in converter else "default"][:1] + \
+                REAL_VALUES.get(argument, attempt_ids if argument == "attempt_id" else [])
+            variants = [{**v, argument: value} for v in variants for value in values]
+        for variant in variants:
+            path = rule.rule
+            for name, value in variant.items():
+                path = path.replace(f"<int:{name}>", value).replace(f"<{name}>", value)
+            found.append((path, rule.methods - {"HEAD", "OPTIONS"}))
+    return sorted(found, key=lambda item: item[0] == "/logout")  # stay signed in to the end
+
+
+@pytest.mark.parametrize("role", [None, Role.TRAINEE, Role.TRAINER])
+def test_no_route_answers_with_a_server_error(app, client, login_as, role):
+    attempt_ids = []
+    if role is not None:
+        login_as(role)
+        page = client.get("/courses/assess/modules/written/quiz").get_data(as_text=True)
+        attempt_ids = re.findall(r'data-attempt="(\d+)"', page)
+    try:
+        for csrf in (True, False):  # without CSRF the POST handlers run on the junk too
+            app.config["WTF_CSRF_ENABLED"] = csrf
+            poke_everything(client, urls(app, attempt_ids))
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+
+
+def poke_everything(client, found: list[tuple[str, set[str]]]) -> None:
+    for path, methods in found:
+        for method in methods:
+            forms = ODD_FORMS if method == "POST" else [{}]
+            for form in forms:
+                response = client.open(path, method=method, data=form)
+                assert response.status_code < 500, (method, path, form, response.status_code)
+                response = client.open(path + "?page=abc&next=//evil&format=x", method=method,
+                                       json={"answers": {"q1": [1, 2]}})
+                assert response.status_code < 500, (method, path, "json", response.status_code)
