@@ -100,17 +100,27 @@ def build_app(folder: Path):
     return app
 
 
+class Camera:
+    """A fresh browser context at one width that numbers the screenshots it saves."""
+
+    def __init__(self, browser, width: int, outdir: Path, prefix: str = ""):
+        self.context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
+        self.page = self.context.new_page()
+        self.width, self.outdir, self.prefix = width, outdir, prefix
+        self.files: list[Path] = []
+
+    def shot(self, name: str) -> None:
+        number = len(self.files) + 1
+        path = self.outdir / f"{self.width}-{self.prefix}{number:02d}-{name}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        self.files.append(path)
+
+
 def shoot_width(browser, base: str, width: int, outdir: Path) -> list[Path]:
     modules = seed_modules()
     first_slug, first_quiz = modules[0]
-    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
-    page = context.new_page()
-    files: list[Path] = []
-
-    def shot(name: str) -> None:
-        path = outdir / f"{width}-{len(files) + 1:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        files.append(path)
+    camera = Camera(browser, width, outdir)
+    context, page, shot, files = camera.context, camera.page, camera.shot, camera.files
 
     page.goto(f"{base}/login")
     shot("login")
@@ -158,14 +168,8 @@ def shoot_width(browser, base: str, width: int, outdir: Path) -> list[Path]:
 def shoot_trainer(browser, base: str, width: int, outdir: Path) -> list[Path]:
     """The trainer's pages: teaching index, quiz statistics, import preview, grading queue."""
     first_slug = seed_modules()[0][0]
-    context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
-    page = context.new_page()
-    files: list[Path] = []
-
-    def shot(name: str) -> None:
-        path = outdir / f"{width}-t{len(files) + 1:02d}-{name}.png"
-        page.screenshot(path=str(path), full_page=True)
-        files.append(path)
+    camera = Camera(browser, width, outdir, prefix="t")
+    context, page, shot, files = camera.context, camera.page, camera.shot, camera.files
 
     page.goto(f"{base}/login")
     page.fill('input[name="username"]', f"trainer{width}")
