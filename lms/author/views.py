@@ -43,9 +43,7 @@ def _download(data: bytes, filename: str, mimetype: str) -> Response:
 
 
 def _module(slug: str, module_slug: str):
-    db = _state().session()
-    course = catalog.get_course(db, slug)
-    return course, catalog.get_module(db, course, module_slug)
+    return catalog.get_course_and_module(_state().session(), slug, module_slug)
 
 
 @bp.route("/")

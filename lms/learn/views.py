@@ -45,8 +45,7 @@ def course(slug: str):
 def module(slug: str, module_slug: str):
     db = _state().session()
     user = current_learner()
-    course = catalog.get_course(db, slug)
-    module = catalog.get_module(db, course, module_slug)
+    course, module = catalog.get_course_and_module(db, slug, module_slug)
     with write_transaction(db):
         record = progress.record_visit(db, user, module)
     outline = progress.course_outline(db, user, course)
@@ -77,8 +76,7 @@ class _Elsewhere(Exception):
 def _own_attempt(slug: str, module_slug: str, attempt_id: int):
     """Return (course, module, attempt) for the signed-in trainee's own attempt."""
     db = _state().session()
-    course = catalog.get_course(db, slug)
-    module = catalog.get_module(db, course, module_slug)
+    course, module = catalog.get_course_and_module(db, slug, module_slug)
     attempt = quizzes.get_own_attempt(db, current_learner(), attempt_id)
     if attempt.module_id != module.id:
         raise _Elsewhere(attempt)
@@ -96,8 +94,7 @@ def quiz(slug: str, module_slug: str):
     state = _state()
     db = state.session()
     user = current_learner()
-    course = catalog.get_course(db, slug)
-    module = catalog.get_module(db, course, module_slug)
+    course, module = catalog.get_course_and_module(db, slug, module_slug)
     if not module.questions:
         return redirect(url_for(".module", slug=slug, module_slug=module_slug))
     try:

@@ -143,6 +143,12 @@ def get_module(session: Session, course: Course, module_slug: str) -> Module:
     return module
 
 
+def get_course_and_module(session: Session, slug: str,
+                          module_slug: str) -> tuple[Course, Module]:
+    course = get_course(session, slug)
+    return course, get_module(session, course, module_slug)
+
+
 def list_courses(session: Session) -> list[Course]:
     return list(session.scalars(
         select(Course).where(Course.published).order_by(Course.title)

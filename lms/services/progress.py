@@ -67,7 +67,7 @@ def lock_progress(session: Session, user: User, module: Module) -> ModuleProgres
 
     Quiz submissions for one trainee and module queue up on this lock (SELECT … FOR UPDATE on
     PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so "next attempt
-    number" and "has this token been graded" are read without a race.
+    number" and "has this attempt been graded" are read without a race.
     """
     progress, _ = _get_or_create(session, ModuleProgress, user_id=user.id, module_id=module.id)
     return session.scalars(

@@ -159,13 +159,17 @@ def _clean_values(attempt: QuizAttempt, values: dict[str, Any]) -> dict[str, lis
 def get_own_attempt(session: Session, user: User, attempt_id: int,
                     lock: bool = False) -> QuizAttempt:
     """Return the user's own attempt; someone else's is reported as missing."""
-    query = select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-    if lock:
-        query = query.with_for_update().execution_options(populate_existing=True)
-    attempt = session.scalar(query)
+    attempt = _locked_attempt(session, attempt_id) if lock else session.get(QuizAttempt,
+                                                                            attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("no such attempt")
     return attempt
+
+
+def _locked_attempt(session: Session, attempt_id: int) -> QuizAttempt | None:
+    """Load the attempt fresh from the database, locked until the transaction ends."""
+    return session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+                          .with_for_update().execution_options(populate_existing=True))
 
 
 def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, Any], *,
@@ -270,8 +274,7 @@ def grade_manually(session: Session, reviewer: User, attempt_id: int,
                    grades: dict[int, ManualGrade], *, now: datetime | None = None,
                    ) -> QuizAttempt:
     """Record a trainer's scores for the questions waiting in an attempt (1-based numbers)."""
-    attempt = session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-                             .with_for_update().execution_options(populate_existing=True))
+    attempt = _locked_attempt(session, attempt_id)
     if attempt is None:
         raise NotFound("no such attempt")
     if attempt.status is not AttemptStatus.PENDING_REVIEW:
