@@ -21,6 +21,7 @@ run: $(STAMP)
 	@echo "Serving 党建培训学堂 on http://127.0.0.1:5000/ (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
+# Debian's chromium, a CJK font, and axe-core from package-lock.json (npm ci) for the browser tests.
 browser-deps:
 	@scripts/ensure-chromium
 
@@ -39,4 +40,4 @@ messages: $(STAMP)
 	$(BIN)/pybabel compile -d lms/translations
 
 clean:
-	rm -rf $(VENV) build dist *.egg-info instance .pytest_cache
+	rm -rf $(VENV) build dist *.egg-info instance .pytest_cache node_modules

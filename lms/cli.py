@@ -9,12 +9,13 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
-from sqlalchemy import select
 
 from lms import migrate
+from lms.cli_events import events_cli
+from lms.cli_grants import grant_command, grants_command, revoke_command
+from lms.cli_plugins import plugins_command
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
-from lms.db import write_transaction
-from lms.models import Role, User
+from lms.models import Role
 from lms.resources import resource_dir
 from lms.services import accounts, catalog, question_bank
 from lms.services.errors import InvalidInput, NotFound
@@ -68,15 +69,17 @@ def load_courses_command(directory: str | None) -> None:
             try:
                 course_file = read_course(folder, state.question_types,
                                           current_app.config["LMS_DEFAULT_PASS_MARK"])
-                with write_transaction(db):
-                    result = catalog.upsert_course(db, course_file)
-            except (CourseInvalid, catalog.CourseConflict) as error:
+                result = catalog.upsert_course(db, course_file)
+            except CourseInvalid as error:
                 failed += 1
                 messages.extend(str(problem) for problem in error.problems)
                 messages.append(f"{folder.name}: not loaded")
                 continue
             verb = "created" if result.created else "updated" if result.changed else "unchanged"
             messages.append(f"{course_file.slug}: {verb} ({len(course_file.modules)} modules)")
+            if result.changed:
+                messages.append(f"  version {result.version}" + (
+                    "" if result.created else f": {result.changes.summary()}"))
     for message in messages:
         click.echo(message, err=message.endswith("not loaded") or ".yml:" in message
                    or ".md:" in message)
@@ -119,9 +122,8 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
         generated = True
     db = _state().session()
     try:
-        with write_transaction(db):
-            user = accounts.create_user(db, username=username, display_name=display_name,
-                                        role=role, password=password, unit_path=unit_path)
+        user = accounts.create_user(db, username=username, display_name=display_name,
+                                    role=role, password=password, unit_path=unit_path)
     except InvalidInput as error:
         raise click.UsageError(error.message) from None
     click.echo(f"Created {user.role.value} {user.username} ({user.display_name}).")
@@ -141,23 +143,17 @@ DEMO_ACCOUNTS = (
                  help="Create an admin, a trainer and two trainees in two branches.")
 @with_appcontext
 def create_demo_accounts_command() -> None:
-    db = _state().session()
-    created = []
-    with write_transaction(db):
-        for username, name, role, unit in DEMO_ACCOUNTS:
-            if db.scalar(select(User.id).where(User.username == username)) is not None:
-                continue
-            password = accounts.generate_password()
-            accounts.create_user(db, username=username, display_name=name, role=role,
-                                 password=password, unit_path=unit)
-            created.append((username, name, role.value, unit, password))
+    created = accounts.create_missing_users(_state().session(), [
+        accounts.NewUser(username, name, role, unit) for username, name, role, unit in DEMO_ACCOUNTS
+    ])
     if not created:
         click.echo("Demo accounts already exist; their passwords were shown when they were "
                    "created. Use `flask --app wsgi lms create-user` for more.")
         return
     click.echo("Demo accounts (passwords are shown only this once):")
-    for username, name, role, unit, password in created:
-        click.echo(f"  {role:8} {username:10} {password}   {name} · {unit}")
+    for person, password in created:
+        click.echo(f"  {Role(person.role).value:8} {person.username:10} {password}   "
+                   f"{person.display_name} · {person.unit_path}")
 
 
 def _course_and_module(db, course_slug: str, module_slug: str | None):
@@ -195,7 +191,7 @@ def import_questions_command(file: str, course_slug: str, module_slug: str) -> N
         click.echo("No question in the file can be imported.", err=True)
         sys.exit(1)
     with click.progressbar(length=len(parsed.questions), label="Importing questions",
-                           file=sys.stderr) as bar, write_transaction(db):
+                           file=sys.stderr) as bar:
         count = question_bank.import_questions(db, state.question_types, module,
                                                parsed.questions)
         bar.update(count)
@@ -214,5 +210,13 @@ def export_questions_command(course_slug: str, module_slug: str | None, kind: st
     db = _state().session()
     course, module = _course_and_module(db, course_slug, module_slug)
     questions = question_bank.questions_for_export(db, course, module)
-    Path(out).write_bytes(question_bank.export_bank(questions, kind))
+    Path(out).write_bytes(question_bank.export_bank(questions, kind,
+                                                       _state().question_types))
     click.echo(f"Exported {len(questions)} questions to {out}.")
+
+
+lms_cli.add_command(events_cli)
+lms_cli.add_command(grant_command)
+lms_cli.add_command(revoke_command)
+lms_cli.add_command(grants_command)
+lms_cli.add_command(plugins_command)

@@ -47,6 +47,11 @@ SETTINGS: tuple[Setting, ...] = (
             "Network slack after a quiz time limit before answers stop counting.", int),
     Setting("LMS_ITEM_ANALYSIS_MIN_RESPONSES", 15,
             "Item analysis shows no review flag below this many responses.", int),
+    Setting("LMS_DISPATCH_AFTER_REQUEST", True,
+            "Deliver new outbox events to listeners after each response that raised some; "
+            "when off, run `flask lms events dispatch` from a timer instead.", _bool),
+    Setting("LMS_DISPATCH_BATCH", 50,
+            "Most outbox deliveries one web response dispatches after it is sent.", int),
 )
 
 LOCALES = ("zh_CN", "en")

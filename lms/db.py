@@ -9,8 +9,6 @@ transaction starts ``BEGIN IMMEDIATE`` (a deferred transaction that later writes
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
@@ -88,35 +86,3 @@ def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:
     if isinstance(bind, Connection):
         options["join_transaction_mode"] = "create_savepoint"
     return sessionmaker(bind=bind, expire_on_commit=False, **options)
-
-
-@contextmanager
-def write_transaction(session: Session) -> Iterator[Session]:
-    """Run one unit of writes: commit on success, roll back everything on any error.
-
-    An open read transaction is ended first, so the write transaction starts fresh as
-    ``BEGIN IMMEDIATE`` on SQLite and sees the latest committed rows.
-    """
-    if session.in_transaction():
-        if session.new or session.dirty or session.deleted:
-            raise RuntimeError("unflushed changes outside write_transaction()")
-        session.commit()
-    session.connection(execution_options={WRITE_OPTION: True})
-    session.info["after_commit"] = []
-    try:
-        yield session
-        session.commit()
-    except BaseException:
-        session.info.pop("after_commit", None)
-        session.rollback()
-        raise
-    for callback in session.info.pop("after_commit", []):
-        callback()
-
-
-def after_commit(session: Session, callback) -> None:
-    """Run ``callback`` once the surrounding write transaction has committed."""
-    pending = session.info.get("after_commit")
-    if pending is None:
-        raise RuntimeError("after_commit() called outside write_transaction()")
-    pending.append(callback)

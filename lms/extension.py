@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask, g
+from flask import Flask, g, has_request_context
 from flask_babel import Babel, Domain
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms import config
 from lms.db import make_engine, make_sessionmaker
-from lms.plugins import QuestionTypeRegistry, load_listeners, load_question_types
+from lms.plugins import QuestionTypeRegistry, load_question_types
 from lms.resources import PACKAGE_DIR
 from lms.services.accounts import HostIdentity
-from lms.services.events import EMITTER_KEY
-from lms.signals import LmsSignals
+from lms.services.dispatch import DispatchReport, dispatch_pending
+from lms.subscribers import load_handlers, load_listeners
+from lms.unit_of_work import BUS_KEY, EventBus
 
 HostUser = HostIdentity
 UserLoader = Callable[[], HostIdentity | None]
 
 
 class LmsState:
-    """Everything LMS keeps for one app: engine, sessions, registries, signals."""
+    """Everything LMS keeps for one app: engine, sessions, registries, event subscribers."""
 
     def __init__(self, app: Flask, extension: LMS, engine: Engine, url_prefix: str,
                  user_loader: UserLoader | None):
@@ -33,17 +35,16 @@ class LmsState:
         self.url_prefix = url_prefix
         self._user_loader = user_loader
         self.question_types: QuestionTypeRegistry = load_question_types()
-        self.signals = LmsSignals()
+        self.handlers = load_handlers()
         self.listeners = load_listeners()
-        for listener in self.listeners:
-            listener.connect(self.signals)
+        self.bus = EventBus(self.handlers, self.listeners, on_commit=_note_events_committed)
         self.translations = Domain(translation_directories=[str(PACKAGE_DIR / "translations")])
         self.bind(engine)
 
     def bind(self, bind: Any) -> None:
         """Point new sessions at an engine, or at one connection (tests' SAVEPOINT isolation)."""
         self.sessionmaker: sessionmaker[Session] = make_sessionmaker(bind)
-        self.sessionmaker.configure(info={EMITTER_KEY: self.emit})
+        self.sessionmaker.configure(info={BUS_KEY: self.bus})
 
     @property
     def user_loader(self) -> UserLoader | None:
@@ -55,8 +56,26 @@ class LmsState:
             g.lms_session = self.sessionmaker()
         return g.lms_session
 
-    def emit(self, event: str, **payload: Any) -> None:
-        self.signals.send(getattr(self.signals, event), self.app, **payload)
+    def dispatch_events(self, limit: int = 100) -> DispatchReport:
+        """Deliver due outbox events to the listeners, in a session of its own."""
+        session = self.sessionmaker()
+        try:
+            return dispatch_pending(session, self.listeners, limit=limit)
+        finally:
+            session.close()
+
+    def dispatch_after_response(self) -> None:
+        """Run from the response's close: the trainee already has the page."""
+        with self.app.app_context():
+            try:
+                self.dispatch_events(limit=self.app.config["LMS_DISPATCH_BATCH"])
+            except Exception:  # the outbox keeps them; `lms events dispatch` will retry
+                logging.getLogger(__name__).exception("dispatch after request failed")
+
+
+def _note_events_committed() -> None:
+    if has_request_context():
+        g.lms_events_committed = True
 
 
 class LMS:
@@ -99,6 +118,12 @@ class LMS:
         install_login(app, state)
         app.register_blueprint(create_blueprint(state.question_types), url_prefix=url_prefix or None)
         app.cli.add_command(lms_cli)
+
+        @app.after_request
+        def _dispatch_when_events_committed(response):
+            if g.pop("lms_events_committed", False) and app.config["LMS_DISPATCH_AFTER_REQUEST"]:
+                response.call_on_close(state.dispatch_after_response)
+            return response
 
         @app.teardown_appcontext
         def _close_session(_exc: BaseException | None) -> None:

@@ -8,15 +8,32 @@ stops start-up, because silently shadowing a question type would regrade past at
 from __future__ import annotations
 
 import logging
-from importlib.metadata import entry_points
-from typing import Any
+from importlib.metadata import EntryPoint, entry_points
+from typing import NamedTuple
 
+from lms import __version__
 from lms.questions import BUILTIN_TYPES, QuestionType
 
 QUESTION_TYPES_GROUP = "lms.question_types"
-LISTENERS_GROUP = "lms.listeners"
 
 log = logging.getLogger(__name__)
+
+
+#: Where the library's own types, listeners and handlers come from, for ``flask lms plugins``.
+BUILTIN_SOURCE = f"lms {__version__} (built-in)"
+
+
+class PluginEntry(NamedTuple):
+    """One registered extension: its kind ("question_type", "listener", …), name and source."""
+
+    kind: str
+    name: str
+    source: str  # "lms 0.1.0 (built-in)" or the distribution's "name version"
+
+
+def entry_point_source(entry_point: EntryPoint) -> str:
+    dist = entry_point.dist
+    return f"{dist.name} {dist.version}" if dist is not None else entry_point.value
 
 
 class DuplicatePluginError(RuntimeError):
@@ -26,8 +43,10 @@ class DuplicatePluginError(RuntimeError):
 class QuestionTypeRegistry:
     def __init__(self) -> None:
         self._types: dict[str, QuestionType] = {}
+        self._sources: dict[str, str] = {}
 
-    def register(self, question_type: type[QuestionType]) -> None:
+    def register(self, question_type: type[QuestionType], source: str = "") -> None:
+        """Add a type; ``source`` says where it came from (default: its module)."""
         name = question_type.name
         existing = self._types.get(name)
         if existing is not None:
@@ -41,6 +60,7 @@ class QuestionTypeRegistry:
         if not isinstance(question_type, type) or not issubclass(question_type, QuestionType):
             raise TypeError(f"{question_type!r} is not a QuestionType subclass")
         self._types[name] = question_type()
+        self._sources[name] = source or f"{question_type.__module__} (registered in code)"
 
     def get(self, name: str) -> QuestionType | None:
         return self._types.get(name)
@@ -53,6 +73,14 @@ class QuestionTypeRegistry:
 
     def names(self) -> list[str]:
         return sorted(self._types)
+
+    def types(self) -> list[QuestionType]:
+        """Every type in registration order (built-ins first), e.g. to list what a file may use."""
+        return list(self._types.values())
+
+    def entries(self) -> list[PluginEntry]:
+        """Each type with the distribution it came from, for ``flask lms plugins``."""
+        return [PluginEntry("question_type", name, source) for name, source in self._sources.items()]
 
     def template_folders(self) -> list[str]:
         """Plugin template folders, in registration order, without repeats."""
@@ -67,24 +95,12 @@ class QuestionTypeRegistry:
 def load_question_types() -> QuestionTypeRegistry:
     registry = QuestionTypeRegistry()
     for builtin in BUILTIN_TYPES:
-        registry.register(builtin)
+        registry.register(builtin, BUILTIN_SOURCE)
     for entry_point in entry_points(group=QUESTION_TYPES_GROUP):
         loaded = entry_point.load()
         if getattr(loaded, "name", None) != entry_point.name:
             raise DuplicatePluginError(
                 f"entry point {entry_point.name!r} loads a type named {loaded.name!r}"
             )
-        registry.register(loaded)
+        registry.register(loaded, entry_point_source(entry_point))
     return registry
-
-
-def load_listeners() -> list[Any]:
-    """Instantiate every ``lms.listeners`` entry point once per app."""
-    listeners = []
-    seen: set[str] = set()
-    for entry_point in entry_points(group=LISTENERS_GROUP):
-        if entry_point.name in seen:
-            raise DuplicatePluginError(f"listener {entry_point.name!r} is declared twice")
-        seen.add(entry_point.name)
-        listeners.append(entry_point.load()())
-    return listeners

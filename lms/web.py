@@ -23,6 +23,8 @@ from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.services.errors import DomainError
+from lms.services.org import name_path
+from lms.services.permissions import can
 
 
 def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
@@ -62,7 +64,19 @@ def template_globals() -> dict:
         "lms_post_form": partial(PostForm, formdata=None),
         "lms_locale_form": partial(LocaleForm, formdata=None),
         "lms_csrf_token": generate_csrf,
+        "lms_can": _can,
+        "lms_unit_name_path": _unit_name_path,
     }
+
+
+def _can(action: str, resource=None) -> bool:
+    """``permissions.can`` for the signed-in user, so a page links only to what will open."""
+    return can(current_app.extensions["lms"].session(), current_learner(), action, resource)
+
+
+def _unit_name_path(unit) -> str:
+    """"党委/第一党总支/第一党支部" for a unit (rows keep id paths)."""
+    return name_path(current_app.extensions["lms"].session(), unit) if unit is not None else ""
 
 
 def ui_locale() -> str:

@@ -92,6 +92,9 @@ def build_app(folder: Path):
             args=["lms", "create-user", f"trainer{width}", "--role", "trainer",
                   "--name", "李讲师", "--password-stdin"], input=f"{PASSWORD}\n")
         assert result.exit_code == 0, result.output
+        result = runner.invoke(args=["lms", "grant", f"trainer{width}",
+                                     "--course-author", COURSE])  # to show import pages
+        assert result.exit_code == 0, result.output
         result = runner.invoke(
             args=["lms", "create-user", f"trainee{width}", "--role", "trainee",
                   "--unit", "党委/第一党总支/第一党支部", "--name", "张三", "--password-stdin"],

@@ -2,26 +2,38 @@
 
 Every test that takes ``app`` (or anything built on it) runs on SQLite and on PostgreSQL.
 PostgreSQL is skipped when ``LMS_TEST_POSTGRES_URL`` is unset, unless
-``LMS_TEST_REQUIRE_POSTGRES=1`` (CI), where its absence is a failure.
+``LMS_TEST_REQUIRE_POSTGRES=1`` (CI), where its absence is a failure. In CI
+(``LMS_TEST_STRICT=1``) every other skip is a failure too: see ``tests/strict_skips.py``.
 """
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
 
 from lms import create_app, migrate
 from lms.content.loader import read_course
-from lms.db import write_transaction
 from lms.models import Role, User
 from lms.services import accounts, catalog
+from lms.unit_of_work import unit_of_work
+from tests.strict_skips import (  # noqa: F401 (hooks, found by name)
+    pytest_collection_modifyitems,
+    pytest_configure,
+    pytest_make_collect_report,
+    pytest_runtest_makereport,
+    skip_locally,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_COURSES = ROOT / "courses"
@@ -66,7 +78,7 @@ def load_course_folder(app: Flask, folder: Path) -> None:
     with app.app_context():
         session = state.session()
         course_file = read_course(folder, state.question_types)
-        with write_transaction(session):
+        with unit_of_work(session):
             catalog.upsert_course(session, course_file)
 
 
@@ -78,7 +90,7 @@ def empty_database(backend, tmp_path) -> Iterator[str]:
         return
     base = postgres_url()
     if not base:
-        pytest.skip("PostgreSQL not available (set LMS_TEST_POSTGRES_URL)")
+        skip_locally("PostgreSQL not available (set LMS_TEST_POSTGRES_URL)")
     from sqlalchemy import create_engine
 
     name = f"lms_empty_{os.getpid()}_{abs(hash(tmp_path)) % 10**8}"
@@ -108,7 +120,7 @@ def backend_apps(tmp_path_factory) -> Iterator[dict[str, Flask]]:
         else:
             url = postgres_url()
             if not url:
-                pytest.skip("PostgreSQL not available (set LMS_TEST_POSTGRES_URL)")
+                skip_locally("PostgreSQL not available (set LMS_TEST_POSTGRES_URL)")
             reset_postgres(url)
             folder = tmp_path_factory.mktemp("postgresql")
         app = build_app(url, folder)
@@ -180,12 +192,28 @@ def make_user(app):
         username = username or f"{Role(role).value}{next(counter)}"
         with app.app_context():
             session = app.extensions["lms"].session()
-            with write_transaction(session):
+            with unit_of_work(session):
                 user = accounts.create_user(session, username=username, display_name=name,
                                             role=role, password=password, unit_path=unit)
         return user, password
 
     return make
+
+
+@pytest.fixture
+def grant(app):
+    """Give a user a scoped grant: ``grant(user, unit="党委/…")``, ``course="slug"`` or
+    ``site=True``."""
+    from lms.services import grants
+
+    def give(user: User, *, unit: str | None = None, course: str | None = None,
+             site: bool = False) -> None:
+        with app.app_context():
+            session = app.extensions["lms"].session()
+            target = grants.find_target(session, unit_path=unit, course_slug=course, site=site)
+            grants.grant(session, session.get(User, user.id), target)
+
+    return give
 
 
 def csrf_token(client: FlaskClient, path: str = "/login") -> str:
@@ -212,6 +240,85 @@ def login_as(client, make_user):
         return user
 
     return login
+
+
+@dataclass
+class MadeModule:
+    slug: str
+    title: str
+    questions: list[dict[str, Any]]
+    url: str
+    quiz_url: str
+
+
+@dataclass
+class MadeCourse:
+    slug: str
+    title: str
+    folder: Path
+    url: str
+    modules: list[MadeModule] = field(default_factory=list)
+
+
+_course_numbers = itertools.count(1)
+
+
+def write_course_folder(folder: Path, *, slug: str, title: str, modules: list[dict[str, Any]],
+                        pass_mark: int = 60, **course_keys: Any) -> MadeCourse:
+    """Write ``course.yml`` and one Markdown file per module, as a trainer would.
+
+    Each module is a dict with optional ``slug``, ``title``, ``text``, ``minutes``,
+    ``required``, ``pass_mark``, ``quiz`` (settings) and ``questions`` (as written in a
+    ```quiz block).
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    made = MadeCourse(slug=slug, title=title, folder=folder, url=f"/courses/{slug}")
+    names = []
+    for number, module in enumerate(modules, start=1):
+        module = dict(module)
+        questions = module.pop("questions", [])
+        text = module.pop("text", f"第{number}节的学习内容。")
+        front = {"slug": module.pop("slug", f"m{number}"),
+                 "title": module.pop("title", f"第{number}节"),
+                 "minutes": module.pop("minutes", 5), **module}
+        body = f"---\n{yaml.safe_dump(front, allow_unicode=True, sort_keys=False)}---\n{text}\n"
+        if questions:
+            block = yaml.safe_dump(questions, allow_unicode=True, sort_keys=False)
+            body += f"\n```quiz\n{block}```\n"
+        name = f"{number:02d}-{front['slug']}.md"
+        (folder / name).write_text(body, "utf-8")
+        names.append(name)
+        url = f"{made.url}/modules/{front['slug']}"
+        made.modules.append(MadeModule(front["slug"], front["title"], questions, url,
+                                       f"{url}/quiz"))
+    course = {"slug": slug, "title": title, "pass_mark": pass_mark, **course_keys,
+              "modules": names}
+    (folder / "course.yml").write_text(
+        yaml.safe_dump(course, allow_unicode=True, sort_keys=False), "utf-8")
+    return made
+
+
+@pytest.fixture
+def make_course(app, tmp_path):
+    """Build a course folder from parameters and load it the way the seed course is loaded.
+
+    ``make_course(modules=[{"questions": [...]}, {"text": "只读"}], slug=…, title=…,
+    pass_mark=…)`` returns a ``MadeCourse`` with each module's URLs. The course lives in this
+    test's transaction, so tests stop depending on the seed course's counts.
+    """
+
+    def make(modules: list[dict[str, Any]] | None = None, *, slug: str | None = None,
+             title: str | None = None, pass_mark: int = 60, **course_keys: Any) -> MadeCourse:
+        number = next(_course_numbers)
+        slug = slug or f"made-{number}"
+        made = write_course_folder(tmp_path / "courses" / slug, slug=slug,
+                                   title=title or f"测试课程{number}",
+                                   modules=modules if modules is not None else [{}],
+                                   pass_mark=pass_mark, **course_keys)
+        load_course_folder(app, made.folder)
+        return made
+
+    return make
 
 
 def post_form(client: FlaskClient, path: str, data: dict, token_from: str | None = None):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
+from sqlalchemy import inspect
 
 from lms.db import Base
 from lms.migrate import VERSION_TABLE, current_revision
@@ -22,7 +23,17 @@ def test_migrated_schema_matches_the_models(app):
 
 
 def test_schema_is_at_head_in_its_own_version_table(app):
-    assert current_revision(app.extensions["lms"].engine) == "0002"
+    from alembic.script import ScriptDirectory
+
+    from lms.migrate import alembic_config
+
+    engine = app.extensions["lms"].engine
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    assert len(heads) == 1, f"the migrations branch: heads {heads}"
+    assert current_revision(engine) == heads[0]
+    with engine.connect() as connection:  # in the LMS's own table, not the host's
+        tables = inspect(connection).get_table_names()
+    assert VERSION_TABLE in tables and "alembic_version" not in tables
 
 
 def test_upgrade_keeps_attempts_recorded_before_the_attempt_lifecycle(empty_database):
@@ -58,5 +69,55 @@ def test_upgrade_keeps_attempts_recorded_before_the_attempt_lifecycle(empty_data
     command.downgrade(alembic_config(engine), "0001")  # and back, keeping the graded attempt
     with engine.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM lms_quiz_attempts")).scalar() == 1
+    upgrade(engine)
+    engine.dispose()
+
+
+def test_upgrade_turns_unit_name_paths_into_id_paths_and_back(empty_database):
+    from alembic import command
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import IntegrityError
+
+    from lms.migrate import alembic_config, upgrade
+
+    engine = create_engine(empty_database)
+    upgrade(engine, "0003")
+    units = [  # (id, parent, name, name path as 0003 kept it), children listed before parents
+        (7, 3, "第一党支部", "党委/总支/第一党支部"), (3, 1, "总支", "党委/总支"),
+        (1, None, "党委", "党委"), (9, 3, "第二党支部", "党委/总支/第二党支部"),
+        (4, None, "另一党委", "另一党委"), (5, 4, "第一党支部", "另一党委/第一党支部"),
+    ]
+    with engine.begin() as connection:
+        for unit_id, parent, name, path in sorted(units, key=lambda u: u[3].count("/")):
+            connection.execute(text(
+                "INSERT INTO lms_org_units (id, parent_id, kind, name, path) "
+                "VALUES (:id, :parent, 'branch', :name, :path)"),
+                {"id": unit_id, "parent": parent, "name": name, "path": path})
+    upgrade(engine, "0004")
+    with engine.connect() as connection:
+        paths = dict(connection.execute(text("SELECT id, path FROM lms_org_units")).all())
+        subtree = connection.execute(text(
+            "SELECT id FROM lms_org_units WHERE path LIKE '/1/3/%' ORDER BY id")).scalars().all()
+    assert paths == {1: "/1/", 3: "/1/3/", 7: "/1/3/7/", 9: "/1/3/9/", 4: "/4/", 5: "/4/5/"}
+    assert subtree == [3, 7, 9]
+    with engine.begin() as connection:  # the grants table is there and takes a grant
+        connection.execute(text(
+            "INSERT INTO lms_users (id, username, display_name, role, active, created_at, "
+            "org_unit_id) VALUES (1, 'sec', '书记', 'trainee', true, CURRENT_TIMESTAMP, 7)"))
+        connection.execute(text(
+            "INSERT INTO lms_grants (user_id, kind, org_unit_id, granted_at) "
+            "VALUES (1, 'unit_admin', 7, CURRENT_TIMESTAMP)"))
+    try:  # roots are unique by name though their parent is NULL
+        with engine.begin() as connection:
+            connection.execute(text("INSERT INTO lms_org_units (parent_id, kind, name, path) "
+                                    "VALUES (NULL, 'committee', '党委', '/x/')"))
+    except IntegrityError:
+        pass
+    else:
+        raise AssertionError("a second root named 党委 was accepted")
+    command.downgrade(alembic_config(engine), "0003")
+    with engine.connect() as connection:
+        paths = dict(connection.execute(text("SELECT id, path FROM lms_org_units")).all())
+    assert paths == {unit_id: path for unit_id, _, _, path in units}
     upgrade(engine)
     engine.dispose()

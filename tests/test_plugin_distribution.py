@@ -2,8 +2,9 @@
 
 The example plugin in ``tests/plugins/lms-likert-plugin`` is built into a wheel and installed
 into a private folder; a child process with that folder on ``PYTHONPATH`` loads a course that
-uses ``type: likert``, takes the quiz and gets the plugin's grade, while a child process
-without it does not know the type at all.
+uses ``type: likert``, takes the quiz and gets the plugin's grade, lists the type under its
+distribution and round-trips it through an Excel bank, while a child process without it does
+not know the type at all.
 """
 
 from __future__ import annotations
@@ -55,8 +56,10 @@ minutes: 3
 
 # Runs in a child process; {tmp} and {courses} are filled in below.
 SCRIPT = """
+import json
 import re
 from lms import create_app, migrate
+from lms.content.xlsx_bank import read_question_bank, write_question_bank
 
 app = create_app({{"LMS_DATABASE_URL": "sqlite:///{tmp}/{db}", "SECRET_KEY": "x",
                    "WTF_CSRF_ENABLED": False}}, instance_path="{tmp}")
@@ -75,9 +78,18 @@ assert loaded.exit_code == 0, loaded.output
 likert = app.extensions["lms"].question_types["likert"]
 assert type(likert).__module__ == "lms_likert", type(likert).__module__
 spec = likert.load_spec({{"type": "likert", "prompt": "p", "answer": "B", "points": 4}})
-assert len(spec["options"]) == 5 and "answer" not in likert.public_spec(spec)
+other_key = likert.load_spec({{"type": "likert", "prompt": "p", "answer": "D", "points": 4}})
+assert len(spec["options"]) == 5 and likert.public_spec(spec) == likert.public_spec(other_key)
 grades = [likert.grade(spec, i).earned for i in range(5)]
 assert grades == [2, 4, 2, 0, 0], grades  # A and C are next to the expected B
+
+listed = json.loads(runner.invoke(args=["lms", "plugins", "--json"]).output)
+assert {{"kind": "question_type", "name": "likert",
+         "source": "lms-likert-plugin 0.1.0"}} in listed, listed
+
+registry = app.extensions["lms"].question_types
+(row,) = read_question_bank(write_question_bank([("likert", spec)], registry), registry)
+assert row.raw["type"] == "likert" and likert.load_spec(row.raw) == spec, row
 
 made = runner.invoke(args=["lms", "create-user", "u1", "--name", "学员", "--password-stdin"],
                      input="plugin-pass-1\\n")

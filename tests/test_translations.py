@@ -31,7 +31,10 @@ def test_every_ui_string_has_a_chinese_translation():
 
 
 def test_compiled_catalogs_match_their_sources():
-    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+    sources = sorted(TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"))
+    assert {p.parent.parent.name for p in sources} >= {"zh_Hans_CN", "en"}, sources
+    for po_path in sources:
+        assert po_path.with_suffix(".mo").is_file(), f"{po_path.parent}: run `make messages`"
         with open(po_path, "rb") as handle:
             source = {m.id: m.string for m in read_po(handle) if m.id and m.string}
         with open(po_path.with_suffix(".mo"), "rb") as handle:

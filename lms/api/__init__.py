@@ -1,7 +1,9 @@
-"""JSON endpoints the pages call in the background (answers saved while a quiz is taken)."""
+"""The JSON API room (token-authenticated, for other systems); its routes come in a later issue.
+
+Background calls made by LMS's own pages live in their audience's room (the quiz autosave is
+in ``learn``), so this prefix stays free for the public API.
+"""
 
 from flask import Blueprint
 
 bp = Blueprint("api", __name__, url_prefix="/api")
-
-from lms.api import views  # noqa: E402,F401  (routes attach to bp)

@@ -12,7 +12,6 @@ from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from sqlalchemy import select
 
-from lms.db import write_transaction
 from lms.models import Role, User
 from lms.services.accounts import host_user_is_current, sync_host_user
 
@@ -78,8 +77,7 @@ def current_learner() -> User | None:
         if identity is not None:
             user = session.scalar(select(User).where(User.external_id == identity.external_id))
             if not host_user_is_current(user, identity):
-                with write_transaction(session):
-                    user = sync_host_user(session, identity)
+                user = sync_host_user(session, identity)
             if not user.active:
                 user = None
     elif current_user.is_authenticated:

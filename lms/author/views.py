@@ -1,4 +1,4 @@
-"""Thin trainer views: role check, parse, one service call, render."""
+"""Thin trainer views: permission check per resource, parse, one service call, render."""
 
 from __future__ import annotations
 
@@ -17,22 +17,30 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.auth.forms import PostForm
-from lms.auth.session import current_learner, require_role
+from lms.auth.session import current_learner, login_required
 from lms.author import bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
-from lms.db import write_transaction
-from lms.models import Role
 from lms.services import catalog, question_bank, quiz_stats, quizzes
 from lms.services.errors import InvalidInput
 from lms.services.item_analysis import analysis_csv
+from lms.services.permissions import Action, allowed, require, scope_of
 
-staff_only = require_role(Role.TRAINER, Role.ADMIN)
 PAGE_SIZE = 20
 
 
 def _state():
     return current_app.extensions["lms"]
+
+
+def _allow(action: Action, resource=None) -> None:
+    """Go on only if the signed-in user may do ``action`` on ``resource`` (else 403)."""
+    require(_state().session(), current_learner(), action, resource)
+
+
+def _scope():
+    """Which attempts the signed-in user's grants cover, for lists and statistics."""
+    return scope_of(_state().session(), current_learner())
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -47,49 +55,61 @@ def _module(slug: str, module_slug: str):
 
 
 @bp.route("/")
-@staff_only
+@login_required
 def index():
+    _allow(Action.VIEW_GRADING_QUEUE)
     db = _state().session()
-    _, waiting = quizzes.grading_queue(db, per_page=1)
-    return render_template("lms/author/index.html", courses=catalog.list_courses(db),
-                           waiting=waiting)
+    scope = _scope()
+    _, waiting = quizzes.grading_queue(db, per_page=1, scope=scope)
+    courses = [course for course in catalog.list_courses(db)
+               if allowed(scope, Action.VIEW_ITEM_ANALYSIS, course)]
+    return render_template("lms/author/index.html", courses=courses, waiting=waiting)
+
+
+def _combine() -> bool:
+    """``?combine=1``: count answers to every revision of a question, not only the current."""
+    return request.args.get("combine") == "1"
 
 
 def _analysis(module):
     state = _state()
     return quiz_stats.module_analysis(state.session(), state.question_types, module,
-                                      current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"])
+                                      current_app.config["LMS_ITEM_ANALYSIS_MIN_RESPONSES"],
+                                      scope=_scope(), combine=_combine())
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/quiz")
-@staff_only
+@login_required
 def quiz(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
+    _allow(Action.VIEW_ITEM_ANALYSIS, course)
     state = _state()
     analysis = _analysis(module)
     stats = {item.question_key: item for item in analysis.items}
     return render_template("lms/author/quiz.html", course=course, module=module,
                            analysis=analysis, stats=stats, registry=state.question_types,
-                           settings=quizzes.settings_of(module))
+                           settings=quizzes.settings_of(module), combine=_combine())
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/quiz/analysis.csv")
-@staff_only
+@login_required
 def analysis_export(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
+    _allow(Action.VIEW_ITEM_ANALYSIS, course)
     return _download(analysis_csv(_analysis(module)).encode("utf-8"),
                      f"{course.slug}-{module.slug}-item-analysis.csv", "text/csv")
 
 
 @bp.route("/courses/<slug>/questions.<kind>")
-@staff_only
+@login_required
 def export_questions(slug: str, kind: str):
     db = _state().session()
     course = catalog.get_course(db, slug)
+    _allow(Action.AUTHOR_COURSE, course)
     module_slug = request.args.get("module")
     module = catalog.get_module(db, course, module_slug) if module_slug else None
     questions = question_bank.questions_for_export(db, course, module)
-    data = question_bank.export_bank(questions, kind)
+    data = question_bank.export_bank(questions, kind, _state().question_types)
     name = f"{course.slug}{'-' + module.slug if module else ''}.{kind}"
     mimetype = ("text/plain" if kind == "gift" else
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -97,8 +117,9 @@ def export_questions(slug: str, kind: str):
 
 
 @bp.route("/question-bank-template.xlsx")
-@staff_only
+@login_required
 def bank_template():
+    _allow(Action.AUTHOR_COURSE)
     return _download(template_workbook(), "题库模板.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -108,10 +129,11 @@ def _serializer() -> URLSafeSerializer:
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/import", methods=["GET", "POST"])
-@staff_only
+@login_required
 def import_questions(slug: str, module_slug: str):
     """Upload → preview of what will be imported → confirm; nothing is stored before confirm."""
     course, module = _module(slug, module_slug)
+    _allow(Action.AUTHOR_COURSE, course)
     state = _state()
     upload = UploadBankForm()
     if request.method == "GET" or not upload.validate_on_submit():
@@ -139,9 +161,10 @@ def import_questions(slug: str, module_slug: str):
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/import/confirm", methods=["POST"])
-@staff_only
+@login_required
 def confirm_import(slug: str, module_slug: str):
     course, module = _module(slug, module_slug)
+    _allow(Action.AUTHOR_COURSE, course)
     state = _state()
     form = ConfirmImportForm()
     try:
@@ -156,8 +179,8 @@ def confirm_import(slug: str, module_slug: str):
                for q in data["questions"]]
     db = state.session()
     try:
-        with write_transaction(db):
-            count = question_bank.import_questions(db, state.question_types, module, pending)
+        count = question_bank.import_questions(db, state.question_types, module, pending,
+                                               actor_id=current_learner().id)
     except InvalidInput as error:
         flash(error.message, "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
@@ -166,10 +189,12 @@ def confirm_import(slug: str, module_slug: str):
 
 
 @bp.route("/grading")
-@staff_only
+@login_required
 def grading_queue():
+    _allow(Action.VIEW_GRADING_QUEUE)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    attempts, total = quizzes.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE)
+    attempts, total = quizzes.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE,
+                                            scope=_scope())
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     return render_template("lms/author/grading.html", attempts=attempts, total=total,
                            page=page, pages=pages)
@@ -198,11 +223,12 @@ def _read_grades(attempt, form) -> tuple[dict[int, quizzes.ManualGrade], dict[in
 
 
 @bp.route("/grading/<int:attempt_id>", methods=["GET", "POST"])
-@staff_only
+@login_required
 def grade(attempt_id: int):
     state = _state()
     db = state.session()
     attempt = quizzes.get_attempt_for_grading(db, attempt_id)
+    _allow(Action.GRADE_ATTEMPT, attempt)
     errors: dict[int, str] = {}
     values: dict[int, tuple[str, str]] = {}
     if request.method == "POST":
@@ -212,8 +238,7 @@ def grade(attempt_id: int):
             grades, errors, values = _read_grades(attempt, request.form)
             if not errors:
                 try:
-                    with write_transaction(db):
-                        quizzes.grade_manually(db, current_learner(), attempt_id, grades)
+                    quizzes.grade_manually(db, current_learner(), attempt_id, grades)
                 except quizzes.AttemptClosed:
                     flash(_("This attempt was already graded."), "info")
                     return redirect(url_for(".grading_queue"), code=303)

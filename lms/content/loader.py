@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from lms.content.identity import QUESTION_ID, derived_keys
 from lms.content.markdown import render_markdown
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
@@ -38,8 +39,17 @@ class Problem:
 
 @dataclass
 class QuestionFile:
+    """A question as written; ``key`` is its ``id:`` or, without one, ``derived_key``."""
+
     type: str
     spec: dict[str, Any]
+    written_id: str | None = None
+    line: int = 0
+    derived_key: str = ""
+
+    @property
+    def key(self) -> str:
+        return self.written_id or self.derived_key
 
 
 @dataclass
@@ -220,12 +230,29 @@ def read_course(folder: Path, registry: QuestionTypeRegistry,
                                     f"{seen_slugs[module.slug].name}"))
         seen_slugs[module.slug] = module_path
         modules.append(module)
+    _check_unique_ids(modules, problems)
     if problems:
         raise CourseInvalid(problems)
     return CourseFile(path=folder, slug=slug, title=title, description=description,
                       audience=audience,
                       pass_mark=pass_mark if pass_mark is not None else default_pass_mark,
                       content_hash=digest.hexdigest(), modules=modules)
+
+
+def _check_unique_ids(modules: list[ModuleFile], problems: list[Problem]) -> None:
+    """A question id names one question in the whole course."""
+    first: dict[str, tuple[Path, int]] = {}
+    for module in modules:
+        for question in module.questions:
+            if question.written_id is None:
+                continue
+            if question.written_id in first:
+                where, line = first[question.written_id]
+                problems.append(Problem(module.path, question.line,
+                                        f"id {question.written_id!r} is already used by the "
+                                        f"question at {where.name}:{line}"))
+            else:
+                first[question.written_id] = (module.path, question.line)
 
 
 def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
@@ -298,6 +325,9 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
                                 f"quiz.draw: asks for {quiz.draw} questions but the module has "
                                 f"{len(questions)}"))
         return None
+    for question, key in zip(questions, derived_keys(slug, (q.spec["prompt"] for q in questions)),
+                             strict=True):
+        question.derived_key = key
     return ModuleFile(path=path, slug=slug, title=title, minutes=minutes, required=required,
                       pass_mark=pass_mark, source=source, html=str(render_markdown(source)),
                       questions=questions, quiz=quiz)
@@ -330,9 +360,19 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
                                     f"(known: {known})"))
             continue
         for key_node, _ in item_node.value:
-            if key_node.value not in question_type.keys:
+            if key_node.value not in question_type.keys and key_node.value != "id":
                 problems.append(Problem(path, doc.line(key_node),
                                         f"question {index + 1}: unknown key {key_node.value!r}"))
+        written_id = item.pop("id", None)
+        if written_id is not None:
+            if isinstance(written_id, int) and not isinstance(written_id, bool):
+                written_id = str(written_id)
+            if not isinstance(written_id, str) or not QUESTION_ID.match(written_id):
+                problems.append(Problem(path, doc.line(doc.child(item_node, "id")),
+                                        f"question {index + 1}: id must be letters, digits, "
+                                        "'.', '_' or '-' (at most 80), starting with a letter "
+                                        "or digit"))
+                continue
         try:
             spec = question_type.load_spec(item)
         except SpecError as error:
@@ -341,5 +381,6 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
             problems.append(Problem(path, field_line,
                                     f"question {index + 1}: {error.field}: {error.message}"))
             continue
-        questions.append(QuestionFile(type=type_name, spec=spec))
+        questions.append(QuestionFile(type=type_name, spec=spec, written_id=written_id,
+                                      line=line))
     return questions

@@ -6,7 +6,9 @@ Training staff keep banks in Excel, one question per row under a header row::
 
 Columns are found by their header text, so a reordered sheet still imports; ``答案`` may stand
 for ``正确答案``; 选项C–选项F (and 选项G/选项H, up to the eight a choice question allows), 难度
-and 知识点 are optional columns. The 正确答案 cell is written per type:
+and 知识点 are optional columns. This module owns the sheet; each question type of the app's
+registry owns its 题型 labels and how 选项 and 正确答案 hold its answer (``excel_labels``,
+``excel_read``, ``excel_write``). The built-in types write 正确答案 so:
 
 - 单选题/多选题: option letters ``A``, ``ABD``, ``A,B,D`` or ``A、B、D``
 - 判断题: ``正确``/``错误`` (also ``对``/``错``)
@@ -38,26 +40,14 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lms.plugins import QuestionTypeRegistry
-from lms.questions import SpecError
-from lms.questions.choice import MAX_OPTIONS
-from lms.questions.fill_blank import BLANK
-from lms.questions.true_false import FALSE_WORDS, TRUE_WORDS
+from lms.questions import BUILTIN_TYPES, QuestionType, SpecError
+from lms.questions.base import NoFormat
+from lms.questions.excel_form import LETTERS, ExcelRow
 
 MAX_ROWS = 2000
 SHEET = "题库"
 GUIDE_SHEET = "填写说明"
-LETTERS = "ABCDEFGH"[:MAX_OPTIONS]
 TEMPLATE_OPTIONS = 6  # 选项A–选项F; G/H are added to an export only when a question needs them
-TYPE_LABELS = {
-    "单选题": "single_choice", "单选": "single_choice",
-    "多选题": "multiple_choice", "多选": "multiple_choice",
-    "判断题": "true_false", "判断": "true_false",
-    "填空题": "fill_blank", "填空": "fill_blank",
-    "排序题": "ordering", "排序": "ordering",
-    "简答题": "short_answer", "简答": "short_answer",
-}
-TYPE_NAMES = {name: label for label, name in TYPE_LABELS.items() if label.endswith("题")}
-LETTER_TYPES = {"single_choice", "multiple_choice", "ordering"}
 DIFFICULTIES = ("简单", "中等", "困难")
 FIELD_NAMES = {"prompt": "题干", "options": "选项", "answer": "正确答案", "points": "分值",
                "explanation": "解析"}
@@ -70,8 +60,6 @@ UNREADABLE = "无法读取文件：不是有效的 Excel（.xlsx）文件"
 # Apostrophes already in front are counted so that the escape round-trips for any text.
 NEEDS_ESCAPE = re.compile(r"'*[=+\-@\t\r]")
 ESCAPED = re.compile(r"'+[=+\-@\t\r]")
-EMPTY_BRACKETS = re.compile(r"[（(][\s\u3000]*[)）]")
-LETTER_SEPARATORS = re.compile(r"[\s,，、;；/>→]")
 
 
 @dataclass(frozen=True)
@@ -104,6 +92,7 @@ def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> list[Impo
         sheet.reset_dimensions()  # trust the cells, not a possibly stale <dimension> tag
         rows = sheet.iter_rows(values_only=True)
         columns = _columns(next(rows, ()))
+        types = _types_by_label(registry.types())
         problems: list[str] = []
         imported: list[ImportedRow] = []
         count = 0
@@ -114,7 +103,7 @@ def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> list[Impo
             count += 1
             if count > MAX_ROWS:
                 raise BankInvalid([f"题库最多{MAX_ROWS}道题，请拆分成多个文件分别导入"])
-            row = _read_row(number, cells, registry, problems)
+            row = _read_row(number, cells, types, problems)
             if row is not None:
                 imported.append(row)
     finally:
@@ -124,6 +113,15 @@ def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> list[Impo
     if problems:
         raise BankInvalid(problems)
     return imported
+
+
+def _types_by_label(types: list[QuestionType]) -> dict[str, QuestionType]:
+    """题型 texts to types; a label taken by an earlier (built-in) type stays with it."""
+    by_label: dict[str, QuestionType] = {}
+    for question_type in types:
+        for label in question_type.excel_labels:
+            by_label.setdefault(label, question_type)
+    return by_label
 
 
 def _columns(header: tuple[Any, ...]) -> dict[str, int]:
@@ -169,116 +167,48 @@ def _text(value: Any) -> str:
     return text.strip()
 
 
-def _read_row(number: int, cells: dict[str, Any], registry: QuestionTypeRegistry,
+def _read_row(number: int, cells: dict[str, Any], types: dict[str, QuestionType],
               problems: list[str]) -> ImportedRow | None:
-    found: list[str] = []
+    """Check one row; its type reads 选项 and 正确答案, this function everything else."""
     text = {key: _text(value) for key, value in cells.items()}
-    label, prompt, answer = text["type"], text["prompt"], text["answer"]
-    name = TYPE_LABELS.get(label)
+    label, prompt = text["type"], text["prompt"]
+    question_type = types.get(label)
+    row = ExcelRow(prompt, text["answer"],
+                   _filled([text.get(letter, "") for letter in LETTERS]))
     if not label:
-        found.append("缺少题型")
-    elif name is None or registry.get(name) is None:
-        accepted = "、".join(title for key, title in TYPE_NAMES.items()
-                            if registry.get(key) is not None)
-        found.append(f"题型“{label}”无法识别，可填：{accepted}")
-        name = None
+        row.problem("缺少题型")
+    elif question_type is None:
+        accepted = dict.fromkeys(t.excel_labels[0] for t in types.values())
+        row.problem(f"题型“{label}”无法识别，可填：{'、'.join(accepted)}")
     if not prompt:
-        found.append("缺少题干")
-    raw: dict[str, Any] = {"type": name, "prompt": prompt}
-    if name in LETTER_TYPES:
-        options = _options(text, found)
-        raw["options"] = options
-        if options is not None:
-            raw["answer"] = _letter_answer(name, answer, len(options), found)
-    elif name == "true_false":
-        word = answer.lower()
-        if not answer:
-            found.append("缺少正确答案")
-        elif word not in TRUE_WORDS | FALSE_WORDS:
-            found.append(f"判断题的正确答案应填“正确”或“错误”（也可填“对”/“错”），填写了“{answer}”")
-        raw["answer"] = "正确" if word in TRUE_WORDS else "错误"
-    elif name == "fill_blank":
-        raw["prompt"] = EMPTY_BRACKETS.sub("____", prompt)
-        raw["answer"] = _blank_answer(raw["prompt"], answer, found)
-    elif name == "short_answer" and answer:
-        raw["answer"] = answer
+        row.problem("缺少题干")
+    raw: dict[str, Any] = {"type": question_type.name if question_type else None,
+                           "prompt": prompt}
+    if question_type is not None:
+        raw.update(question_type.excel_read(row))
     if text["explanation"]:
         raw["explanation"] = text["explanation"]
     raw["points"] = _points(cells["points"])
     if raw["points"] is None:
-        found.append(f"分值“{text['points']}”应为正整数")
+        row.problem(f"分值“{text['points']}”应为正整数")
     difficulty = text.get("difficulty") or None
     if difficulty is not None and difficulty not in DIFFICULTIES:
-        found.append(f"难度“{difficulty}”应为简单、中等或困难（也可留空）")
-    if not found and name is not None:
+        row.problem(f"难度“{difficulty}”应为简单、中等或困难（也可留空）")
+    if not row.problems and question_type is not None:
         try:
-            registry[name].load_spec(raw)
+            question_type.load_spec(raw)
         except SpecError as error:
-            found.append(f"{FIELD_NAMES.get(error.field, error.field)}: {error.message}")
-    problems.extend(f"第{number}行: {message}" for message in found)
-    if found:
+            row.problem(f"{FIELD_NAMES.get(error.field, error.field)}: {error.message}")
+    problems.extend(f"第{number}行: {message}" for message in row.problems)
+    if row.problems:
         return None
     return ImportedRow(number, raw, difficulty, text.get("topic") or None)
 
 
-def _options(text: dict[str, str], found: list[str]) -> list[str] | None:
-    values = [text.get(letter, "") for letter in LETTERS]
-    count = max((i + 1 for i, value in enumerate(values) if value), default=0)
-    gap = next((i for i in range(count) if not values[i]), None)
-    if gap is not None:
-        later = next(i for i in range(gap, count) if values[i])
-        found.append(f"选项{LETTERS[gap]}为空，但选项{LETTERS[later]}有内容（选项须从A起连续填写）")
-        return None
-    if count < 2:
-        found.append("至少需要两个选项（选项A、选项B）")
-        return None
-    for i in range(1, count):
-        if values[i] in values[:i]:
-            first = values.index(values[i])
-            found.append(f"选项{LETTERS[i]}与选项{LETTERS[first]}内容相同")
-            return None
-    return values[:count]
-
-
-def _letter_answer(name: str, answer: str, count: int, found: list[str]) -> str:
-    letters = LETTER_SEPARATORS.sub("", unicodedata.normalize("NFKC", answer).upper())
-    last = LETTERS[count - 1]
-    if not answer:
-        found.append("缺少正确答案")
-    elif not re.fullmatch(r"[A-Z]+", letters):
-        found.append(f"正确答案“{answer}”应为选项字母，如 A 或 ABD")
-    elif outside := "".join(dict.fromkeys(c for c in letters if c not in LETTERS[:count])):
-        found.append(f"正确答案“{outside}”不在选项范围内（A–{last}）")
-    elif twice := "".join(dict.fromkeys(c for c in letters if letters.count(c) > 1)):
-        found.append(f"正确答案中“{twice}”重复")
-    elif name == "single_choice" and len(letters) != 1:
-        found.append(f"单选题只能有一个正确答案，填写了“{answer}”")
-    elif name == "multiple_choice" and len(letters) < 2:
-        found.append(f"多选题至少需要两个正确答案，填写了“{answer}”")
-    elif name == "ordering" and len(letters) != count:
-        found.append(f"排序题的正确答案须按正确顺序写出全部选项（A–{last}），填写了“{answer}”")
-    return letters
-
-
-def _blank_answer(prompt: str, answer: str, found: list[str]) -> list[list[str]]:
-    blanks = len(BLANK.findall(prompt))
-    if blanks == 0:
-        found.append("填空题的题干中没有空：请用____或（  ）标出每个空")
-        return []
-    if not answer:
-        found.append("缺少正确答案")
-        return []
-    parts = re.split(r"[|｜]", answer)
-    if len(parts) != blanks:
-        found.append(f"题干有{blanks}个空，正确答案却有{len(parts)}个（空与空之间用“|”分隔）")
-        return []
-    key = []
-    for number, part in enumerate(parts, start=1):
-        accepted = [a.strip() for a in re.split(r"[;；]", part) if a.strip()]
-        if not accepted:
-            found.append(f"第{number}个空没有填写答案")
-        key.append(accepted)
-    return key
+def _filled(options: list[str]) -> list[str]:
+    """选项A… up to the last one filled in, keeping any gap before it as ""."""
+    count = max((i + 1 for i, value in enumerate(options) if value), default=0)
+    return options[:count]
 
 
 def _points(value: Any) -> int | None:
@@ -300,16 +230,19 @@ def _points(value: Any) -> int | None:
 # ---------------------------------------------------------------- writing
 
 
-def write_question_bank(questions: list[tuple[str, dict[str, Any]]]) -> bytes:
+def write_question_bank(questions: list[tuple[str, dict[str, Any]]],
+                        registry: QuestionTypeRegistry) -> bytes:
     """Export normalised specs (as ``load_spec`` returns them) in the template layout.
 
     Raises ``ValueError`` for a question the layout cannot hold losslessly: a type without
-    columns here, more than eight options, or a 填空 answer containing ``|`` or ``;``.
+    an Excel layout, more than eight options, or what its type refuses (a 填空 answer
+    containing ``|`` or ``;``).
     """
-    rows = [_export_row(number, name, spec)
+    rows = [_export_row(number, registry.get(name), name, spec)
             for number, (name, spec) in enumerate(questions, start=1)]
     options = max([TEMPLATE_OPTIONS, *(len(row["options"]) for row in rows)])
-    return _workbook(rows, options)
+    labels = [t.excel_labels[0] for t in registry.types() if t.excel_labels]
+    return _workbook(rows, options, labels)
 
 
 def template_workbook() -> bytes:
@@ -328,32 +261,24 @@ def template_workbook() -> bytes:
          "党课|月;个月", "两个空的答案用“|”隔开；一个空有多种写法时用“;”隔开。", 2, "中等",
          "组织生活"),
     )]
-    return _workbook(examples, TEMPLATE_OPTIONS)
+    return _workbook(examples, TEMPLATE_OPTIONS, [t.excel_labels[0] for t in BUILTIN_TYPES])
 
 
-def _export_row(number: int, name: str, spec: dict[str, Any]) -> dict[str, Any]:
-    if name not in TYPE_NAMES:
-        raise ValueError(f"question {number}: type {name!r} has no Excel layout")
-    options = list(spec.get("options") or [])
+def _export_row(number: int, question_type: QuestionType | None, name: str,
+                spec: dict[str, Any]) -> dict[str, Any]:
+    try:
+        if question_type is None or not question_type.excel_labels:
+            raise NoFormat(name)
+        cells = question_type.excel_write(spec)
+    except NoFormat:
+        raise ValueError(f"question {number}: type {name!r} has no Excel layout") from None
+    except ValueError as error:
+        raise ValueError(f"question {number}: {error}") from None
+    options = list(cells.options)
     if len(options) > len(LETTERS):
         raise ValueError(f"question {number}: more than {len(LETTERS)} options")
-    answer = spec.get("answer")
-    if name == "single_choice":
-        text = LETTERS[answer]
-    elif name == "multiple_choice":
-        text = "".join(LETTERS[i] for i in sorted(answer))
-    elif name == "ordering":
-        text = "".join(LETTERS[i] for i in answer)
-    elif name == "true_false":
-        text = "正确" if answer else "错误"
-    elif name == "fill_blank":
-        if any(re.search(r"[|｜;；]", alt) for alts in answer for alt in alts):
-            raise ValueError(f"question {number}: a fill-in answer contains | or ;")
-        text = "|".join(";".join(alts) for alts in answer)
-    else:
-        text = answer or ""
-    return {"type": TYPE_NAMES[name], "prompt": spec["prompt"], "options": options,
-            "answer": text, "explanation": spec.get("explanation") or "",
+    return {"type": question_type.excel_labels[0], "prompt": spec["prompt"], "options": options,
+            "answer": cells.answer, "explanation": spec.get("explanation") or "",
             "points": spec.get("points", 1), "difficulty": "", "topic": ""}
 
 
@@ -365,7 +290,7 @@ def _cell_value(value: Any) -> Any:
     return "'" + value if NEEDS_ESCAPE.match(value) else value
 
 
-def _workbook(rows: list[dict[str, Any]], options: int) -> bytes:
+def _workbook(rows: list[dict[str, Any]], options: int, labels: list[str]) -> bytes:
     titles = ["题型", "题干", *(f"选项{letter}" for letter in LETTERS[:options]),
               "正确答案", "解析", "分值", "难度", "知识点"]
     widths = {"题型": 9, "题干": 48, "正确答案": 14, "解析": 36, "分值": 7, "难度": 7,
@@ -389,7 +314,7 @@ def _workbook(rows: list[dict[str, Any]], options: int) -> bytes:
             cell.alignment = wrap
     sheet.freeze_panes = "A2"
     # Drop-downs that suggest but do not enforce, so 单选 etc. can still be typed.
-    for column, choices in (("题型", "单选题,多选题,判断题,填空题,排序题,简答题"),
+    for column, choices in (("题型", ",".join(labels)),
                             ("难度", ",".join(DIFFICULTIES))):
         letter = get_column_letter(titles.index(column) + 1)
         validation = DataValidation(type="list", formula1=f'"{choices}"', allow_blank=True)

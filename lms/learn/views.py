@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import current_app, redirect, render_template, request, url_for
+from flask import current_app, jsonify, redirect, render_template, request, url_for
+from flask_wtf.csrf import validate_csrf
+from wtforms import ValidationError
 
 from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
-from lms.db import write_transaction
 from lms.learn import bp
 from lms.models import AttemptStatus
 from lms.services import catalog, progress, quizzes
-from lms.services.errors import Unanswered
+from lms.services.errors import DomainError, Unanswered
 
 
 def _state():
@@ -46,8 +47,7 @@ def module(slug: str, module_slug: str):
     db = _state().session()
     user = current_learner()
     course, module = catalog.get_course_and_module(db, slug, module_slug)
-    with write_transaction(db):
-        record = progress.record_visit(db, user, module)
+    record = progress.record_visit(db, user, module)
     outline = progress.course_outline(db, user, course)
     return render_template("lms/learn/module.html", outline=outline, module=module,
                            progress=record, attempts_left=quizzes.attempts_left(db, user, module))
@@ -98,9 +98,8 @@ def quiz(slug: str, module_slug: str):
     if not module.questions:
         return redirect(url_for(".module", slug=slug, module_slug=module_slug))
     try:
-        with write_transaction(db):
-            attempt = quizzes.start_or_resume(db, state.question_types, user, module,
-                                              grace=_grace())
+        attempt = quizzes.start_or_resume(db, state.question_types, user, module,
+                                          grace=_grace())
     except quizzes.NoAttemptsLeft:
         return render_template("lms/learn/no_attempts.html", course=course, module=module,
                                attempts=quizzes.settings_of(module).attempts), 403
@@ -122,9 +121,8 @@ def submit(slug: str, module_slug: str, attempt_id: int):
     if not PostForm().validate():
         return _render_quiz(course, module, attempt, values=values, expired=True, status=400)
     try:
-        with write_transaction(db):
-            attempt, _graded = quizzes.submit_attempt(db, state.question_types, user,
-                                                      attempt_id, values, grace=_grace())
+        attempt, _graded = quizzes.submit_attempt(db, state.question_types, user,
+                                                  attempt_id, values, grace=_grace())
     except Unanswered as error:
         return _render_quiz(course, module, attempt, values=values, missing=error.numbers,
                             status=400)
@@ -147,3 +145,28 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
                            attempt=attempt, outline=outline, show_answers=visible,
                            attempts_left=quizzes.attempts_left(db, user, module),
                            review=quizzes.review_attempt(state.question_types, attempt, visible))
+
+
+@bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
+def save_draft(attempt_id: int):
+    """Keep the answers given so far; the quiz page calls this as the trainee answers.
+
+    Answers in JSON (errors too), with the CSRF token in the X-CSRFToken header.
+    """
+    user = current_learner()
+    if user is None:
+        return jsonify(error="Unauthorized", message="sign in first"), 401
+    if current_app.config.get("WTF_CSRF_ENABLED", True):
+        try:
+            validate_csrf(request.headers.get("X-CSRFToken", ""))
+        except ValidationError as error:
+            return jsonify(error="CSRFError", message=str(error)), 400
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
+        return jsonify(error="BadRequest", message='expected {"answers": {...}}'), 400
+    try:
+        attempt = quizzes.save_draft(_state().session(), user, attempt_id, payload["answers"],
+                                     grace=_grace())
+    except DomainError as error:
+        return jsonify(error=type(error).__name__, message=str(error)), error.status
+    return jsonify(saved_at=attempt.draft_saved_at.isoformat())

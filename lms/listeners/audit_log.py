@@ -7,21 +7,18 @@ store without any database access.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import ClassVar
+
+from lms.events import Event
+from lms.subscribers import EventListener
 
 log = logging.getLogger("lms.audit")
 
 
-class AuditLogListener:
-    def connect(self, signals: Any) -> None:
-        for name in ("course_enrolled", "module_completed", "course_completed", "quiz_submitted"):
-            signal = getattr(signals, name)
-            signal.connect(self._make_receiver(name), weak=False)
+class AuditLogListener(EventListener):
+    name: ClassVar[str] = "audit_log"
 
-    @staticmethod
-    def _make_receiver(name: str):
-        def receive(_sender: Any, **payload: Any) -> None:
-            fields = " ".join(f"{key}={payload[key]}" for key in sorted(payload))
-            log.info("%s %s", name, fields)
-
-        return receive
+    def handle(self, event: Event, event_id: int) -> None:
+        payload = event.payload()
+        fields = " ".join(f"{key}={payload[key]}" for key in sorted(payload))
+        log.info("%s event_id=%s %s", event.name, event_id, fields)

@@ -1,6 +1,8 @@
 """Database models, split by subject. Models import nothing from Flask."""
 
 from lms.models.courses import Course, Module, Question
+from lms.models.events import OutboxDelivery, OutboxEvent
+from lms.models.grants import Grant, GrantKind
 from lms.models.learning import (
     AttemptStatus,
     Enrollment,
@@ -9,8 +11,18 @@ from lms.models.learning import (
     QuizAttempt,
 )
 from lms.models.users import OrgUnit, OrgUnitKind, Role, User
+from lms.models.versions import (
+    CourseVersion,
+    CourseVersionModule,
+    ModuleRevision,
+    ModuleRevisionQuestion,
+    QuestionRevision,
+)
 
 __all__ = [
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",
-    "ProgressStatus", "Question", "QuizAttempt", "Role", "User",
+    "Grant", "GrantKind",
+    "CourseVersion", "CourseVersionModule", "ModuleRevision", "ModuleRevisionQuestion",
+    "QuestionRevision",
+    "OutboxDelivery", "OutboxEvent", "ProgressStatus", "Question", "QuizAttempt", "Role", "User",
 ]

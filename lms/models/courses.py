@@ -1,11 +1,20 @@
-"""Course content as loaded from course files: courses, their modules and quiz questions."""
+"""Course content as loaded from course files: courses, their modules and quiz questions.
+
+``Module`` and ``Question`` rows are stable identities: a module is its (course, slug), a
+question its (course, key), so progress rows, attempts and item statistics keep pointing at
+them when the content changes. Each carries a copy of its content in the course's *current*
+version (``revision`` is that revision's number) so pages, quizzes and stats read one row;
+the immutable record of every version is in lms.models.versions. A row whose module or
+question is not in the current version keeps its last content with ``position`` None.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -21,17 +30,24 @@ class Course(Base):
     audience: Mapped[str] = mapped_column(String(200), default="")
     pass_mark: Mapped[int] = mapped_column(default=60)
     published: Mapped[bool] = mapped_column(default=True)
+    #: Hash of the course files last loaded, so an unchanged folder is skipped unread.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
+    #: The current version; None only before the first publish.
+    version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_course_versions.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
+    #: The modules of the current version, in order (dropped modules' rows are not listed).
     modules: Mapped[list[Module]] = relationship(
-        back_populates="course", order_by="Module.position", cascade="all, delete-orphan"
+        primaryjoin="and_(Course.id == Module.course_id, Module.position.is_not(None))",
+        back_populates="course", order_by="Module.position", passive_deletes=True,
     )
 
 
 class Module(Base):
-    """One section of a course; ``html`` is the sanitized rendering cached at load time."""
+    """One section of a course, as in the current version; ``html`` is the sanitized
+    rendering cached at load time."""
 
     __tablename__ = "lms_modules"
     __table_args__ = (
@@ -41,7 +57,8 @@ class Module(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"))
-    position: Mapped[int]
+    #: 1-based place in the current version; None when the current version dropped it.
+    position: Mapped[int | None]
     slug: Mapped[str] = mapped_column(String(100))
     title: Mapped[str] = mapped_column(String(200))
     source: Mapped[str] = mapped_column(Text)
@@ -50,38 +67,75 @@ class Module(Base):
     required: Mapped[bool] = mapped_column(default=True)
     pass_mark: Mapped[int | None]
     quiz_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    revision: Mapped[int] = mapped_column(default=1)
 
     course: Mapped[Course] = relationship(back_populates="modules")
+    #: The questions of the current version, in order.
     questions: Mapped[list[Question]] = relationship(
-        back_populates="module", order_by="Question.position", cascade="all, delete-orphan"
+        primaryjoin="and_(Module.id == Question.module_id, Question.position.is_not(None))",
+        back_populates="module", order_by="Question.position", passive_deletes=True,
     )
+
+    @hybrid_property
+    def is_current(self) -> bool:
+        """Part of the course's current version (rows of dropped modules stay for records)."""
+        return self.position is not None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current(cls) -> ColumnElement[bool]:
+        return cls.position.is_not(None)
 
 
 class Question(Base):
-    """A quiz question; ``answer_key`` is never sent to the browser before submission."""
+    """A quiz question as in the current version; ``answer_key`` is never sent to the
+    browser before submission. ``key`` is its identity in the course: the ``id:`` written in
+    the course file, or one derived from the module and the prompt (lms.content.identity)."""
 
     __tablename__ = "lms_questions"
-    __table_args__ = (UniqueConstraint("module_id", "position"),)
+    __table_args__ = (UniqueConstraint("module_id", "position"),
+                      UniqueConstraint("course_id", "key"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(200))
+    #: The module it is (or was last) asked in.
     module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"))
-    position: Mapped[int]
+    #: 1-based place in the module's current quiz; None when the current version dropped it.
+    position: Mapped[int | None]
     type: Mapped[str] = mapped_column(String(50))
     prompt: Mapped[str] = mapped_column(Text)
     options: Mapped[list[Any] | None] = mapped_column(JSON)
     answer_key: Mapped[Any] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[int] = mapped_column(default=1)
-    #: "file" questions are replaced when the course files are reloaded; "bank" questions
-    #: came from a GIFT or Excel import and survive reloads.
+    #: "file" questions come and go with the course files; "bank" questions came from a
+    #: GIFT or Excel import and stay in their module when the files are reloaded.
     origin: Mapped[str] = mapped_column(String(10), default="file")
+    #: Number of the current wording (QuestionRevision.number).
+    revision: Mapped[int] = mapped_column(default=1)
 
     module: Mapped[Module] = relationship(back_populates="questions")
 
+    @hybrid_property
+    def is_current(self) -> bool:
+        """Asked in the course's current version."""
+        return self.position is not None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current(cls) -> ColumnElement[bool]:
+        return cls.position.is_not(None)
+
     def spec(self) -> dict[str, Any]:
-        """Return the definition a question type grades against."""
+        """Return the definition a question type grades against.
+
+        It names the question's stable id and revision, so an attempt's snapshot records
+        which wording was asked.
+        """
         return {
-            "question_id": self.id, "type": self.type, "prompt": self.prompt,
+            "question_id": self.id, "question_key": self.key, "revision": self.revision,
+            "type": self.type, "prompt": self.prompt,
             "options": self.options, "answer": self.answer_key,
             "explanation": self.explanation, "points": self.points,
         }

@@ -59,6 +59,10 @@ class ModuleProgress(Base):
     seconds_active: Mapped[int] = mapped_column(default=0)
     best_score: Mapped[float | None] = mapped_column(Float)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The course version the module was completed in; completion is decided then and
+    #: stays when later versions change the module.
+    completed_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_course_versions.id"))
 
     module: Mapped[Module] = relationship()
 
@@ -72,8 +76,9 @@ class AttemptStatus(enum.StrEnum):
 class QuizAttempt(Base):
     """One sitting of a module's quiz, pinned to exactly what was asked.
 
-    ``questions`` is the snapshot taken at start: prompts, options in the order shown, the
-    answer key in that order, points and the settings that grade it. Editing or deleting a
+    ``questions`` is the snapshot taken at start: each question's stable id and revision,
+    prompts, options in the order shown, the answer key in that order, points and the
+    settings that grade it. Editing or deleting a
     question later never changes this attempt's grade.
     """
 
@@ -87,6 +92,8 @@ class QuizAttempt(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
     module_id: Mapped[int] = mapped_column(ForeignKey("lms_modules.id", ondelete="CASCADE"))
+    #: The course version the attempt was taken in (its questions are in ``questions``).
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_versions.id"))
     number: Mapped[int]
     status: Mapped[AttemptStatus] = mapped_column(
         Enum(AttemptStatus, name="attempt_status", native_enum=False, length=20,

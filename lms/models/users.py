@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -31,15 +31,29 @@ def _enum(kind: type[enum.Enum], name: str) -> Enum:
 
 
 class OrgUnit(Base):
-    """A unit of the 党委 → 党总支 → 党支部 tree; ``path`` makes subtree queries one LIKE."""
+    """A unit of the 党委 → 党总支 → 党支部 tree.
+
+    ``path`` lists the ids from the root down ("/1/5/12/"), so a subtree is one indexed
+    prefix match (``path LIKE '/1/5/%'``) and renaming a unit rewrites no other row. The
+    name path people read ("党委/总支/支部") is built from the ancestors (``services.org``).
+    """
 
     __tablename__ = "lms_org_units"
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name"),
+        # A unique key treats NULLs as distinct, so roots get their own: one root per name.
+        Index("uq_lms_org_units_root_name", "name", unique=True,
+              sqlite_where=text("parent_id IS NULL"), postgresql_where=text("parent_id IS NULL")),
+        # varchar_pattern_ops lets PostgreSQL use the index for LIKE '/1/5/%' in any collation.
+        Index("ix_lms_org_units_path", "path", unique=True,
+              postgresql_ops={"path": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("lms_org_units.id"), index=True)
     kind: Mapped[OrgUnitKind] = mapped_column(_enum(OrgUnitKind, "org_unit_kind"))
     name: Mapped[str] = mapped_column(String(100))
-    path: Mapped[str] = mapped_column(String(500), unique=True)
+    path: Mapped[str] = mapped_column(String(500))
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 

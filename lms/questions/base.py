@@ -8,7 +8,13 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from lms.questions.excel_form import ExcelCells, ExcelRow
+from lms.questions.gift_form import GiftBlock, GiftSkip
+
+if TYPE_CHECKING:
+    from lms.quiz_settings import QuizSettings
 
 
 class SpecError(ValueError):
@@ -18,6 +24,10 @@ class SpecError(ValueError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class NoFormat(ValueError):
+    """The type has no form in a file format (GIFT, Excel); the exporter says so and moves on."""
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,42 @@ class QuestionType:
         """
         return (), ()
 
+    def apply_quiz_settings(self, spec: dict[str, Any], settings: QuizSettings) -> dict[str, Any]:
+        """Return the spec to pin in a new attempt, with any quiz setting the type grades by."""
+        return spec
+
+    # File formats: a type reads and writes its own GIFT and Excel form, or has none.
+
+    #: GIFT constructs (``gift_form.KINDS``) this type may read, e.g. ``{"choice"}``.
+    gift_kinds: ClassVar[frozenset[str]] = frozenset()
+    #: Texts of the 题型 cell that mean this type in an Excel bank; the first is written.
+    #: Empty: the type has no Excel layout.
+    excel_labels: ClassVar[tuple[str, ...]] = ()
+
+    def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
+        """Return the definition (without ``type`` and ``points``) for a block of one of
+        ``gift_kinds``, or None when the block is another type's (单选 and 多选 share
+        ``choice``). Raise ``GiftSkip(reason)`` for one of yours that cannot be imported."""
+        return None
+
+    def gift_write(self, spec: dict[str, Any]) -> str:
+        """Return the question as GIFT text, ``//`` comment lines first if anything is lost."""
+        raise NoFormat(f"question type {self.name!r} has no GIFT form")
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        """Return the definition's ``options``/``answer`` (and ``prompt`` if it changes) from a
+        row; report problems with ``row.problem``. Called only when ``excel_labels`` is set."""
+        raise NoFormat(f"question type {self.name!r} has no Excel layout")
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        """Return the 正确答案 and 选项 cells; raise ``ValueError`` if they cannot hold the
+        spec losslessly."""
+        raise NoFormat(f"question type {self.name!r} has no Excel layout")
+
 
 def letters(indexes: list[int], keep_order: bool = False) -> str:
     return "".join(chr(ord("A") + i) for i in (indexes if keep_order else sorted(indexes)))
+
+
+__all__ = ["ExcelCells", "ExcelRow", "GiftBlock", "GiftSkip", "Grade", "NoFormat", "QuestionType",
+           "SpecError", "letters"]

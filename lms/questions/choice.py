@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError, letters
+from lms.questions.excel_form import ExcelCells, ExcelRow, read_letters, read_options
+from lms.questions.gift_form import (
+    GiftBlock,
+    GiftSkip,
+    escape,
+    general_feedback,
+    percent,
+    question_text,
+)
+
+if TYPE_CHECKING:
+    from lms.quiz_settings import QuizSettings
 
 MAX_OPTIONS = 8
 
@@ -55,6 +67,42 @@ def _labels_as_written(spec: dict[str, Any],
     return labels, tuple(letters([i]) for i in range(len(order)))
 
 
+def _read_gift(block: GiftBlock) -> tuple[list[int], dict[str, Any]]:
+    """``=`` anywhere means one right option (Moodle's radio buttons), else weights > 0 count.
+
+    A ``~%50%`` option beside an ``=`` one is partial credit in Moodle, not a right answer,
+    and this LMS grades all or nothing, so it is imported as a wrong option.
+    """
+    leading, answers = block.answers()
+    if leading:
+        raise GiftSkip("unparseable: text before the first ~ or = answer")
+    if any(a.marker == "=" for a in answers):
+        right = [i for i, a in enumerate(answers) if a.marker == "=" and a.weight in (None, 100)]
+        if len(right) > 1:
+            raise GiftSkip("unsupported: several full-credit options in a single-answer question")
+    else:
+        right = [i for i, a in enumerate(answers) if (a.weight or 0) > 0]
+    if not right:
+        raise GiftSkip("unparseable: no option is marked right (= or a positive %weight%)")
+    notes = [(letters([i]), a.feedback) for i, a in enumerate(answers)]
+    return right, {"prompt": block.prompt(), "options": [a.text for a in answers],
+                   "answer": letters(right), "explanation": block.explanation(notes)}
+
+
+def _write_gift(spec: dict[str, Any], right: list[int], mark: str, wrong: str) -> str:
+    lines = [f"\t{mark if i in right else wrong}{escape(option)}"
+             for i, option in enumerate(spec["options"])]
+    general = general_feedback(spec)
+    lines += [f"\t{general}"] if general else []
+    return question_text(spec["prompt"]) + " {\n" + "\n".join(lines) + "\n}"
+
+
+def _read_excel(row: ExcelRow) -> tuple[list[str] | None, str | None]:
+    """选项A… and 正确答案 as letters; None where a problem was reported."""
+    options = read_options(row)
+    return options, read_letters(row, len(options)) if options else None
+
+
 def _parse_indexes(values: list[str], count: int) -> list[int] | None:
     picked = set()
     for value in values:
@@ -68,6 +116,8 @@ class SingleChoice(QuestionType):
     name = "single_choice"
     label = _l("Single choice")
     template = "lms/questions/choice.html"
+    gift_kinds = frozenset({"choice"})
+    excel_labels = ("单选题", "单选")
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -97,6 +147,22 @@ class SingleChoice(QuestionType):
     def analysis_labels(self, spec: dict[str, Any], response: int | None):
         return _labels_as_written(spec, [] if response is None else [response])
 
+    def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
+        right, raw = _read_gift(block)
+        return raw if len(right) == 1 else None
+
+    def gift_write(self, spec: dict[str, Any]) -> str:
+        return _write_gift(spec, [spec["answer"]], "=", "~")
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        options, answer = _read_excel(row)
+        if answer is not None and len(answer) != 1:
+            row.problem(f"单选题只能有一个正确答案，填写了“{row.answer}”")
+        return {"options": options, "answer": answer}
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        return ExcelCells(letters([spec["answer"]]), spec["options"])
+
 
 class MultipleChoice(QuestionType):
     """Scored by the quiz's mode, carried in the attempt's snapshot as ``scoring``.
@@ -109,6 +175,8 @@ class MultipleChoice(QuestionType):
     name = "multiple_choice"
     label = _l("Multiple choice")
     template = "lms/questions/choice.html"
+    gift_kinds = frozenset({"choice"})
+    excel_labels = ("多选题", "多选")
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -151,3 +219,23 @@ class MultipleChoice(QuestionType):
 
     def analysis_labels(self, spec: dict[str, Any], response: list[int] | None):
         return _labels_as_written(spec, response or [])
+
+    def apply_quiz_settings(self, spec: dict[str, Any], settings: QuizSettings) -> dict[str, Any]:
+        return {**spec, "scoring": settings.multiple_choice_scoring}
+
+    def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
+        right, raw = _read_gift(block)
+        return raw if len(right) > 1 else None
+
+    def gift_write(self, spec: dict[str, Any]) -> str:
+        """Moodle's checkboxes: the right options share 100 %, each wrong one costs it all."""
+        return _write_gift(spec, spec["answer"], f"~%{percent(len(spec['answer']))}%", "~%-100%")
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        options, answer = _read_excel(row)
+        if answer is not None and len(answer) < 2:
+            row.problem(f"多选题至少需要两个正确答案，填写了“{row.answer}”")
+        return {"options": options, "answer": answer}
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        return ExcelCells(letters(spec["answer"]), spec["options"])

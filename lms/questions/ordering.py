@@ -7,7 +7,8 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError, letters
-from lms.questions.choice import _load_options
+from lms.questions.choice import _load_options, _read_excel
+from lms.questions.excel_form import ExcelCells, ExcelRow
 
 
 class Ordering(QuestionType):
@@ -15,6 +16,7 @@ class Ordering(QuestionType):
     label = _l("Ordering")
     template = "lms/questions/ordering.html"
     always_shuffle = True
+    excel_labels = ("排序题", "排序")
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -54,3 +56,16 @@ class Ordering(QuestionType):
     def describe_response(self, spec: dict[str, Any], response: list[int]) -> str:
         by_rank = sorted(range(len(response)), key=lambda i: response[i])
         return "→".join(letters([i], keep_order=True) for i in by_rank)
+
+    # No gift_write: GIFT has no ordering question, so an export notes it and moves on.
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        """正确答案 lists every option letter in the right order, e.g. ``CABD`` or ``C→A→B→D``."""
+        options, answer = _read_excel(row)
+        if options and answer is not None and len(answer) != len(options):
+            row.problem(f"排序题的正确答案须按正确顺序写出全部选项（A–{letters([len(options) - 1])}），"
+                        f"填写了“{row.answer}”")
+        return {"options": options, "answer": answer}
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        return ExcelCells(letters(spec["answer"], keep_order=True), spec["options"])

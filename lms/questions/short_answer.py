@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError
+from lms.questions.excel_form import ExcelCells, ExcelRow
 
 MAX_LENGTH = 5000
 
@@ -16,6 +17,7 @@ class ShortAnswer(QuestionType):
     label = _l("Short answer")
     template = "lms/questions/short_answer.html"
     manual = True
+    excel_labels = ("简答题", "简答")
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -39,3 +41,12 @@ class ShortAnswer(QuestionType):
 
     def describe_response(self, spec: dict[str, Any], response: str) -> str:
         return response
+
+    # No GIFT form: imports skip Moodle's essay ({}) and exports note the question as skipped.
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        """正确答案 holds the reference answer and may be left empty."""
+        return {"answer": row.answer} if row.answer else {}
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        return ExcelCells(spec.get("answer") or "")

@@ -8,6 +8,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError
+from lms.questions.excel_form import ExcelCells, ExcelRow
+from lms.questions.gift_form import TF_WORDS, GiftBlock, feedback, general_feedback, question_text
 
 TRUE_WORDS = {"正确", "对", "是", "√", "true", "t", "yes"}
 FALSE_WORDS = {"错误", "错", "否", "×", "false", "f", "no"}
@@ -17,6 +19,8 @@ class TrueFalse(QuestionType):
     name = "true_false"
     label = _l("True or false")
     template = "lms/questions/true_false.html"
+    gift_kinds = frozenset({"true_false"})
+    excel_labels = ("判断题", "判断")
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -46,3 +50,29 @@ class TrueFalse(QuestionType):
     def analysis_labels(self, spec: dict[str, Any], response: bool | None):
         chosen = () if response is None else (("正确",) if response else ("错误",))
         return chosen, ("正确", "错误")
+
+    def gift_read(self, block: GiftBlock) -> dict[str, Any]:
+        """``{TRUE#wrong#right}``: Moodle shows the first feedback to a wrong response."""
+        word, *notes = block.answer.split("#", 2)
+        value = TF_WORDS[word.strip().upper()]
+        wrong, right = (notes + ["", ""])[:2]
+        for_true, for_false = (right, wrong) if value else (wrong, right)
+        explanation = block.explanation([("正确", feedback(for_true)),
+                                         ("错误", feedback(for_false))])
+        return {"prompt": block.prompt(), "answer": "正确" if value else "错误",
+                "explanation": explanation}
+
+    def gift_write(self, spec: dict[str, Any]) -> str:
+        word = "TRUE" if spec["answer"] else "FALSE"
+        return f"{question_text(spec['prompt'])} {{{word}{general_feedback(spec)}}}"
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        word = row.answer.lower()
+        if not row.answer:
+            row.problem("缺少正确答案")
+        elif word not in TRUE_WORDS | FALSE_WORDS:
+            row.problem(f"判断题的正确答案应填“正确”或“错误”（也可填“对”/“错”），填写了“{row.answer}”")
+        return {"answer": "正确" if word in TRUE_WORDS else "错误"}
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        return ExcelCells("正确" if spec["answer"] else "错误")

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from functools import cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.models import Role, User
 from lms.services.errors import InvalidInput
-from lms.services.org import ensure_unit_path
+from lms.services.org import ensure_unit_path, name_path, split_unit_path
+from lms.unit_of_work import transactional
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 MIN_PASSWORD_LENGTH = 8
@@ -31,6 +32,7 @@ def generate_password() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(12))
 
 
+@transactional
 def create_user(session: Session, *, username: str, display_name: str, role: Role | str,
                 password: str | None, unit_path: str | None = None,
                 external_id: str | None = None) -> User:
@@ -85,10 +87,44 @@ def host_user_is_current(user: User | None, identity: HostIdentity) -> bool:
     """True when the LMS row already says what the host says, so no write is needed."""
     return (user is not None and user.display_name == identity.display_name
             and user.role is Role(identity.role)
-            and (not identity.unit_path
-                 or (user.org_unit is not None and user.org_unit.path == identity.unit_path)))
+            and (not identity.unit_path or _in_unit(user, identity.unit_path)))
 
 
+def _in_unit(user: User, unit_path: str) -> bool:
+    """Whether the user's unit is at the name path the host gives (read from its ancestors)."""
+    session = object_session(user)
+    if user.org_unit is None or session is None:
+        return False
+    try:
+        wanted = split_unit_path(unit_path)
+    except InvalidInput:
+        return False  # let sync_host_user report it
+    return name_path(session, user.org_unit).split("/") == wanted
+
+
+@dataclass(frozen=True)
+class NewUser:
+    username: str
+    display_name: str
+    role: Role | str = Role.TRAINEE
+    unit_path: str | None = None
+
+
+@transactional
+def create_missing_users(session: Session, people: list[NewUser]) -> list[tuple[NewUser, str]]:
+    """Create each person whose username is free, with a generated password (all or none)."""
+    created = []
+    for person in people:
+        if session.scalar(select(User.id).where(User.username == person.username)) is not None:
+            continue
+        password = generate_password()
+        create_user(session, username=person.username, display_name=person.display_name,
+                    role=person.role, password=password, unit_path=person.unit_path)
+        created.append((person, password))
+    return created
+
+
+@transactional
 def sync_host_user(session: Session, identity: HostIdentity) -> User:
     """Create or update the LMS row for a host app's user."""
     user = session.scalar(select(User).where(User.external_id == identity.external_id))

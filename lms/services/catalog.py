@@ -4,38 +4,41 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.content.loader import CourseFile, Problem, QuestionFile
-from lms.db import utcnow
-from lms.models import Course, Module, ModuleProgress, Question
+from lms.content.loader import CourseFile
+from lms.models import Course, Module, Question
+from lms.services import versioning
+from lms.services.course_content import QuestionContent, content_from_files
 from lms.services.errors import NotFound
-
-
-class CourseConflict(Exception):
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
+from lms.services.versioning import VersionChanges
+from lms.unit_of_work import transactional
 
 
 @dataclass(frozen=True)
 class UpsertResult:
     course_id: int
     created: bool
+    #: A new version was published (files whose text changed but content did not make none).
     changed: bool
+    version: int | None = None
+    changes: VersionChanges | None = None
 
 
-def upsert_course(session: Session, course_file: CourseFile) -> UpsertResult:
-    """Insert or update a course from its validated files.
+@transactional
+def upsert_course(session: Session, course_file: CourseFile, *,
+                  actor_id: int | None = None) -> UpsertResult:
+    """Load a course from its validated files, publishing a new version if content changed.
 
-    Modules are matched by slug. A module dropped from the files is deleted only if no
-    trainee has studied it; otherwise the load is refused so no study record is lost. Quiz
-    questions are replaced: past attempts keep their own snapshot of what was asked.
+    Modules are matched by slug and questions by key, so progress, attempts and statistics
+    stay with them. Questions imported into a module (origin "bank") stay after its file
+    questions. A version may drop a module trainees have studied: earlier versions keep it,
+    and so do their progress and attempts.
     """
     course = session.scalar(
         select(Course).where(Course.slug == course_file.slug)
-        .options(selectinload(Course.modules))
+        .options(selectinload(Course.modules).selectinload(Module.questions))
     )
     created = course is None
     if course is None:
@@ -43,88 +46,36 @@ def upsert_course(session: Session, course_file: CourseFile) -> UpsertResult:
         session.add(course)
     elif course.content_hash == course_file.content_hash:
         return UpsertResult(course.id, created=False, changed=False)
-
-    course.title = course_file.title
-    course.description = course_file.description
-    course.audience = course_file.audience
-    course.pass_mark = course_file.pass_mark
     course.content_hash = course_file.content_hash
-    course.updated_at = utcnow()
-    session.flush()
-
-    existing = {module.slug: module for module in course.modules}
-    wanted = {module.slug for module in course_file.modules}
-    dropped = [module for slug, module in existing.items() if slug not in wanted]
-    _refuse_dropping_studied(session, course_file, dropped)
-    for module in dropped:
-        course.modules.remove(module)
-    # Park positions out of the way so reordering never trips the (course, position) key.
-    if existing:
-        session.execute(update(Module).where(Module.course_id == course.id)
-                        .values(position=-Module.id))
-    session.flush()
-
-    for position, module_file in enumerate(course_file.modules, start=1):
-        module = existing.get(module_file.slug)
-        if module is None:
-            module = Module(slug=module_file.slug)
-            course.modules.append(module)
-        module.position = position
-        module.title = module_file.title
-        module.source = module_file.source
-        module.html = module_file.html
-        module.minutes = module_file.minutes
-        module.required = module_file.required
-        module.pass_mark = module_file.pass_mark
-        module.quiz_settings = module_file.quiz.to_json()
-        session.flush()
-        _replace_file_questions(session, module, module_file.questions)
-    session.flush()
-    session.expire(course, ["modules"])
-    return UpsertResult(course.id, created=created, changed=True)
+    bank = {m.slug: [QuestionContent.from_row(q) for q in m.questions if q.origin == "bank"]
+            for m in course.modules}
+    if not created:
+        _keep_identity_of_questions_given_an_id(session, course, course_file)
+    published = versioning.publish(session, course, content_from_files(course_file, bank),
+                                   actor_id=actor_id)
+    if published is None:
+        return UpsertResult(course.id, created=created, changed=False)
+    return UpsertResult(course.id, created=created, changed=True, version=published.number,
+                        changes=published.changes)
 
 
-def _replace_file_questions(session: Session, module: Module,
-                            questions: list[QuestionFile]) -> None:
-    """Replace the questions written in the course files; imported ones stay, after them."""
-    session.execute(delete(Question).where(Question.module_id == module.id,
-                                           Question.origin == "file"))
-    kept = list(session.scalars(select(Question).where(Question.module_id == module.id)
-                                .order_by(Question.position)))
-    for question in kept:  # park, then renumber after the file's questions
-        question.position = -question.id
-    session.flush()
-    for number, question in enumerate(questions, start=1):
-        session.add(question_row(module.id, number, question.type, question.spec, "file"))
-    for number, question in enumerate(kept, start=len(questions) + 1):
-        question.position = number
-    session.flush()
-
-
-def question_row(module_id: int, position: int, type_name: str, spec: dict,
-                 origin: str) -> Question:
-    return Question(
-        module_id=module_id, position=position, type=type_name, prompt=spec["prompt"],
-        options=spec.get("options"), answer_key=spec["answer"],
-        explanation=spec.get("explanation", ""), points=spec.get("points", 1), origin=origin,
-    )
-
-
-def _refuse_dropping_studied(session: Session, course_file: CourseFile,
-                             dropped: list[Module]) -> None:
-    if not dropped:
+def _keep_identity_of_questions_given_an_id(session: Session, course: Course,
+                                            course_file: CourseFile) -> None:
+    """Writing an ``id:`` on a question that had none keeps the question: its row, known by
+    the key derived from its prompt, takes the new id as its key."""
+    written = [q for m in course_file.modules for q in m.questions if q.written_id]
+    if not written:
         return
-    studied = session.scalars(
-        select(Module.slug).join(ModuleProgress, ModuleProgress.module_id == Module.id)
-        .where(Module.id.in_([m.id for m in dropped])).distinct()
-    ).all()
-    if studied:
-        raise CourseConflict([
-            Problem(course_file.path / "course.yml", 1,
-                    f"module {slug!r} has trainee records and cannot be removed; "
-                    "keep it listed in modules")
-            for slug in sorted(studied)
-        ])
+    rows = {q.key: q for q in session.scalars(select(Question).where(
+        Question.course_id == course.id, Question.origin == "file"))}
+    derived_in_use = {q.derived_key for m in course_file.modules for q in m.questions
+                      if not q.written_id}
+    for question in written:
+        row = rows.get(question.derived_key)
+        if (question.written_id not in rows and row is not None
+                and question.derived_key not in derived_in_use):
+            row.key = question.written_id
+            rows[question.written_id] = rows.pop(question.derived_key)
 
 
 def get_course(session: Session, slug: str) -> Course:
@@ -136,7 +87,8 @@ def get_course(session: Session, slug: str) -> Course:
 
 def get_module(session: Session, course: Course, module_slug: str) -> Module:
     module = session.scalar(
-        select(Module).where(Module.course_id == course.id, Module.slug == module_slug)
+        select(Module).where(Module.course_id == course.id, Module.slug == module_slug,
+                             Module.is_current)
     )
     if module is None:
         raise NotFound(f"no module {module_slug!r} in course {course.slug!r}")
@@ -159,7 +111,8 @@ def list_courses(session: Session) -> list[Course]:
 def describe_courses(session: Session) -> list[dict]:
     """Return every course with its modules and question counts, for ``lms courses --json``."""
     counts = dict(session.execute(
-        select(Question.module_id, func.count()).group_by(Question.module_id)
+        select(Question.module_id, func.count()).where(Question.is_current)
+        .group_by(Question.module_id)
     ).all())
     return [
         {

@@ -28,3 +28,14 @@ class InvalidInput(DomainError):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+class EventHandlingFailed(DomainError):
+    """An in-transaction handler failed: the whole change was rolled back, nothing half-kept."""
+
+    status = 503
+
+    def __init__(self, handler: str, event: str):
+        super().__init__(f"handler {handler!r} failed on {event!r}; nothing was saved")
+        self.handler = handler
+        self.event = event

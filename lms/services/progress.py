@@ -10,8 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
+from lms.events import CourseEnrolled, ModuleCompleted, ModuleViewed
 from lms.models import Course, Enrollment, Module, ModuleProgress, ProgressStatus, Question, User
-from lms.services.events import emit
+from lms.unit_of_work import raise_event, transactional
 
 Row = TypeVar("Row", Enrollment, ModuleProgress)
 
@@ -33,11 +34,14 @@ def _get_or_create(session: Session, model: type[Row], **keys) -> tuple[Row, boo
         return row, False
 
 
-def enroll(session: Session, user: User, course: Course) -> Enrollment:
-    enrollment, created = _get_or_create(session, Enrollment, user_id=user.id,
-                                         course_id=course.id)
+@transactional
+def enroll(session: Session, user_id: int, course_id: int, *,
+           actor_id: int | None = None) -> Enrollment:
+    enrollment, created = _get_or_create(session, Enrollment, user_id=user_id,
+                                         course_id=course_id)
     if created:
-        emit(session, "course_enrolled", user_id=user.id, course_id=course.id)
+        raise_event(session, CourseEnrolled(actor_id=actor_id or user_id, user_id=user_id,
+                                            course_id=course_id))
     return enrollment
 
 
@@ -46,19 +50,37 @@ def module_pass_mark(module: Module) -> int:
 
 
 def has_quiz(session: Session, module: Module) -> bool:
-    return session.scalar(select(func.count()).where(Question.module_id == module.id)) > 0
+    return session.scalar(select(func.count()).where(Question.module_id == module.id,
+                                                     Question.is_current)) > 0
 
 
 def record_visit(session: Session, user: User, module: Module) -> ModuleProgress:
-    """Mark the module seen; a module without a quiz is complete once seen."""
-    enroll(session, user, module.course)
+    """Mark the module seen; a module without a quiz is complete once seen.
+
+    Only the first visit (or one that completes the module) writes; later views read.
+    """
+    progress = session.scalar(select(ModuleProgress).filter_by(user_id=user.id,
+                                                               module_id=module.id))
+    if progress is not None and (
+            progress.status is ProgressStatus.COMPLETED
+            or (progress.status is ProgressStatus.IN_PROGRESS and has_quiz(session, module))):
+        return progress
+    return _start_module(session, user, module)
+
+
+@transactional
+def _start_module(session: Session, user: User, module: Module) -> ModuleProgress:
+    enroll(session, user.id, module.course_id)
     progress, _ = _get_or_create(session, ModuleProgress, user_id=user.id, module_id=module.id)
     now = utcnow()
     progress.first_seen_at = progress.first_seen_at or now
     progress.last_seen_at = now
     if progress.status is ProgressStatus.NOT_STARTED:
         progress.status = ProgressStatus.IN_PROGRESS
-    _complete_if_done(session, user, module, progress)
+        raise_event(session, ModuleViewed(actor_id=user.id, user_id=user.id,
+                                          course_id=module.course_id, module_id=module.id,
+                                          occurred_at=now))
+    _complete_if_done(session, user, module, progress, actor_id=user.id)
     return progress
 
 
@@ -77,44 +99,29 @@ def lock_progress(session: Session, user: User, module: Module) -> ModuleProgres
 
 
 def record_quiz_result(session: Session, user: User, module: Module, score: float,
-                       passed: bool) -> ModuleProgress:
+                       passed: bool, *, actor_id: int) -> ModuleProgress:
+    """Keep the best score; a pass completes the module. Runs inside the grading unit."""
     progress = record_visit(session, user, module)
     if progress.best_score is None or score > progress.best_score:
         progress.best_score = score
     if passed:
-        _complete_if_done(session, user, module, progress, quiz_passed=True)
+        _complete_if_done(session, user, module, progress, actor_id=actor_id, quiz_passed=True)
     return progress
 
 
 def _complete_if_done(session: Session, user: User, module: Module, progress: ModuleProgress,
-                      quiz_passed: bool = False) -> None:
+                      *, actor_id: int, quiz_passed: bool = False) -> None:
+    """Complete the module once; the course follows in the CourseCompletion handler."""
     if progress.status is ProgressStatus.COMPLETED:
         return
     if not quiz_passed and has_quiz(session, module):
         return
     progress.status = ProgressStatus.COMPLETED
     progress.completed_at = utcnow()
-    session.flush()
-    emit(session, "module_completed", user_id=user.id, module_id=module.id,
-         course_id=module.course_id)
-    _complete_course_if_done(session, user, module.course)
-
-
-def _complete_course_if_done(session: Session, user: User, course: Course) -> None:
-    required = [m.id for m in course.modules if m.required]
-    done = set(session.scalars(
-        select(ModuleProgress.module_id).where(
-            ModuleProgress.user_id == user.id,
-            ModuleProgress.module_id.in_(required),
-            ModuleProgress.status == ProgressStatus.COMPLETED,
-        )
-    ))
-    if len(done) < len(required):
-        return
-    enrollment = enroll(session, user, course)
-    if enrollment.completed_at is None:
-        enrollment.completed_at = utcnow()
-        emit(session, "course_completed", user_id=user.id, course_id=course.id)
+    progress.completed_version_id = module.course.version_id
+    raise_event(session, ModuleCompleted(actor_id=actor_id, user_id=user.id,
+                                         course_id=module.course_id, module_id=module.id,
+                                         occurred_at=progress.completed_at))
 
 
 @dataclass(frozen=True)
@@ -172,7 +179,8 @@ def course_outline(session: Session, user: User, course: Course) -> CourseOutlin
     }
     counts = dict(session.execute(
         select(Question.module_id, func.count()).join(Module, Module.id == Question.module_id)
-        .where(Module.course_id == course.id).group_by(Question.module_id)
+        .where(Module.course_id == course.id, Question.is_current)
+        .group_by(Question.module_id)
     ).all())
     enrollment = session.scalar(
         select(Enrollment).where(Enrollment.user_id == user.id,

@@ -1,7 +1,7 @@
 """Question banks in and out: GIFT and Excel files to and from a module's questions.
 
-Imported questions are stored with origin "bank", so reloading the course files (which
-replaces the questions written there) keeps them.
+Imported questions are stored with origin "bank" and published in a new course version;
+reloading the course files keeps them after the module's file questions.
 """
 
 from __future__ import annotations
@@ -10,16 +10,20 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 
 from lms.content.gift import export_gift, parse_gift
+from lms.content.identity import bank_key
 from lms.content.xlsx_bank import BankInvalid, read_question_bank, write_question_bank
+from lms.events import QuestionsImported
 from lms.models import Course, Module, Question
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
-from lms.services.catalog import question_row
+from lms.services import versioning
+from lms.services.course_content import QuestionContent, content_from_rows
 from lms.services.errors import InvalidInput
+from lms.unit_of_work import raise_event, transactional
 
 FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -63,7 +67,7 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("a GIFT file must be UTF-8 text", field="file") from None
-    result = parse_gift(text)
+    result = parse_gift(text, registry)
     pending, skipped = [], [str(s) for s in result.skipped]
     for question in result.questions:
         question_type = registry.get(question.raw["type"])
@@ -79,8 +83,9 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
     return ParsedBank(kind, pending, skipped)
 
 
+@transactional
 def import_questions(session: Session, registry: QuestionTypeRegistry, module: Module,
-                     questions: list[PendingQuestion]) -> int:
+                     questions: list[PendingQuestion], *, actor_id: int | None = None) -> int:
     """Append the questions to the module's bank; validated again, all or nothing."""
     if not questions:
         raise InvalidInput("there are no questions to import", field="file")
@@ -93,28 +98,46 @@ def import_questions(session: Session, registry: QuestionTypeRegistry, module: M
             specs.append((question.type, question_type.load_spec(question.raw)))
         except SpecError as error:
             raise InvalidInput(f"{question.source}: {error}") from None
-    last = session.scalar(select(func.max(Question.position))
-                          .where(Question.module_id == module.id)) or 0
-    for offset, (type_name, spec) in enumerate(specs, start=1):
-        session.add(question_row(module.id, last + offset, type_name, spec, "bank"))
-    session.flush()
+    _publish_with_bank_questions(session, module, specs, actor_id)
+    raise_event(session, QuestionsImported(actor_id=actor_id, course_id=module.course_id,
+                                           module_id=module.id, count=len(specs)))
     return len(specs)
+
+
+def _publish_with_bank_questions(session: Session, module: Module,
+                                 specs: list[tuple[str, dict[str, Any]]],
+                                 actor_id: int | None) -> None:
+    """Imported questions join the module's quiz in a new course version."""
+    course = session.scalar(select(Course).where(Course.id == module.course_id).options(
+        selectinload(Course.modules).selectinload(Module.questions)))
+    taken = set(session.scalars(select(Question.key).where(Question.course_id == course.id)))
+    added = []
+    for type_name, spec in specs:
+        key = bank_key(module.slug, spec["prompt"], taken)
+        taken.add(key)
+        added.append(QuestionContent.from_spec(key, "bank", type_name, spec))
+    content = content_from_rows(course).with_questions_added(module.slug, added)
+    versioning.publish(session, course, content, actor_id=actor_id)
 
 
 def questions_for_export(session: Session, course: Course,
                          module: Module | None = None) -> list[tuple[str, dict[str, Any]]]:
     query = (select(Question).join(Module, Module.id == Question.module_id)
-             .where(Module.course_id == course.id).order_by(Module.position, Question.position))
+             .where(Module.course_id == course.id, Question.is_current)
+             .order_by(Module.position, Question.position))
     if module is not None:
         query = query.where(Question.module_id == module.id)
     return [(q.type, q.spec()) for q in session.scalars(query)]
 
 
-def export_bank(questions: list[tuple[str, dict[str, Any]]], kind: str) -> bytes:
+def export_bank(questions: list[tuple[str, dict[str, Any]]], kind: str,
+                registry: QuestionTypeRegistry) -> bytes:
+    """Write the questions as GIFT or Excel; each type (from the app's registry) writes its own
+    form."""
     if kind == "gift":
-        return export_gift(questions).encode("utf-8")
+        return export_gift(questions, registry).encode("utf-8")
     if kind == "xlsx":
-        return write_question_bank(questions)
+        return write_question_bank(questions, registry)
     raise InvalidInput(f"unknown export format {kind!r}: use gift or xlsx", field="format")
 
 

@@ -1,35 +1,53 @@
-"""Feed a module's graded attempts to the item analysis, keyed by question id."""
+"""Feed a module's graded attempts to the item analysis, keyed by stable question id.
+
+By default only answers to each question's current revision (wording) count, so the numbers
+describe the quiz as it is asked now; ``combine`` adds the earlier revisions under the same
+row. Either way the prompt shown is the current one.
+"""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.models import AttemptStatus, Module, QuizAttempt
+from lms.models import AttemptStatus, Module, Question, QuizAttempt
 from lms.plugins import QuestionTypeRegistry
 from lms.services.item_analysis import AttemptRecord, ItemResponse, QuizAnalysis, analyse
+from lms.services.permissions import EVERYTHING, Scope
 
 
 def module_analysis(session: Session, registry: QuestionTypeRegistry, module: Module,
-                    min_responses: int) -> QuizAnalysis:
-    attempts = session.scalars(
+                    min_responses: int, scope: Scope = EVERYTHING, *,
+                    combine: bool = False) -> QuizAnalysis:
+    """Analyse the graded attempts ``scope`` covers (a trainer: their own subtree's trainees)."""
+    attempts = list(session.scalars(
         select(QuizAttempt).where(QuizAttempt.module_id == module.id,
-                                  QuizAttempt.status == AttemptStatus.GRADED)
+                                  QuizAttempt.status == AttemptStatus.GRADED,
+                                  scope.attempts_clause())
         .order_by(QuizAttempt.user_id, QuizAttempt.number)
-    )
+    ))
+    asked = {spec.get("question_id") for attempt in attempts for spec in attempt.questions}
+    current = {row.id: row for row in session.execute(
+        select(Question.id, Question.revision, Question.prompt)
+        .where(Question.id.in_([i for i in asked if isinstance(i, int)])))}
     records = []
     for attempt in attempts:
         items = []
         for spec, response, result in zip(attempt.questions, attempt.answers or [],
                                           attempt.results or [], strict=True):
+            now = current.get(spec.get("question_id"))
+            if not combine and (now is None or spec.get("revision") != now.revision):
+                continue
             question_type = registry.get(spec["type"])
             chosen, options = (question_type.analysis_labels(spec, response)
                                if question_type else ((), ()))
             items.append(ItemResponse(
                 question_key=str(spec.get("question_id") or spec["prompt"]),
-                prompt=spec["prompt"], type=spec["type"], earned=float(result["earned"] or 0),
+                prompt=now.prompt if now else spec["prompt"], type=spec["type"],
+                earned=float(result["earned"] or 0),
                 possible=float(result["possible"]), choices=chosen, options=options,
             ))
-        records.append(AttemptRecord(user_id=attempt.user_id, number=attempt.number,
-                                     items=tuple(items)))
+        if items:
+            records.append(AttemptRecord(user_id=attempt.user_id, number=attempt.number,
+                                         items=tuple(items)))
     return analyse(records, min_responses=min_responses)

@@ -17,17 +17,19 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
+from lms.events import AttemptGraded, AttemptSubmitted
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.quiz_settings import QuizSettings
 from lms.services.errors import DomainError, InvalidInput, NotFound, Unanswered
-from lms.services.events import emit
+from lms.services.permissions import EVERYTHING, Scope
 from lms.services.progress import (
     lock_progress,
     module_pass_mark,
     record_quiz_result,
     record_visit,
 )
+from lms.unit_of_work import raise_event, transactional
 
 #: Network slack after a time limit; answers saved later than this are not counted.
 DEFAULT_GRACE = timedelta(seconds=30)
@@ -89,6 +91,7 @@ def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | 
     ).order_by(QuizAttempt.number.desc()).limit(1))
 
 
+@transactional
 def start_or_resume(session: Session, registry: QuestionTypeRegistry, user: User,
                     module: Module, *, now: datetime | None = None,
                     grace: timedelta = DEFAULT_GRACE, rng: random.Random | None = None,
@@ -123,14 +126,13 @@ def start_or_resume(session: Session, registry: QuestionTypeRegistry, user: User
         spec = question.spec()
         if settings.shuffle_options or question_type.always_shuffle:
             spec = question_type.shuffle(spec, rng)
-        if question.type == "multiple_choice":
-            spec["scoring"] = settings.multiple_choice_scoring
+        spec = question_type.apply_quiz_settings(spec, settings)
         snapshot.append(spec)
     record_visit(session, user, module)
     attempt = QuizAttempt(
-        user_id=user.id, module_id=module.id, number=used + 1, status=AttemptStatus.IN_PROGRESS,
-        questions=snapshot, settings=settings.to_json(), draft={},
-        pass_mark=module_pass_mark(module), started_at=now,
+        user_id=user.id, module_id=module.id, course_version_id=module.course.version_id,
+        number=used + 1, status=AttemptStatus.IN_PROGRESS, questions=snapshot,
+        settings=settings.to_json(), draft={}, pass_mark=module_pass_mark(module), started_at=now,
         deadline_at=now + timedelta(minutes=settings.time_limit) if settings.time_limit else None,
     )
     session.add(attempt)
@@ -172,6 +174,7 @@ def _locked_attempt(session: Session, attempt_id: int) -> QuizAttempt | None:
                           .with_for_update().execution_options(populate_existing=True))
 
 
+@transactional
 def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, Any], *,
                now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> QuizAttempt:
     """Keep answers given so far, so a reload or a dropped connection loses nothing."""
@@ -186,6 +189,7 @@ def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, 
     return attempt
 
 
+@transactional
 def submit_attempt(session: Session, registry: QuestionTypeRegistry, user: User,
                    attempt_id: int, values: dict[str, Any], *, now: datetime | None = None,
                    grace: timedelta = DEFAULT_GRACE) -> tuple[QuizAttempt, bool]:
@@ -241,10 +245,16 @@ def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module:
     attempt.results = results
     attempt.submitted_at = now
     attempt.late = late
-    _finish(session, user, module, attempt)
+    _finish(session, user, module, attempt, actor_id=user.id, manual=False)
+    raise_event(session, AttemptSubmitted(
+        actor_id=user.id, user_id=user.id, course_id=module.course_id, module_id=module.id,
+        attempt_id=attempt.id, attempt_number=attempt.number, late=late,
+        status=attempt.status.value, score=attempt.score, passed=attempt.passed,
+        occurred_at=now))
 
 
-def _finish(session: Session, user: User, module: Module, attempt: QuizAttempt) -> None:
+def _finish(session: Session, user: User, module: Module, attempt: QuizAttempt, *,
+            actor_id: int, manual: bool) -> None:
     """Total the results; pass the module on only once nothing waits for a trainer."""
     results = attempt.results or []
     attempt.possible = float(sum(r["possible"] for r in results))
@@ -259,9 +269,10 @@ def _finish(session: Session, user: User, module: Module, attempt: QuizAttempt) 
     attempt.score = round(attempt.earned * 100 / attempt.possible, 1) if attempt.possible else 0.0
     attempt.passed = attempt.score >= attempt.pass_mark
     session.flush()
-    record_quiz_result(session, user, module, attempt.score, attempt.passed)
-    emit(session, "quiz_submitted", user_id=user.id, module_id=module.id,
-         attempt_id=attempt.id, score=attempt.score, passed=attempt.passed)
+    record_quiz_result(session, user, module, attempt.score, attempt.passed, actor_id=actor_id)
+    raise_event(session, AttemptGraded(
+        actor_id=actor_id, user_id=user.id, course_id=module.course_id, module_id=module.id,
+        attempt_id=attempt.id, score=attempt.score, passed=attempt.passed, manual=manual))
 
 
 @dataclass(frozen=True)
@@ -270,6 +281,7 @@ class ManualGrade:
     comment: str = ""
 
 
+@transactional
 def grade_manually(session: Session, reviewer: User, attempt_id: int,
                    grades: dict[int, ManualGrade], *, now: datetime | None = None,
                    ) -> QuizAttempt:
@@ -298,7 +310,7 @@ def grade_manually(session: Session, reviewer: User, attempt_id: int,
     attempt.results = results
     attempt.reviewed_by_id = reviewer.id
     attempt.reviewed_at = now or utcnow()
-    _finish(session, attempt.user, attempt.module, attempt)
+    _finish(session, attempt.user, attempt.module, attempt, actor_id=reviewer.id, manual=True)
     return attempt
 
 
@@ -310,9 +322,13 @@ def get_attempt_for_grading(session: Session, attempt_id: int) -> QuizAttempt:
 
 
 def grading_queue(session: Session, *, page: int = 1, per_page: int = 20,
-                  ) -> tuple[list[QuizAttempt], int]:
-    """Attempts waiting for a trainer, oldest first, and how many there are in all."""
-    query = select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW)
+                  scope: Scope = EVERYTHING) -> tuple[list[QuizAttempt], int]:
+    """Attempts waiting for a trainer, oldest first, and how many there are in all.
+
+    Views pass the signed-in user's ``permissions.scope_of``, so the list is what they may grade.
+    """
+    query = select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW,
+                                      scope.attempts_clause())
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(QuizAttempt.submitted_at, QuizAttempt.id)
                            .offset((page - 1) * per_page).limit(per_page)).all()

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from lms.db import write_transaction
 from lms.models import User
+from lms.unit_of_work import unit_of_work
 from tests.conftest import csrf_token, post_form, sign_in
 
 
@@ -70,7 +70,7 @@ def test_next_parameter_cannot_leave_the_site(client, make_user):
 def test_deactivated_user_cannot_sign_in_and_is_signed_out(app, client, make_user, db):
     user, password = make_user()
     assert sign_in(client, user.username, password).status_code == 302
-    with write_transaction(db):
+    with unit_of_work(db):
         db.get(User, user.id).active = False
     assert client.get("/").status_code == 302
     assert sign_in(client, user.username, password).status_code == 401
@@ -97,6 +97,6 @@ def test_changing_the_password_signs_out_other_sessions(app, client, make_user, 
     stored = app.session_interface.get_signing_serializer(app).loads(cookie)
     user_id, mark = stored["_user_id"].split(":")
     assert user_id == str(user.id) and mark not in user.password_hash  # a keyed digest only
-    with write_transaction(db):
+    with unit_of_work(db):
         db.get(User, user.id).password_hash = generate_password_hash("a-new-password-1")
     assert client.get("/").status_code == 302

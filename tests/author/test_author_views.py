@@ -32,8 +32,8 @@ def test_trainees_cannot_open_trainer_pages(client, login_as, url):
     assert client.get(url).status_code == 403
 
 
-def test_gift_import_previews_then_imports_on_confirm(client, login_as, db):
-    login_as("trainer")
+def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, grant):
+    grant(login_as("trainer"), course="assess")
     token = csrf_token(client, IMPORT)
     preview = client.post(IMPORT, data={"csrf_token": token,
                                         "file": (io.BytesIO(GIFT.read_bytes()), "moodle.gift")},
@@ -56,8 +56,8 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db):
     assert "已导入32道题。" in page and page.count("已导入</span>") == 32
 
 
-def test_excel_with_errors_imports_nothing_and_names_the_rows(client, login_as, db):
-    login_as("trainer")
+def test_excel_with_errors_imports_nothing_and_names_the_rows(client, login_as, db, grant):
+    grant(login_as("trainer"), course="assess")
     book = Workbook()
     sheet = book.active
     sheet.append(["题型", "题干", "选项A", "选项B", "选项C", "选项D", "正确答案", "解析", "分值"])
@@ -73,8 +73,8 @@ def test_excel_with_errors_imports_nothing_and_names_the_rows(client, login_as, 
     assert bank_count(db) == 0
 
 
-def test_upload_of_another_file_type_is_refused(client, login_as):
-    login_as("trainer")
+def test_upload_of_another_file_type_is_refused(client, login_as, grant):
+    grant(login_as("trainer"), course="assess")
     response = client.post(IMPORT, data={"csrf_token": csrf_token(client, IMPORT),
                                          "file": (io.BytesIO(b"MZ"), "virus.exe")},
                            content_type="multipart/form-data")
@@ -82,17 +82,28 @@ def test_upload_of_another_file_type_is_refused(client, login_as):
     assert ".xlsx" in response.get_data(as_text=True)
 
 
-def test_exports_download_and_reimport(client, login_as, app):
-    login_as("trainer")
-    xlsx = client.get("/author/courses/jiceng-dangjian/questions.xlsx")
+def test_exports_download_and_reimport(client, login_as, app, make_course, grant):
+    first = [{"type": "single_choice", "prompt": "支部党员大会多久召开一次？",
+              "options": ["每季度", "每年"], "answer": "A"},
+             {"type": "true_false", "prompt": "党课每季度至少一次。", "answer": "正确"},
+             {"type": "fill_blank", "prompt": "“三会一课”中的“一课”指____。", "answer": "党课"}]
+    second = [{"type": "multiple_choice", "prompt": "哪些属于“三会”？",
+               "options": ["支部党员大会", "支部委员会", "运动会"], "answer": "AB"}]
+    course = make_course([{"slug": "first", "questions": first},
+                          {"slug": "second", "questions": second}])
+    grant(login_as("trainer"), course=course.slug)
+    xlsx = client.get(f"/author{course.url}/questions.xlsx")
     assert xlsx.status_code == 200
     rows = list(load_workbook(io.BytesIO(xlsx.data)).worksheets[0].iter_rows(values_only=True))
-    assert rows[0][0] == "题型" and len(rows) == 1 + 39
-    gift = client.get("/author/courses/jiceng-dangjian/questions.gift?module=overview")
+    assert rows[0][0] == "题型"
+    assert [row[1] for row in rows[1:]] == [q["prompt"] for q in first + second]
+    gift = client.get(f"/author{course.url}/questions.gift?module=first")
     assert gift.status_code == 200 and "attachment" in gift.headers["Content-Disposition"]
     from lms.content.gift import parse_gift
 
-    assert len(parse_gift(gift.get_data(as_text=True)).questions) == 4
+    registry = app.extensions["lms"].question_types
+    parsed = parse_gift(gift.get_data(as_text=True), registry).questions
+    assert [q.raw["type"] for q in parsed] == [q["type"] for q in first]
 
 
 def test_cli_import_and_export(runner, tmp_path, db):
@@ -171,7 +182,7 @@ def test_quiz_page_and_draft_api_never_carry_answers(client, login_as):
                        "支委会每月"):
             assert secret not in html
         attempt_id = re.search(r'data-attempt="(\d+)"', html).group(1)
-        response = client.post(f"/api/attempts/{attempt_id}/draft",
+        response = client.post(f"/attempts/{attempt_id}/draft",
                                json={"answers": {"q1": ["0"]}},
                                headers={"X-CSRFToken": csrf_token(client, "/")})
         assert response.status_code == 200
@@ -184,7 +195,7 @@ def test_draft_api_checks_owner_csrf_and_shape(app, client, login_as, make_user)
     login_as()
     html = client.get("/courses/assess/modules/scoring/quiz").get_data(as_text=True)
     attempt_id = re.search(r'data-attempt="(\d+)"', html).group(1)
-    url = f"/api/attempts/{attempt_id}/draft"
+    url = f"/attempts/{attempt_id}/draft"
     assert client.post(url, json={"answers": {}}).status_code == 400  # no CSRF header
     token = csrf_token(client, "/")
     bad = client.post(url, data="not json", headers={"X-CSRFToken": token})
@@ -212,8 +223,8 @@ def test_show_answers_never_hides_key_and_explanation(client, login_as):
     assert "正确答案：" not in page
 
 
-def test_oversized_upload_gets_a_clear_413(app, client, login_as):
-    login_as("trainer")
+def test_oversized_upload_gets_a_clear_413(app, client, login_as, grant):
+    grant(login_as("trainer"), course="assess")
     token = csrf_token(client, IMPORT)
     app.config["MAX_CONTENT_LENGTH"] = 1024
     try:

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import yaml
 from flask import Flask
+from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from lms import create_app, migrate
@@ -31,6 +32,9 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 PASSWORD = "password123"
+# Generous, because CI machines are busy: tests wait on conditions, so this only bounds a failure.
+TIMEOUT_MS = 20_000
+expect.set_options(timeout=TIMEOUT_MS)
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 
@@ -112,7 +116,7 @@ def new_page(browser) -> Iterator[Callable]:
 
     def open_page(width: int, height: int):
         context = browser.new_context(viewport={"width": width, "height": height})
-        context.set_default_timeout(10_000)
+        context.set_default_timeout(TIMEOUT_MS)
         contexts.append(context)
         return context.new_page()
 
@@ -123,8 +127,9 @@ def new_page(browser) -> Iterator[Callable]:
 
 @pytest.fixture(scope="session")
 def zh_compiled() -> bool:
-    """True when the Chinese catalogue is compiled, so visible Chinese text can be checked."""
-    return any(mo.exists() for mo in ZH_MOS)
+    """The Chinese catalogue is compiled (it is committed), so visible Chinese text is checked."""
+    assert any(mo.exists() for mo in ZH_MOS), "no compiled Chinese catalogue: run `make messages`"
+    return True
 
 
 @dataclass

@@ -7,7 +7,9 @@ from pathlib import Path
 import pytest
 
 from lms.content.gift import SkippedQuestion, export_gift, parse_gift
-from lms.plugins import load_question_types
+from lms.plugins import QuestionTypeRegistry, load_question_types
+from lms.questions import BUILTIN_TYPES, QuestionType
+from lms.questions.gift_form import GiftBlock, general_feedback, question_text
 
 REGISTRY = load_question_types()
 # Moodle's question/format/gift/examples.txt (GPL-3.0-or-later, Paul Tsuchido Shew).
@@ -20,7 +22,7 @@ def load(raw: dict) -> dict:
 
 def one(text: str) -> dict:
     """Parse a file holding one importable question and check it loads as the real type does."""
-    result = parse_gift(text)
+    result = parse_gift(text, REGISTRY)
     assert not result.skipped, result.skipped
     assert len(result.questions) == 1
     raw = result.questions[0].raw
@@ -29,7 +31,7 @@ def one(text: str) -> dict:
 
 
 def skipped(text: str) -> list[str]:
-    result = parse_gift(text)
+    result = parse_gift(text, REGISTRY)
     assert not result.questions
     return [str(skip) for skip in result.skipped]
 
@@ -37,7 +39,7 @@ def skipped(text: str) -> list[str]:
 # --- Moodle's example file -------------------------------------------------------------------
 
 def test_moodle_examples_imports_what_this_lms_can_grade_and_names_every_skip():
-    result = parse_gift(MOODLE_EXAMPLES.read_text("utf-8"))
+    result = parse_gift(MOODLE_EXAMPLES.read_text("utf-8"), REGISTRY)
     for question in result.questions:
         load(question.raw)
 
@@ -109,7 +111,7 @@ def test_moodle_examples_imports_what_this_lms_can_grade_and_names_every_skip():
 def test_moodle_examples_truncated_anywhere_never_fails_the_file():
     text = MOODLE_EXAMPLES.read_text("utf-8")
     for end in range(0, len(text), 7):
-        result = parse_gift(text[:end])
+        result = parse_gift(text[:end], REGISTRY)
         for question in result.questions:
             load(question.raw)
 
@@ -180,7 +182,7 @@ def test_names_comments_escapes_formats_and_multiline():
         "// a comment inside the question\n"
         "{T}\n"
     )
-    result = parse_gift(text)
+    result = parse_gift(text, REGISTRY)
     assert not result.skipped and len(result.questions) == 1
     question = result.questions[0]
     assert (question.line, question.name) == (4, "Q:1")
@@ -216,12 +218,13 @@ def test_unsupported_and_broken_questions_are_skipped_with_a_reason(text, reason
 
 def test_one_bad_question_does_not_lose_the_rest_and_lines_are_counted_exactly():
     text = "\ufeffGood?{T}\r\n\r\nBad {=a\r\n\r\n\r\n// note\r\nAlso good?\r\n{=yes}\r\n"
-    result = parse_gift(text)
+    result = parse_gift(text, REGISTRY)
     assert [(q.line, q.raw["type"]) for q in result.questions] == [(1, "true_false"),
                                                                     (7, "fill_blank")]
     assert [s.line for s in result.skipped] == [3]
     assert str(result.skipped[0]).startswith("line 3: unparseable")
-    assert parse_gift("$CATEGORY: tom\n\n// only comments\n") == parse_gift("")
+    assert (parse_gift("$CATEGORY: tom\n\n// only comments\n", REGISTRY)
+            == parse_gift("", REGISTRY))
 
 
 # --- Export ----------------------------------------------------------------------------------
@@ -247,34 +250,35 @@ SPECS = [
 
 def test_export_then_import_gives_back_the_same_questions():
     specs = [(name, load(raw)) for name, raw in SPECS]
-    text = export_gift(specs)
-    result = parse_gift(text)
+    text = export_gift(specs, REGISTRY)
+    result = parse_gift(text, REGISTRY)
     assert not result.skipped, text
     assert [q.raw["type"] for q in result.questions] == [name for name, _ in specs]
     assert [load(q.raw) for q in result.questions] == [spec for _, spec in specs]
 
 
 def test_moodle_examples_survive_a_round_trip():
-    first = [(q.raw["type"], load(q.raw)) for q in parse_gift(MOODLE_EXAMPLES.read_text()).questions]
-    again = parse_gift(export_gift(first))
+    first = [(q.raw["type"], load(q.raw))
+             for q in parse_gift(MOODLE_EXAMPLES.read_text(), REGISTRY).questions]
+    again = parse_gift(export_gift(first, REGISTRY), REGISTRY)
     assert not again.skipped
     assert [(q.raw["type"], load(q.raw)) for q in again.questions] == first
 
 
 def test_export_text_uses_gift_weights_escapes_and_general_feedback():
-    text = export_gift([(name, load(raw)) for name, raw in SPECS[:3]])
+    text = export_gift([(name, load(raw)) for name, raw in SPECS[:3]], REGISTRY)
     assert "Which is \\{not\\} a \\= sign? \\#1\\: ok {\n\t~\\~\n\t~\\=\n\t=a\\\\b\n" in text
     assert "\t####Line one.\\n\\nLine two.\n}" in text
     assert "\t~%50%全心全意\n\t~%50%为人民服务\n\t~%-100%发展经济\n" in text
     assert "\t~%33.33333%a\n\t~%33.33333%b\n\t~%-100%c\n\t~%33.33333%d\n" in text
     assert "\n\n\n" not in text  # explanation blank lines must not split the question
-    assert export_gift([]) == ""
+    assert export_gift([], REGISTRY) == ""
 
 
 def test_export_notes_what_gift_cannot_hold():
     multi = load({"type": "fill_blank", "prompt": "坚持____原则，做到____。",
                   "answer": ["四个坚持", "宁缺毋滥|宁缺勿滥"], "points": 3})
-    text = export_gift([("fill_blank", multi), ("ordering", {"prompt": "x"})])
+    text = export_gift([("fill_blank", multi), ("ordering", {"prompt": "x"})], REGISTRY)
     assert text.splitlines()[:3] == [
         "// points: 3 (GIFT has no per-question points)",
         "// 2 blanks: GIFT short answer has one, so the others stay as ____ "
@@ -282,7 +286,51 @@ def test_export_notes_what_gift_cannot_hold():
         "坚持{=四个坚持}原则，做到____。",
     ]
     assert "// skipped: question type 'ordering' has no GIFT form" in text
-    result = parse_gift(text)
+    result = parse_gift(text, REGISTRY)
     assert not result.questions  # the second blank has no answer block, so it cannot load
     assert result.skipped[0].reason == (
         "invalid fill_blank (answer: needs one entry per blank: the prompt has 2)")
+
+
+# --- Plugin types ----------------------------------------------------------------------------
+
+class Numerical(QuestionType):
+    """A plugin type owning Moodle's numerical construct, which no built-in type reads."""
+
+    name = "numerical"
+    label = "数值题"
+    template = "numerical.html"
+    gift_kinds = frozenset({"numerical"})
+
+    def load_spec(self, raw: dict) -> dict:
+        spec = super().load_spec(raw)
+        spec["answer"] = [float(part) for part in str(raw.get("answer")).split(":")]
+        return spec
+
+    def gift_read(self, block: GiftBlock) -> dict:
+        return {"prompt": block.prompt(), "answer": block.answer[1:].strip(),
+                "explanation": block.explanation([])}
+
+    def gift_write(self, spec: dict) -> str:
+        value, tolerance = spec["answer"]
+        return f"{question_text(spec['prompt'])} {{#{value:g}:{tolerance:g}{general_feedback(spec)}}}"
+
+
+def test_a_plugin_type_reads_and_writes_the_construct_it_claims():
+    registry = QuestionTypeRegistry()
+    for question_type in BUILTIN_TYPES:
+        registry.register(question_type)
+    registry.register(Numerical)
+    result = parse_gift("::pi:: Pi to two places? {#3.14:0.005####Close enough.}\n\n"
+                        "Match.{=a -> 1 =b -> 2}", registry)
+    assert [(q.name, q.raw) for q in result.questions] == [("pi", {
+        "type": "numerical", "prompt": "Pi to two places?", "answer": "3.14:0.005",
+        "explanation": "Close enough.", "points": 1})]
+    assert [str(s) for s in result.skipped] == ["line 3: unsupported type (matching)"]
+    spec = registry["numerical"].load_spec(result.questions[0].raw)
+    text = export_gift([("numerical", spec)], registry)
+    assert text == "Pi to two places? {#3.14:0.005####Close enough.}\n"
+    assert registry["numerical"].load_spec(parse_gift(text, registry).questions[0].raw) == spec
+    # Without the plugin an export says what it left out.
+    assert export_gift([("numerical", spec)], REGISTRY) == (
+        "// skipped: question type 'numerical' has no GIFT form\n")

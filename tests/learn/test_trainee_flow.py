@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from html import unescape
+
 from sqlalchemy import select
 
 from lms.models import Enrollment, ModuleProgress, QuizAttempt
@@ -64,16 +67,20 @@ def test_failed_quiz_can_be_retried_and_keeps_best_score(client, login_as, db):
     assert numbers == [1, 2]
 
 
-def test_unanswered_questions_get_400_naming_them_and_nothing_is_recorded(client, login_as, db):
+def test_unanswered_questions_get_400_naming_them_and_nothing_is_recorded(client, login_as, db,
+                                                                         make_course):
+    question = {"type": "single_choice", "prompt": "选哪个？", "options": ["甲", "乙"],
+                "answer": "B"}
+    blank = {"type": "fill_blank", "prompt": "“一课”指____。", "answer": "党课"}
+    quiz = make_course([{"questions": [question, blank, question, question, blank]}]).modules[0]
     user = login_as()
-    path = module_files()[0]
-    slug = module_slug(path)
-    answers = correct_form(path)
-    del answers["q2"], answers["q4"]
-    response = submit(client, slug, answers)
+    answers = {"q1": ["1"], "q3": ["0"], "q5": ["党课"]}
+    response = submit_quiz(client, quiz.quiz_url, answers)
     assert response.status_code == 400
     text = response.get_data(as_text=True)
-    assert "2、4" in text and 'href="#question-2"' in text
+    assert "2、4" in text and 'href="#question-2"' in text and 'href="#question-4"' in text
+    assert 'href="#question-1"' not in text and 'href="#question-5"' not in text
+    assert 'value="党课"' in text
     attempts = db.scalars(select(QuizAttempt).where(QuizAttempt.user_id == user.id)).all()
     assert [a.status.value for a in attempts] == ["in_progress"]  # started, nothing graded
     assert attempts[0].answers is None and attempts[0].submitted_at is None
@@ -95,19 +102,105 @@ def test_resubmitting_the_same_attempt_returns_the_first_result(client, login_as
     assert len(attempts) == 1 and attempts[0].passed is False
 
 
+OPTION = re.compile(r'<label class="option[^"]*">.*?</label>', re.DOTALL)
+DATA_ATTRIBUTE = re.compile(r"""\sdata-[\w-]+=("[^"]*"|'[^']*')""")
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\ssrc=)[^>]*>(.*?)</script>", re.DOTALL)
+
+
+def hidden_data(html: str) -> str:
+    """Data attributes and inline scripts, entities and JSON ``\\uXXXX`` escapes decoded."""
+    raw = " ".join(DATA_ATTRIBUTE.findall(html) + INLINE_SCRIPT.findall(html))
+    return re.sub(r"\\u([0-9a-fA-F]{4})", lambda m: chr(int(m.group(1), 16)), unescape(raw))
+
+
+def question_html(html: str, number: int) -> str:
+    match = re.search(rf'<fieldset[^>]*\sid="question-{number}"[^>]*>(.*?)</fieldset>', html,
+                      re.DOTALL)
+    assert match, f"question {number} is not on the page"
+    return match.group(1)
+
+
+def options_without_their_own_text(fragment: str) -> list[str]:
+    """Each option's markup with its value and visible text blanked out.
+
+    Whatever is left is what could tell a right option from a wrong one: a class, a data
+    attribute, a ``checked``. On an untouched quiz it must be the same for every option.
+    """
+    return [re.sub(r"<span[^>]*>[^<]*</span>", "<span></span>",
+                   re.sub(r'\svalue="[^"]*"', "", label))
+            for label in OPTION.findall(fragment)]
+
+
+def accepted_answers(item: dict) -> list[str]:
+    blanks = item["answer"] if isinstance(item["answer"], list) else [item["answer"]]
+    return [str(accepted).strip() for blank in blanks
+            for accepted in (blank if isinstance(blank, list) else str(blank).split("|"))]
+
+
+def correct_options(item: dict) -> list[str]:
+    return [item["options"][ord(letter) - ord("A")]
+            for letter in re.sub(r"[^A-Z]", "", item["answer"].upper())]
+
+
 def test_quiz_page_never_contains_answers_or_explanations(client, login_as):
     login_as()
+    checked_blanks = 0
     for path in module_files():
         html = client.get(f"{COURSE}/modules/{module_slug(path)}/quiz").get_data(as_text=True)
-        for item in quiz_items(path):
-            assert item["explanation"] not in html
+        items = quiz_items(path)
+        # Texts the page shows anyway: an accepted answer written there gives nothing away.
+        public = " ".join([i["prompt"] for i in items]
+                          + [option for i in items for option in i.get("options", [])])
+        data = hidden_data(html)
+        for number, item in enumerate(items, start=1):
+            assert item["explanation"] not in html + data, (path.name, number)
             if item["type"] == "fill_blank":
-                blanks = item["answer"] if isinstance(item["answer"], list) else [item["answer"]]
-                for blank in blanks:
-                    for accepted in str(blank).split("|"):
-                        assert accepted.strip() not in item["prompt"] or True
-                        assert f'value="{accepted.strip()}"' not in html
-        assert "answer" not in html.lower().replace("answers", "")
+                for accepted in accepted_answers(item):
+                    if accepted not in public:
+                        assert accepted not in html + data, (path.name, number, accepted)
+                        checked_blanks += 1
+                assert 'value=""' in question_html(html, number)
+            else:  # choices and true/false: nothing marks the right option(s)
+                shown = options_without_their_own_text(question_html(html, number))
+                expected = len(item["options"]) if "options" in item else 2
+                assert len(shown) == expected, (path.name, number)
+                assert len(set(shown)) == 1, (path.name, number, shown)
+                for option in correct_options(item) if "options" in item else []:
+                    assert option not in data, (path.name, number, option)
+    assert checked_blanks >= 10  # the seed course has that many blanks to give away
+
+
+def test_quiz_page_is_the_same_whatever_the_answer_key(client, login_as, make_course):
+    """Two courses alike but for their keys and explanations give the very same quiz page."""
+
+    def questions(key: dict[str, str]) -> list[dict]:
+        return [
+            {"type": "single_choice", "prompt": "支部党员大会一般多久召开一次？",
+             "options": ["每季度", "每月", "每年"], "answer": key["single"],
+             "explanation": f"说明标记{key['single']}"},
+            {"type": "multiple_choice", "prompt": "“三会”包括哪些？",
+             "options": ["支部党员大会", "支部委员会", "党小组会"], "answer": key["multiple"],
+             "explanation": f"说明标记{key['multiple']}"},
+            {"type": "true_false", "prompt": "党课每季度至少一次。", "answer": key["judge"]},
+            {"type": "fill_blank", "prompt": "“一课”指____。", "answer": key["blank"]},
+            {"type": "short_answer", "prompt": "谈谈学习体会。", "answer": key["blank"]},
+        ]
+
+    login_as()
+    pages = []
+    for key in ({"single": "A", "multiple": "AB", "judge": "正确", "blank": "党课甲乙"},
+                {"single": "C", "multiple": "BC", "judge": "错误", "blank": "团课丙丁"}):
+        course = make_course([{"slug": "quiz", "questions": questions(key)}], title="同一门课")
+        html = client.get(course.modules[0].quiz_url).get_data(as_text=True)
+        assert "党课甲乙" not in html and "团课丙丁" not in html and "说明标记" not in html
+        html = html.replace(course.slug, "SLUG")
+        html = re.sub(r"/attempts/\d+/", "/attempts/N/", html)
+        html = re.sub(r'data-attempt="\d+"', 'data-attempt="N"', html)
+        html = re.sub(r'(csrf-token" content|name="csrf_token" type="hidden" value)="[^"]+"',
+                      r'\1="TOKEN"', html)
+        pages.append(html)
+    assert pages[0].count('type="radio"') == 3 + 2
+    assert pages[0] == pages[1]
 
 
 def test_unknown_course_and_module_give_a_chinese_404(client, login_as):

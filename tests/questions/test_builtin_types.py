@@ -8,6 +8,7 @@ from lms.questions import SpecError
 from lms.questions.choice import MultipleChoice, SingleChoice
 from lms.questions.fill_blank import FillBlank, normalise
 from lms.questions.true_false import TrueFalse
+from lms.quiz_settings import QuizSettings
 
 
 def spec(question_type, **raw):
@@ -64,11 +65,26 @@ def test_fill_blank_ignores_width_space_and_punctuation():
 
 
 def test_public_specs_never_carry_the_answer_or_explanation():
-    for question, raw in ((SingleChoice(), {"options": ["甲", "乙"], "answer": "A"}),
-                          (MultipleChoice(), {"options": ["甲", "乙"], "answer": "AB"}),
-                          (TrueFalse(), {"answer": "对"})):
-        public = question.public_spec(spec(question, explanation="因为原文如此", **raw))
-        assert "answer" not in public and "explanation" not in public
+    """What the browser gets is the same whatever the key and explanation, under any name."""
+    from lms.questions import BUILTIN_TYPES
+
+    options = ["甲", "乙", "丙"]
+    keys = {  # two different keys for each built-in type
+        "single_choice": ({"options": options, "answer": "A"}, {"answer": "C"}),
+        "multiple_choice": ({"options": options, "answer": "AB"}, {"answer": "BC"}),
+        "true_false": ({"answer": "对"}, {"answer": "错"}),
+        "fill_blank": ({"answer": "党课甲"}, {"answer": "团课乙"}),
+        "ordering": ({"options": options, "answer": "BAC"}, {"answer": "CBA"}),
+        "short_answer": ({"answer": "参考答案甲"}, {"answer": "参考答案乙"}),
+    }
+    assert set(keys) == {question_type.name for question_type in BUILTIN_TYPES}
+    for question_type in BUILTIN_TYPES:
+        question = question_type()
+        first, second = keys[question.name]
+        one = question.public_spec(spec(question, explanation="因为原文如此", **first))
+        two = question.public_spec(spec(question, explanation="另有解析", **{**first, **second}))
+        assert one == two, question.name
+        assert "原文" not in repr(one) and "党课甲" not in repr(one), question.name
 
 
 def test_item_analysis_labels_follow_the_course_file_not_the_shuffled_order():
@@ -94,3 +110,15 @@ def test_feedback_names_what_was_missed():
     blanks = FillBlank()
     definition = blanks.load_spec({"prompt": "____和____", "answer": ["甲", "乙"]})
     assert blanks.grade(definition, ["甲", "丙"]).feedback == "Blank 2 is not right."
+
+
+def test_multiple_choice_pins_the_quiz_scoring_mode_other_types_ignore_settings():
+    settings = QuizSettings(multiple_choice_scoring="half")
+    choice = MultipleChoice()
+    definition = spec(choice, options=["甲", "乙", "丙"], answer="AB", points=2)
+    pinned = choice.apply_quiz_settings(definition, settings)
+    assert choice.grade(pinned, [0]).earned == 1  # 少选得一半分
+    assert choice.grade(definition, [0]).earned == 0  # the stored definition is untouched
+    single = SingleChoice()
+    definition = spec(single, options=["甲", "乙"], answer="A")
+    assert single.apply_quiz_settings(definition, settings) == definition

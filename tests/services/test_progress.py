@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from lms.content.loader import read_course
-from lms.db import write_transaction
 from lms.models import Course, Enrollment, ModuleProgress, QuizAttempt
 from lms.services import catalog, progress, quizzes
 from lms.services.errors import Unanswered
+from lms.unit_of_work import unit_of_work
 from tests.conftest import TEST_COURSES
 
 
@@ -23,7 +23,7 @@ def test_a_module_without_quiz_completes_on_visit_and_one_with_a_quiz_does_not(d
     user, _ = make_user()
     demo = course(db)
     with_quiz, reading_only = demo.modules
-    with write_transaction(db):
+    with unit_of_work(db):
         first = progress.record_visit(db, user, with_quiz)
         second = progress.record_visit(db, user, reading_only)
     assert first.status.value == "in_progress" and first.first_seen_at is not None
@@ -39,11 +39,11 @@ def test_course_completes_when_all_required_modules_are_done(app, db, make_user)
     intro = demo.modules[0]
     registry = app.extensions["lms"].question_types
     answers = {"q1": ["1"], "q2": ["0", "2"], "q3": ["false"], "q4": ["四个坚持"]}
-    with write_transaction(db):
+    with unit_of_work(db):
         progress.record_visit(db, user, demo.modules[1])
-    with write_transaction(db):
+    with unit_of_work(db):
         started = quizzes.start_or_resume(db, registry, user, intro)
-    with write_transaction(db):
+    with unit_of_work(db):
         attempt, graded = quizzes.submit_attempt(db, registry, user, started.id, answers)
     assert graded and attempt.passed and attempt.score == 100
     enrollment = db.scalar(select(Enrollment).where(Enrollment.user_id == user.id))
@@ -55,9 +55,9 @@ def test_unanswered_submission_writes_nothing(app, db, make_user):
     user, _ = make_user()
     intro = course(db).modules[0]
     registry = app.extensions["lms"].question_types
-    with write_transaction(db):
+    with unit_of_work(db):
         started = quizzes.start_or_resume(db, registry, user, intro)
-    with pytest.raises(Unanswered) as caught, write_transaction(db):
+    with pytest.raises(Unanswered) as caught, unit_of_work(db):
         quizzes.submit_attempt(db, registry, user, started.id, {"q1": ["1"], "q3": ["true"]})
     assert caught.value.numbers == [2, 4]
     db.expire_all()
@@ -67,54 +67,17 @@ def test_unanswered_submission_writes_nothing(app, db, make_user):
                      .where(ModuleProgress.user_id == user.id)) is None
 
 
-def test_signals_are_sent_only_after_commit(app, db, make_user):
-    user, _ = make_user()
-    state = app.extensions["lms"]
-    heard = []
-
-    def listen(sender, **payload):
-        heard.append(payload)
-
-    state.signals.module_completed.connect(listen)
-    reading_only = course(db).modules[1]
-    with pytest.raises(RuntimeError), write_transaction(db):
-        progress.record_visit(db, user, reading_only)
-        raise RuntimeError("crash before commit")
-    assert heard == []
-    with write_transaction(db):
-        progress.record_visit(db, user, reading_only)
-    state.signals.module_completed.disconnect(listen)
-    assert heard == [{"user_id": user.id, "module_id": reading_only.id,
-                      "course_id": reading_only.course_id}]
-
-
-def test_a_failing_listener_never_reaches_the_trainee(app, client, login_as, caplog):
-    state = app.extensions["lms"]
-
-    def broken(sender, **payload):
-        raise ValueError("listener bug")
-
-    state.signals.module_completed.connect(broken)
-    login_as()
-    try:
-        response = client.get("/courses/demo/modules/second")
-    finally:
-        state.signals.module_completed.disconnect(broken)
-    assert response.status_code == 200
-    assert "listener bug" in caplog.text
-
-
 def test_reloading_changed_content_keeps_study_records(app, db, make_user, tmp_path):
     user, _ = make_user()
     demo = course(db)
-    with write_transaction(db):
+    with unit_of_work(db):
         progress.record_visit(db, user, demo.modules[1])
     folder = tmp_path / "demo"
     shutil.copytree(TEST_COURSES / "demo", folder)
     text = (folder / "b.md").read_text("utf-8").replace("无测验。", "无测验，内容已更新。")
     (folder / "b.md").write_text(text, "utf-8")
     registry = app.extensions["lms"].question_types
-    with write_transaction(db):
+    with unit_of_work(db):
         result = catalog.upsert_course(db, read_course(folder, registry))
     assert result.changed and not result.created
     db.expire_all()
@@ -122,19 +85,3 @@ def test_reloading_changed_content_keeps_study_records(app, db, make_user, tmp_p
     assert "内容已更新" in module.html
     assert db.scalar(select(ModuleProgress).where(ModuleProgress.module_id == module.id,
                                                   ModuleProgress.user_id == user.id))
-
-
-def test_removing_a_studied_module_is_refused(app, db, make_user, tmp_path):
-    user, _ = make_user()
-    with write_transaction(db):
-        progress.record_visit(db, user, course(db).modules[1])
-    folder = tmp_path / "demo"
-    shutil.copytree(TEST_COURSES / "demo", folder)
-    yml = (folder / "course.yml").read_text("utf-8").replace("  - b.md\n", "")
-    (folder / "course.yml").write_text(yml, "utf-8")
-    registry = app.extensions["lms"].question_types
-    with pytest.raises(catalog.CourseConflict, match="'second' has trainee records"):
-        with write_transaction(db):
-            catalog.upsert_course(db, read_course(folder, registry))
-    db.expire_all()
-    assert [m.slug for m in course(db).modules] == ["intro", "second"]

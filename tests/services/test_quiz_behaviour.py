@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select, update
 
-from lms.db import utcnow, write_transaction
+from lms.db import utcnow
 from lms.models import Question, QuizAttempt
 from lms.services import catalog, quizzes
 from lms.services.errors import Unanswered
+from lms.unit_of_work import unit_of_work
 
 
 @pytest.fixture
@@ -24,12 +25,12 @@ def module(db, slug):
 
 
 def start(db, registry, user, slug, **kwargs):
-    with write_transaction(db):
+    with unit_of_work(db):
         return quizzes.start_or_resume(db, registry, user, module(db, slug), **kwargs)
 
 
 def submit(db, registry, user, attempt, values, **kwargs):
-    with write_transaction(db):
+    with unit_of_work(db):
         return quizzes.submit_attempt(db, registry, user, attempt.id, values, **kwargs)
 
 
@@ -45,11 +46,11 @@ def test_a_past_grade_never_changes_when_the_question_is_edited(db, registry, ma
     user, _ = make_user()
     attempt = start(db, registry, user, "scoring")
     question_id = attempt.questions[0]["question_id"]
-    with write_transaction(db):  # the trainer "fixes" the key after the attempt began
+    with unit_of_work(db):  # the trainer "fixes" the key after the attempt began
         db.execute(update(Question).where(Question.id == question_id).values(answer_key=[3]))
     graded, _ = submit(db, registry, user, attempt, {"q1": ["0", "1", "2"]})
     assert graded.score == 100
-    with write_transaction(db):
+    with unit_of_work(db):
         db.execute(update(Question).where(Question.id == question_id).values(prompt="改过的题干"))
     db.expire_all()
     again = db.get(QuizAttempt, attempt.id)
@@ -81,7 +82,7 @@ def test_attempts_allowed_is_enforced(db, registry, make_user):
     for _ in range(2):
         attempt = start(db, registry, user, "timed")
         submit(db, registry, user, attempt, right_answers(attempt))
-    with pytest.raises(quizzes.NoAttemptsLeft), write_transaction(db):
+    with pytest.raises(quizzes.NoAttemptsLeft), unit_of_work(db):
         quizzes.start_or_resume(db, registry, user, module(db, "timed"))
 
 
@@ -91,10 +92,10 @@ def test_late_submission_is_graded_on_what_was_saved_in_time(db, registry, make_
     attempt = start(db, registry, user, "timed", now=t0)
     assert attempt.deadline_at == t0 + timedelta(minutes=10)
     right = right_answers(attempt)
-    with write_transaction(db):  # only the first answer was saved before time ran out
+    with unit_of_work(db):  # only the first answer was saved before time ran out
         quizzes.save_draft(db, user, attempt.id, {"q1": right["q1"]}, now=t0 + timedelta(minutes=5))
     late = t0 + timedelta(minutes=11)
-    with pytest.raises(quizzes.AttemptClosed), write_transaction(db):
+    with pytest.raises(quizzes.AttemptClosed), unit_of_work(db):
         quizzes.save_draft(db, user, attempt.id, right, now=late)
     graded, _ = submit(db, registry, user, attempt, right, now=late)
     assert graded.late and graded.score == 50 and graded.status.value == "graded"
@@ -129,7 +130,7 @@ def test_an_expired_open_attempt_is_closed_when_the_quiz_is_opened_again(db, reg
 def test_multiple_choice_scoring_modes(db, registry, make_user, mode, chosen, expected):
     user, _ = make_user()
     target = module(db, "scoring")
-    with write_transaction(db):
+    with unit_of_work(db):
         target.quiz_settings = {**target.quiz_settings, "multiple_choice_scoring": mode}
     attempt = start(db, registry, user, "scoring")
     graded, _ = submit(db, registry, user, attempt, {"q1": chosen})
@@ -149,9 +150,9 @@ def test_short_answer_waits_for_a_trainer_then_completes_the_module(db, registry
     assert graded.status.value == "pending_review" and graded.passed is None
     queue, total = quizzes.grading_queue(db)
     assert total == 1 and queue[0].id == attempt.id
-    with pytest.raises(Unanswered), write_transaction(db):
+    with pytest.raises(Unanswered), unit_of_work(db):
         quizzes.grade_manually(db, trainer, attempt.id, {})
-    with write_transaction(db):
+    with unit_of_work(db):
         done = quizzes.grade_manually(db, trainer, attempt.id,
                                       {3: quizzes.ManualGrade(0.5, "要点不全")})
     assert done.status.value == "graded" and done.score == pytest.approx(83.3)
@@ -166,6 +167,6 @@ def test_short_answer_waits_for_a_trainer_then_completes_the_module(db, registry
 def test_unanswered_lists_every_blank_question(db, registry, make_user):
     user, _ = make_user()
     attempt = start(db, registry, user, "written")
-    with pytest.raises(Unanswered) as caught, write_transaction(db):
+    with pytest.raises(Unanswered) as caught, unit_of_work(db):
         quizzes.submit_attempt(db, registry, user, attempt.id, {"q2": ["1", "1", "2"]})
     assert caught.value.numbers == [1, 2, 3]  # a repeated position is no answer

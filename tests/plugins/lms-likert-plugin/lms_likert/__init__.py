@@ -15,6 +15,10 @@ Course-file syntax::
 Grading: the expected option earns full points, a neighbouring option half, anything else
 nothing. Without ``answer`` the question is an opinion poll and every answer earns full
 points.
+
+In an Excel question bank a row with 题型 ``量表题`` takes its scale from 选项A… (all empty: the
+default scale) and the expected letter from 正确答案 (empty: a poll). The type has no GIFT
+form, so a GIFT export lists it as skipped.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from lms.questions.base import Grade, QuestionType, SpecError, letters
+from lms.questions.base import ExcelCells, ExcelRow, Grade, QuestionType, SpecError, letters
 
 DEFAULT_SCALE = ("非常不同意", "不同意", "中立", "同意", "非常同意")
 MIN_OPTIONS = 3
@@ -35,6 +39,7 @@ class Likert(QuestionType):
     label = "量表题"
     template = "lms_likert/likert.html"
     template_folder = str(Path(__file__).resolve().parent / "templates")
+    excel_labels = ("量表题", "量表")
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -74,6 +79,14 @@ class Likert(QuestionType):
 
     def describe_response(self, spec: dict[str, Any], response: int) -> str:
         return _describe(spec["options"], response)
+
+    def excel_read(self, row: ExcelRow) -> dict[str, Any]:
+        """Hand the cells to load_spec, whose SpecError the bank reports with the row number."""
+        return {"options": row.options or None, "answer": row.answer or None}
+
+    def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
+        expected = spec["answer"]
+        return ExcelCells("" if expected is None else letters([expected]), spec["options"])
 
 
 def _load_options(options: Any) -> list[str]:

@@ -1,0 +1,48 @@
+"""``flask lms events …``: deliver what the outbox still owes listeners, and show it."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lms.services.dispatch import count_pending
+
+
+@click.group("events", help="Domain events in the outbox and their delivery to listeners.")
+def events_cli() -> None:
+    pass
+
+
+@events_cli.command("dispatch", help="Deliver every due event to its listeners (run it from a "
+                                     "timer, or after a crash).")
+@click.option("--batch", default=200, show_default=True, help="Deliveries per round.")
+@with_appcontext
+def dispatch_command(batch: int) -> None:
+    state = current_app.extensions["lms"]
+    total = sum(count_pending(state.session()).values())
+    delivered = failed = given_up = 0
+    with click.progressbar(length=total, label="Delivering events", file=sys.stderr) as bar:
+        while True:
+            report = state.dispatch_events(limit=batch)
+            delivered += report.delivered
+            failed += report.failed
+            given_up += report.given_up
+            bar.update(report.handled)
+            if report.handled < batch or report.delivered == 0:
+                break
+    click.echo(f"Delivered {delivered}, failed {failed} (will retry), given up {given_up}.")
+    if failed or given_up:
+        sys.exit(1)
+
+
+@events_cli.command("pending", help="Count undelivered events per listener.")
+@with_appcontext
+def pending_command() -> None:
+    pending = count_pending(current_app.extensions["lms"].session())
+    if not pending:
+        click.echo("Nothing pending.")
+    for listener, count in sorted(pending.items()):
+        click.echo(f"{listener}: {count}")

@@ -1,0 +1,165 @@
+"""Every domain event the library raises, in one place.
+
+An event is raised inside a unit of work (``lms.unit_of_work.raise_event``) by the service
+that made the change. Before the unit commits, in-transaction handlers see it (their writes
+commit or roll back with the change); the unit then writes it to the outbox, from which
+after-commit listeners receive it, retried until delivered. Every event carries who caused
+it (``actor_id``, None for the system), when (``occurred_at``, UTC) and the ids of what it is
+about; results (score, passed) where the event has one. Ids, never rows: an event must mean
+the same thing when a listener reads it from the outbox a day later.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, ClassVar
+
+from lms.db import utcnow
+
+EVENT_TYPES: dict[str, type[Event]] = {}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every event; subclasses set ``name``, the stable key stored in the outbox."""
+
+    name: ClassVar[str]
+    actor_id: int | None
+    occurred_at: datetime = field(default_factory=utcnow)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "name" in cls.__dict__:
+            if cls.name in EVENT_TYPES:
+                raise TypeError(f"event name {cls.name!r} is taken by {EVENT_TYPES[cls.name]!r}")
+            EVENT_TYPES[cls.name] = cls
+
+    def payload(self) -> dict[str, Any]:
+        """The event as JSON-ready values (the time as ISO 8601), for the outbox row."""
+        values = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        values["occurred_at"] = self.occurred_at.isoformat()
+        return values
+
+    @classmethod
+    def from_payload(cls, name: str, payload: dict[str, Any]) -> Event:
+        """Rebuild an event read back from the outbox."""
+        event_type = EVENT_TYPES.get(name)
+        if event_type is None:
+            raise LookupError(f"unknown event {name!r}")
+        values = dict(payload)
+        values["occurred_at"] = datetime.fromisoformat(values["occurred_at"])
+        known = {f.name for f in dataclasses.fields(event_type)}
+        return event_type(**{k: v for k, v in values.items() if k in known})
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseEnrolled(Event):
+    """A trainee has a course record for the first time (first module opened, or enrolled)."""
+
+    name: ClassVar[str] = "course_enrolled"
+    user_id: int
+    course_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleViewed(Event):
+    """A trainee opened a module for the first time. Later views change nothing and raise
+    nothing, so a page view writes nothing."""
+
+    name: ClassVar[str] = "module_viewed"
+    user_id: int
+    course_id: int
+    module_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttemptSubmitted(Event):
+    """A quiz attempt was handed in (by the trainee, or closed at its time limit).
+
+    ``status`` is "graded" or "pending_review" (a short answer waits for a trainer); score and
+    passed are None while it waits.
+    """
+
+    name: ClassVar[str] = "attempt_submitted"
+    user_id: int
+    course_id: int
+    module_id: int
+    attempt_id: int
+    attempt_number: int
+    late: bool
+    status: str
+    score: float | None
+    passed: bool | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AttemptGraded(Event):
+    """An attempt got its final score: at submission when every question grades itself, or
+    when a trainer (``actor_id``) grades what waited (``manual``)."""
+
+    name: ClassVar[str] = "attempt_graded"
+    user_id: int
+    course_id: int
+    module_id: int
+    attempt_id: int
+    score: float
+    passed: bool
+    manual: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleCompleted(Event):
+    """A trainee completed a module: read it (no quiz) or passed its quiz. Raised once."""
+
+    name: ClassVar[str] = "module_completed"
+    user_id: int
+    course_id: int
+    module_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseCompleted(Event):
+    """Every required module of a course is completed. Raised once per trainee and course."""
+
+    name: ClassVar[str] = "course_completed"
+    user_id: int
+    course_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuestionsImported(Event):
+    """A trainer (``actor_id``) imported a GIFT or Excel question bank into a module."""
+
+    name: ClassVar[str] = "questions_imported"
+    course_id: int
+    module_id: int
+    count: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseVersionCreated(Event):
+    """Changed course content was published as version ``version_number`` (a reload of the
+    course files or a question import). ``changes`` lists module slugs and question keys:
+    ``modules_added``/``_changed``/``_removed``, ``modules_reordered``, ``details_changed``,
+    ``questions_added``/``_revised``/``_removed``."""
+
+    name: ClassVar[str] = "course_version_created"
+    course_id: int
+    version_id: int
+    version_number: int
+    changes: dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class GrantChanged(Event):
+    """A grant was given (``granted``) or taken back: site admin, unit admin of
+    ``org_unit_id``'s subtree, or author of ``course_id``. ``actor_id`` is None from the CLI."""
+
+    name: ClassVar[str] = "grant_changed"
+    user_id: int
+    kind: str
+    org_unit_id: int | None
+    course_id: int | None
+    granted: bool

@@ -1,0 +1,128 @@
+"""A course's publishable content as plain values, from its files or from its current rows.
+
+Publishing compares these values by hash (lms.services.versioning), so what a version holds
+is exactly what is hashed here: a question's definition, a module's text, settings and the
+keys and hashes of its questions in order, a course's details and its modules in order.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import cached_property
+from typing import Any
+
+from lms.content.identity import content_hash
+from lms.content.loader import CourseFile, QuestionFile
+from lms.models import Course, Module, Question
+
+
+@dataclass(frozen=True)
+class QuestionContent:
+    key: str
+    origin: str             # "file" or "bank"; not content, so not hashed
+    type: str
+    prompt: str
+    options: list[Any] | None
+    answer: Any
+    explanation: str
+    points: int
+
+    @classmethod
+    def from_file(cls, question: QuestionFile) -> QuestionContent:
+        return cls.from_spec(question.key, "file", question.type, question.spec)
+
+    @classmethod
+    def from_spec(cls, key: str, origin: str, type_name: str,
+                  spec: dict[str, Any]) -> QuestionContent:
+        return cls(key=key, origin=origin, type=type_name, prompt=spec["prompt"],
+                   options=spec.get("options"), answer=spec["answer"],
+                   explanation=spec.get("explanation", ""), points=spec.get("points", 1))
+
+    @classmethod
+    def from_row(cls, question: Question) -> QuestionContent:
+        return cls(key=question.key, origin=question.origin, type=question.type,
+                   prompt=question.prompt, options=question.options,
+                   answer=question.answer_key, explanation=question.explanation,
+                   points=question.points)
+
+    @cached_property
+    def digest(self) -> str:
+        return content_hash({"type": self.type, "prompt": self.prompt, "options": self.options,
+                             "answer": self.answer, "explanation": self.explanation,
+                             "points": self.points})
+
+
+@dataclass(frozen=True)
+class ModuleContent:
+    slug: str
+    title: str
+    source: str
+    html: str
+    minutes: int
+    required: bool
+    pass_mark: int | None
+    quiz_settings: dict[str, Any]
+    questions: tuple[QuestionContent, ...]
+
+    @classmethod
+    def from_row(cls, module: Module) -> ModuleContent:
+        return cls(slug=module.slug, title=module.title, source=module.source, html=module.html,
+                   minutes=module.minutes, required=module.required,
+                   pass_mark=module.pass_mark, quiz_settings=dict(module.quiz_settings),
+                   questions=tuple(QuestionContent.from_row(q) for q in module.questions))
+
+    @cached_property
+    def digest(self) -> str:
+        return content_hash({
+            "title": self.title, "source": self.source, "html": self.html,
+            "minutes": self.minutes, "required": self.required, "pass_mark": self.pass_mark,
+            "quiz_settings": self.quiz_settings,
+            "questions": [[q.key, q.digest] for q in self.questions],
+        })
+
+
+@dataclass(frozen=True)
+class CourseContent:
+    title: str
+    description: str
+    audience: str
+    pass_mark: int
+    modules: tuple[ModuleContent, ...]
+
+    @cached_property
+    def digest(self) -> str:
+        return content_hash({
+            "title": self.title, "description": self.description, "audience": self.audience,
+            "pass_mark": self.pass_mark, "modules": [[m.slug, m.digest] for m in self.modules],
+        })
+
+    def with_questions_added(self, module_slug: str,
+                             questions: list[QuestionContent]) -> CourseContent:
+        return replace(self, modules=tuple(
+            replace(m, questions=m.questions + tuple(questions)) if m.slug == module_slug else m
+            for m in self.modules))
+
+
+def content_from_rows(course: Course) -> CourseContent:
+    """The current version's content (load ``course.modules`` and their questions eagerly)."""
+    return CourseContent(title=course.title, description=course.description,
+                         audience=course.audience, pass_mark=course.pass_mark,
+                         modules=tuple(ModuleContent.from_row(m) for m in course.modules))
+
+
+def content_from_files(course_file: CourseFile,
+                       bank: dict[str, list[QuestionContent]]) -> CourseContent:
+    """The files' content; ``bank`` (imported questions by module slug) follows each quiz."""
+    return CourseContent(
+        title=course_file.title, description=course_file.description,
+        audience=course_file.audience, pass_mark=course_file.pass_mark,
+        modules=tuple(
+            ModuleContent(
+                slug=m.slug, title=m.title, source=m.source, html=m.html, minutes=m.minutes,
+                required=m.required, pass_mark=m.pass_mark, quiz_settings=m.quiz.to_json(),
+                questions=tuple(QuestionContent.from_file(q) for q in m.questions)
+                + tuple(bank.get(m.slug, ())),
+            )
+            for m in course_file.modules
+        ),
+    )

@@ -1,0 +1,116 @@
+"""Giving and taking back scoped grants: site admin, unit admin of a subtree, course author."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from lms.events import GrantChanged
+from lms.models import Course, Grant, GrantKind, OrgUnit, User
+from lms.services.errors import InvalidInput, NotFound
+from lms.services.org import find_unit, name_path
+from lms.services.permissions import Action, require
+from lms.unit_of_work import raise_event, transactional
+
+
+@dataclass(frozen=True)
+class GrantTarget:
+    """What a grant reaches: the site, one unit's subtree, or one course."""
+
+    kind: GrantKind
+    unit: OrgUnit | None = None
+    course: Course | None = None
+
+    @property
+    def resource(self) -> OrgUnit | Course | None:
+        return self.unit if self.unit is not None else self.course
+
+
+def find_user(session: Session, username: str) -> User:
+    user = session.scalar(select(User).where(User.username == username.strip()))
+    if user is None:
+        raise NotFound(f"no user {username!r}")
+    return user
+
+
+def find_target(session: Session, *, unit_path: str | None = None,
+                course_slug: str | None = None, site: bool = False) -> GrantTarget:
+    """Resolve exactly one of a unit name path, a course slug (published or not), the site."""
+    if sum((unit_path is not None, course_slug is not None, site)) != 1:
+        raise InvalidInput("name exactly one of a unit, a course or the site", field="target")
+    if site:
+        return GrantTarget(GrantKind.SITE_ADMIN)
+    if unit_path is not None:
+        unit = find_unit(session, unit_path)
+        if unit is None:
+            raise NotFound(f"no org unit {unit_path!r}")
+        return GrantTarget(GrantKind.UNIT_ADMIN, unit=unit)
+    course = session.scalar(select(Course).where(Course.slug == course_slug))
+    if course is None:
+        raise NotFound(f"no course {course_slug!r}")
+    return GrantTarget(GrantKind.COURSE_AUTHOR, course=course)
+
+
+def _existing(session: Session, user: User, target: GrantTarget) -> Grant | None:
+    unit_id = target.unit.id if target.unit is not None else None
+    course_id = target.course.id if target.course is not None else None
+    return session.scalar(select(Grant).where(
+        Grant.user_id == user.id, Grant.kind == target.kind,
+        Grant.org_unit_id.is_(None) if unit_id is None else Grant.org_unit_id == unit_id,
+        Grant.course_id.is_(None) if course_id is None else Grant.course_id == course_id))
+
+
+def _changed(session: Session, user: User, target: GrantTarget, actor: User | None,
+             granted: bool) -> None:
+    raise_event(session, GrantChanged(
+        actor_id=actor.id if actor is not None else None, user_id=user.id,
+        kind=target.kind.value, granted=granted,
+        org_unit_id=target.unit.id if target.unit is not None else None,
+        course_id=target.course.id if target.course is not None else None))
+
+
+@transactional
+def grant(session: Session, user: User, target: GrantTarget, *,
+          actor: User | None = None) -> bool:
+    """Give ``user`` the grant; False if they already hold it. ``actor`` None: the operator."""
+    if actor is not None:
+        require(session, actor, Action.MANAGE_GRANTS, target.resource)
+    if _existing(session, user, target) is not None:
+        return False
+    session.add(Grant(user_id=user.id, kind=target.kind, org_unit=target.unit,
+                      course=target.course,
+                      granted_by_id=actor.id if actor is not None else None))
+    session.flush()
+    _changed(session, user, target, actor, granted=True)
+    return True
+
+
+@transactional
+def revoke(session: Session, user: User, target: GrantTarget, *,
+           actor: User | None = None) -> bool:
+    """Take the grant back; False if they did not hold it (a role's default is not a row)."""
+    if actor is not None:
+        require(session, actor, Action.MANAGE_GRANTS, target.resource)
+    row = _existing(session, user, target)
+    if row is None:
+        return False
+    session.delete(row)
+    session.flush()
+    _changed(session, user, target, actor, granted=False)
+    return True
+
+
+def describe(session: Session, target: GrantTarget) -> str:
+    """How a person reads the target: "site admin", "unit admin of 党委/…", "author of slug"."""
+    if target.unit is not None:
+        return f"unit admin of {name_path(session, target.unit)}"
+    if target.course is not None:
+        return f"author of {target.course.slug}"
+    return "site admin"
+
+
+def list_grants(session: Session, user: User) -> list[GrantTarget]:
+    rows = session.scalars(select(Grant).where(Grant.user_id == user.id).order_by(Grant.id))
+    return [GrantTarget(row.kind, unit=row.org_unit, course=row.course) for row in rows]

@@ -1,0 +1,93 @@
+"""Teaching pages show what the person's grants cover: a trainer their own 支部, an author
+their course, and nothing else."""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.models import QuizAttempt, User
+from lms.services import catalog, quizzes
+from tests.conftest import post_form, sign_in
+
+UNIT_A = "范围党委/第一党总支/第一党支部"
+UNIT_B = "范围党委/第一党总支/第二党支部"
+QUIZ = [
+    {"slug": "essay", "questions": [
+        {"type": "short_answer", "prompt": "谈谈体会。", "answer": "言之有物。"}]},
+    {"slug": "choice", "questions": [
+        {"type": "single_choice", "prompt": "选甲。", "options": ["甲", "乙"], "answer": "A"}]},
+]
+
+
+@pytest.fixture
+def course(app, db, make_user, make_course):
+    """A course answered by 王 of UNIT_A and 李 of UNIT_B: one essay waiting each, one graded
+    choice each."""
+    made = make_course(QUIZ)
+    registry = app.extensions["lms"].question_types
+    waiting = {}
+    for unit, name in ((UNIT_A, "王同志"), (UNIT_B, "李同志")):
+        trainee = db.get(User, make_user("trainee", unit=unit, name=name)[0].id)
+        for module_slug, answer in (("essay", ["体会。"]), ("choice", ["0"])):
+            _, module = catalog.get_course_and_module(db, made.slug, module_slug)
+            attempt = quizzes.start_or_resume(db, registry, trainee, module)
+            quizzes.submit_attempt(db, registry, trainee, attempt.id, {"q1": answer})
+            if module_slug == "essay":
+                waiting[name] = attempt.id
+    made.waiting = waiting
+    return made
+
+
+def test_a_trainer_grades_only_their_own_branch(client, login_as, db, course):
+    login_as("trainer", unit=UNIT_A)
+    queue = client.get("/author/grading").get_data(as_text=True)
+    assert "王同志" in queue and "李同志" not in queue
+    assert "共1份答卷待批阅" in queue
+    assert client.get(f"/author/grading/{course.waiting['王同志']}").status_code == 200
+    theirs = f"/author/grading/{course.waiting['李同志']}"
+    assert client.get(theirs).status_code == 403
+    refused = post_form(client, theirs, {"score1": "1"}, token_from="/author/grading")
+    assert refused.status_code == 403
+    assert db.get(QuizAttempt, course.waiting["李同志"]).status.value == "pending_review"
+
+
+def test_item_analysis_counts_the_attempts_the_grant_covers(app, client, login_as, make_user,
+                                                            grant, course):
+    page = f"/author{course.url}/modules/choice/quiz"
+    login_as("trainer", unit=UNIT_A)
+    html = client.get(page).get_data(as_text=True)
+    assert "1 次已评分作答" in html
+    assert "导入题目" not in html  # a trainer analyses; only authors edit
+    csv = client.get(page + "/analysis.csv").data.decode("utf-8-sig").splitlines()
+    assert csv[1].split(",")[2] == "1"
+
+    author, password = make_user("trainee", unit=UNIT_B)
+    grant(author, course=course.slug)
+    other = app.test_client()
+    sign_in(other, author.username, password)
+    html = other.get(page).get_data(as_text=True)
+    assert "2 次已评分作答" in html and "导入题目" in html
+    csv = other.get(page + "/analysis.csv").data.decode("utf-8-sig").splitlines()
+    assert csv[1].split(",")[2] == "2"
+
+
+def test_a_course_author_sees_teaching_for_their_course_only(client, login_as, grant,
+                                                             course, make_course):
+    other = make_course(QUIZ)
+    user = login_as("trainee", unit=UNIT_B)
+    assert "教学管理" not in client.get("/").get_data(as_text=True)
+    grant(user, course=course.slug)
+    assert "教学管理" in client.get("/").get_data(as_text=True)
+    index = client.get("/author/").get_data(as_text=True)
+    assert course.title in index and other.title not in index
+    assert f"/author{course.url}/questions.xlsx" in index
+    queue = client.get("/author/grading").get_data(as_text=True)
+    assert "王同志" in queue and "李同志" in queue
+
+
+def test_a_trainer_is_not_offered_exports(client, login_as, course):
+    login_as("trainer", unit=UNIT_A)
+    index = client.get("/author/").get_data(as_text=True)
+    assert course.title in index
+    assert f"/author{course.url}/questions.xlsx" not in index
+    assert "question-bank-template.xlsx" not in index

@@ -1,0 +1,152 @@
+"""Every LMS route × every kind of person: the status each gets.
+
+The matrix must name every (endpoint, method) of the lms blueprint, so a new route fails
+``test_the_matrix_covers_every_route`` until someone decides who may use it. CSRF is off
+here so that a POST shows what the permission check decided, not the missing token.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from lms.models import User
+from lms.services import catalog, quizzes
+from tests.conftest import sign_in
+
+ESSAY = [{"slug": "essay", "questions": [
+    {"type": "short_answer", "prompt": "谈谈体会。", "answer": "言之有物。"}]}]
+UNIT_A = "矩阵党委/第一党总支/第一党支部"
+UNIT_B = "矩阵党委/第二党总支/第一党支部"
+
+#: actor → (role, unit, grant) — the trainee of UNIT_A owns the attempt being graded.
+ACTORS = {
+    "anonymous": None,
+    "trainee": ("trainee", UNIT_A, None),
+    "other_trainee": ("trainee", UNIT_B, None),
+    "trainer": ("trainer", UNIT_A, None),
+    "other_trainer": ("trainer", UNIT_B, None),
+    "author": ("trainee", UNIT_B, {"course": "x"}),
+    "other_author": ("trainee", UNIT_B, {"course": "y"}),
+    "unit_admin": ("trainee", UNIT_A, {"unit": "矩阵党委/第一党总支"}),
+    "other_unit_admin": ("trainee", UNIT_B, {"unit": "矩阵党委/第二党总支"}),
+    "site_admin": ("trainee", UNIT_B, {"site": True}),
+}
+STAFF = {"trainer", "other_trainer", "author", "other_author", "unit_admin",
+         "other_unit_admin", "site_admin"}
+SIGNED_IN = set(ACTORS) - {"anonymous"}
+LOGIN = "login"  # a 302 to the sign-in page
+
+
+def expect(default: int | str, **by_actor: int | str) -> dict[str, int | str]:
+    """Anonymous is sent to sign in unless said otherwise; everyone else gets ``default``."""
+    return {"anonymous": LOGIN, **{a: default for a in SIGNED_IN}, **by_actor}
+
+
+def only(allowed: set[str], status: int, denied: int = 403) -> dict[str, int | str]:
+    return expect(denied, **{a: status for a in allowed})
+
+
+GRADERS = {"trainer", "author", "unit_admin", "site_admin"}
+ANALYSTS = STAFF - {"other_author"}
+AUTHORS = {"author", "site_admin"}
+
+#: (endpoint, method) → (URL template, expected status per actor).
+MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
+    ("lms.auth.login", "GET"): ("/login", expect(302, anonymous=200)),
+    ("lms.auth.login", "POST"): ("/login", expect(400, anonymous=400)),
+    ("lms.auth.choose_locale", "POST"): ("/locale", expect(302, anonymous=302)),
+    ("lms.learn.home", "GET"): ("/", expect(200)),
+    ("lms.learn.course", "GET"): ("{x}", expect(200)),
+    ("lms.learn.module", "GET"): ("{x}/modules/essay", expect(200)),
+    ("lms.learn.quiz", "GET"): ("{x}/modules/essay/quiz", expect(200)),
+    ("lms.learn.submit", "GET"): ("{x}/modules/essay/attempts/{attempt}/submit", expect(302)),
+    ("lms.learn.submit", "POST"): ("{x}/modules/essay/attempts/{attempt}/submit",
+                                   expect(404, trainee=303)),  # hers: already handed in
+    ("lms.learn.attempt", "GET"): ("{x}/modules/essay/attempts/{attempt}",
+                                   expect(404, trainee=200)),
+    ("lms.learn.save_draft", "POST"): ("/attempts/{attempt}/draft",
+                                       expect(404, anonymous=401, trainee=409)),
+    ("lms.author.index", "GET"): ("/author/", only(STAFF, 200)),
+    ("lms.author.grading_queue", "GET"): ("/author/grading", only(STAFF, 200)),
+    ("lms.author.quiz", "GET"): ("/author{x}/modules/essay/quiz", only(ANALYSTS, 200)),
+    ("lms.author.analysis_export", "GET"): ("/author{x}/modules/essay/quiz/analysis.csv",
+                                            only(ANALYSTS, 200)),
+    ("lms.author.export_questions", "GET"): ("/author{x}/questions.xlsx", only(AUTHORS, 200)),
+    ("lms.author.bank_template", "GET"): ("/author/question-bank-template.xlsx",
+                                          only(AUTHORS | {"other_author"}, 200)),
+    ("lms.author.import_questions", "GET"): ("/author{x}/modules/essay/import",
+                                             only(AUTHORS, 200)),
+    ("lms.author.import_questions", "POST"): ("/author{x}/modules/essay/import",
+                                              only(AUTHORS, 400)),
+    ("lms.author.confirm_import", "POST"): ("/author{x}/modules/essay/import/confirm",
+                                            only(AUTHORS, 302)),
+    ("lms.author.grade", "GET"): ("/author/grading/{attempt}", only(GRADERS, 200)),
+    ("lms.author.grade", "POST"): ("/author/grading/{attempt}", only(GRADERS, 400)),
+    # Last: it signs the actor out (and sends everyone to the sign-in page).
+    ("lms.auth.logout", "POST"): ("/logout", expect(LOGIN)),
+}
+
+
+def lms_routes(app) -> set[tuple[str, str]]:
+    return {(rule.endpoint, method) for rule in app.url_map.iter_rules()
+            if rule.endpoint.startswith("lms.") and rule.endpoint != "lms.static"
+            for method in rule.methods - {"HEAD", "OPTIONS"}}
+
+
+def test_the_matrix_covers_every_route(app):
+    routes = lms_routes(app)
+    assert routes - set(MATRIX) == set(), "add the new routes to MATRIX"
+    assert set(MATRIX) - routes == set(), "MATRIX lists routes that no longer exist"
+    assert all(set(statuses) == set(ACTORS) for _, statuses in MATRIX.values())
+
+
+@pytest.fixture
+def world(app, db, make_user, make_course, grant):
+    """Courses x and y; a trainee of UNIT_A with an attempt on x waiting for a grade."""
+    slugs = {"x": make_course(ESSAY).slug, "y": make_course(ESSAY).slug}
+    trainee, password = make_user("trainee", unit=UNIT_A)
+    registry = app.extensions["lms"].question_types
+    owner = db.get(User, trainee.id)
+    _, module = catalog.get_course_and_module(db, slugs["x"], "essay")
+    attempt = quizzes.start_or_resume(db, registry, owner, module)
+    attempt, _ = quizzes.submit_attempt(db, registry, owner, attempt.id, {"q1": ["体会。"]})
+    assert attempt.status.value == "pending_review"
+    return {"slugs": slugs, "attempt": attempt.id, "trainee": (trainee, password)}
+
+
+def sign_in_as(app, client, make_user, grant, world, actor: str) -> None:
+    if actor == "anonymous":
+        return
+    if actor == "trainee":
+        user, password = world["trainee"]
+    else:
+        role, unit, given = ACTORS[actor]
+        user, password = make_user(role, unit=unit)
+        if given is not None:
+            grant(user, **{k: world["slugs"].get(v, v) if k == "course" else v
+                           for k, v in given.items()})
+    assert sign_in(client, user.username, password).status_code == 302
+
+
+@pytest.mark.parametrize("actor", list(ACTORS))
+def test_every_route_answers_each_actor_as_the_matrix_says(app, client, make_user, grant,
+                                                           world, actor):
+    sign_in_as(app, client, make_user, grant, world, actor)
+    values = {"x": f"/courses/{world['slugs']['x']}", "attempt": world["attempt"]}
+    wrong = []
+    app.config["WTF_CSRF_ENABLED"] = False
+    try:
+        for (endpoint, method), (template, statuses) in MATRIX.items():
+            url = template.format(**values)
+            kwargs = {"json": {"answers": {"q1": ["草稿"]}}} if endpoint.endswith("draft") \
+                else {"data": {}}
+            response = client.open(url, method=method, **kwargs)
+            wanted = statuses[actor]
+            got: int | str = response.status_code
+            if got == 302 and response.location.split("?")[0].endswith("/login"):
+                got = LOGIN
+            if got != wanted:
+                wrong.append(f"{method} {url} ({endpoint}): {got}, expected {wanted}")
+    finally:
+        app.config["WTF_CSRF_ENABLED"] = True
+    assert wrong == [], f"{actor}:\n" + "\n".join(wrong)
