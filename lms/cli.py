@@ -17,7 +17,7 @@ from lms.cli_plugins import plugins_command
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Role
 from lms.resources import resource_dir
-from lms.services import accounts, catalog, question_bank
+from lms.services import accounts, catalog, demo, question_bank
 from lms.services.errors import InvalidInput, NotFound
 
 
@@ -131,21 +131,12 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
         click.echo(f"Password (shown once): {password}")
 
 
-DEMO_ACCOUNTS = (
-    ("admin", "管理员", Role.ADMIN, "示范企业党委"),
-    ("trainer", "培训讲师", Role.TRAINER, "示范企业党委"),
-    ("zhangsan", "张三", Role.TRAINEE, "示范企业党委/第一党总支/第一党支部"),
-    ("lisi", "李四", Role.TRAINEE, "示范企业党委/第一党总支/第二党支部"),
-)
-
-
 @lms_cli.command("create-demo-accounts",
-                 help="Create an admin, a trainer and two trainees in two branches.")
+                 help="Create an admin, a trainer (author of every loaded course) and two "
+                      "trainees in two branches.")
 @with_appcontext
 def create_demo_accounts_command() -> None:
-    created = accounts.create_missing_users(_state().session(), [
-        accounts.NewUser(username, name, role, unit) for username, name, role, unit in DEMO_ACCOUNTS
-    ])
+    created = demo.create_demo_accounts(_state().session())
     if not created:
         click.echo("Demo accounts already exist; their passwords were shown when they were "
                    "created. Use `flask --app wsgi lms create-user` for more.")

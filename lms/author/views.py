@@ -21,7 +21,7 @@ from lms.auth.session import current_learner, login_required
 from lms.author import bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
-from lms.services import catalog, question_bank, quiz_stats, quizzes
+from lms.services import attempt_review, catalog, grading, question_bank, quiz_stats, quizzes
 from lms.services.errors import InvalidInput
 from lms.services.item_analysis import analysis_csv
 from lms.services.permissions import Action, allowed, require, scope_of
@@ -60,7 +60,7 @@ def index():
     _allow(Action.VIEW_GRADING_QUEUE)
     db = _state().session()
     scope = _scope()
-    _, waiting = quizzes.grading_queue(db, per_page=1, scope=scope)
+    _, waiting = grading.grading_queue(db, per_page=1, scope=scope)
     courses = [course for course in catalog.list_courses(db)
                if allowed(scope, Action.VIEW_ITEM_ANALYSIS, course)]
     return render_template("lms/author/index.html", courses=courses, waiting=waiting)
@@ -193,14 +193,14 @@ def confirm_import(slug: str, module_slug: str):
 def grading_queue():
     _allow(Action.VIEW_GRADING_QUEUE)
     page = max(1, request.args.get("page", 1, type=int) or 1)
-    attempts, total = quizzes.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE,
+    attempts, total = grading.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE,
                                             scope=_scope())
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     return render_template("lms/author/grading.html", attempts=attempts, total=total,
                            page=page, pages=pages)
 
 
-def _read_grades(attempt, form) -> tuple[dict[int, quizzes.ManualGrade], dict[int, str],
+def _read_grades(attempt, form) -> tuple[dict[int, grading.ManualGrade], dict[int, str],
                                          dict[int, tuple[str, str]]]:
     """Parse a score and comment per waiting question; errors name the question."""
     grades, errors, values = {}, {}, {}
@@ -218,7 +218,7 @@ def _read_grades(attempt, form) -> tuple[dict[int, quizzes.ManualGrade], dict[in
             errors[number] = _("Enter a score between 0 and %(max)s.",
                                max=f"{result['possible']:g}")
             continue
-        grades[number] = quizzes.ManualGrade(earned, comment)
+        grades[number] = grading.ManualGrade(earned, comment)
     return grades, errors, values
 
 
@@ -227,7 +227,7 @@ def _read_grades(attempt, form) -> tuple[dict[int, quizzes.ManualGrade], dict[in
 def grade(attempt_id: int):
     state = _state()
     db = state.session()
-    attempt = quizzes.get_attempt_for_grading(db, attempt_id)
+    attempt = grading.get_attempt_for_grading(db, attempt_id)
     _allow(Action.GRADE_ATTEMPT, attempt)
     errors: dict[int, str] = {}
     values: dict[int, tuple[str, str]] = {}
@@ -238,13 +238,13 @@ def grade(attempt_id: int):
             grades, errors, values = _read_grades(attempt, request.form)
             if not errors:
                 try:
-                    quizzes.grade_manually(db, current_learner(), attempt_id, grades)
+                    grading.grade_manually(db, current_learner(), attempt_id, grades)
                 except quizzes.AttemptClosed:
                     flash(_("This attempt was already graded."), "info")
                     return redirect(url_for(".grading_queue"), code=303)
                 flash(_("Grade saved."), "info")
                 return redirect(url_for(".grading_queue"), code=303)
-    review = quizzes.review_attempt(state.question_types, attempt, show_answers=True)
+    review = attempt_review.review_attempt(state.question_types, attempt, show_answers=True)
     status = 400 if request.method == "POST" else 200
     return render_template("lms/author/grade.html", attempt=attempt, review=review,
                            errors=errors, values=values, form=PostForm()), status

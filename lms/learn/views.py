@@ -10,7 +10,7 @@ from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
 from lms.learn import bp
 from lms.models import AttemptStatus
-from lms.services import catalog, progress, quizzes
+from lms.services import attempt_review, catalog, progress, quizzes
 from lms.services.errors import DomainError, Unanswered
 
 
@@ -139,12 +139,12 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
     course, module, attempt = _own_attempt(slug, module_slug, attempt_id)
     if attempt.status is AttemptStatus.IN_PROGRESS:
         return redirect(url_for(".quiz", slug=slug, module_slug=module_slug))
-    visible = quizzes.answers_visible(attempt, quizzes.has_passed(db, user, module))
+    visible = attempt_review.answers_visible(attempt, attempt_review.has_passed(db, user, module))
     outline = progress.course_outline(db, user, course)
     return render_template("lms/learn/attempt.html", course=course, module=module,
                            attempt=attempt, outline=outline, show_answers=visible,
                            attempts_left=quizzes.attempts_left(db, user, module),
-                           review=quizzes.review_attempt(state.question_types, attempt, visible))
+                           review=attempt_review.review_attempt(state.question_types, attempt, visible))
 
 
 @bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])

@@ -22,7 +22,6 @@ from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.quiz_settings import QuizSettings
 from lms.services.errors import DomainError, InvalidInput, NotFound, Unanswered
-from lms.services.permissions import EVERYTHING, Scope
 from lms.services.progress import (
     lock_progress,
     module_pass_mark,
@@ -161,14 +160,14 @@ def _clean_values(attempt: QuizAttempt, values: dict[str, Any]) -> dict[str, lis
 def get_own_attempt(session: Session, user: User, attempt_id: int,
                     lock: bool = False) -> QuizAttempt:
     """Return the user's own attempt; someone else's is reported as missing."""
-    attempt = _locked_attempt(session, attempt_id) if lock else session.get(QuizAttempt,
+    attempt = locked_attempt(session, attempt_id) if lock else session.get(QuizAttempt,
                                                                             attempt_id)
     if attempt is None or attempt.user_id != user.id:
         raise NotFound("no such attempt")
     return attempt
 
 
-def _locked_attempt(session: Session, attempt_id: int) -> QuizAttempt | None:
+def locked_attempt(session: Session, attempt_id: int) -> QuizAttempt | None:
     """Load the attempt fresh from the database, locked until the transaction ends."""
     return session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
                           .with_for_update().execution_options(populate_existing=True))
@@ -245,7 +244,7 @@ def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module:
     attempt.results = results
     attempt.submitted_at = now
     attempt.late = late
-    _finish(session, user, module, attempt, actor_id=user.id, manual=False)
+    finish_attempt(session, user, module, attempt, actor_id=user.id, manual=False)
     raise_event(session, AttemptSubmitted(
         actor_id=user.id, user_id=user.id, course_id=module.course_id, module_id=module.id,
         attempt_id=attempt.id, attempt_number=attempt.number, late=late,
@@ -253,7 +252,7 @@ def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module:
         occurred_at=now))
 
 
-def _finish(session: Session, user: User, module: Module, attempt: QuizAttempt, *,
+def finish_attempt(session: Session, user: User, module: Module, attempt: QuizAttempt, *,
             actor_id: int, manual: bool) -> None:
     """Total the results; pass the module on only once nothing waits for a trainer."""
     results = attempt.results or []
@@ -273,121 +272,3 @@ def _finish(session: Session, user: User, module: Module, attempt: QuizAttempt, 
     raise_event(session, AttemptGraded(
         actor_id=actor_id, user_id=user.id, course_id=module.course_id, module_id=module.id,
         attempt_id=attempt.id, score=attempt.score, passed=attempt.passed, manual=manual))
-
-
-@dataclass(frozen=True)
-class ManualGrade:
-    earned: float
-    comment: str = ""
-
-
-@transactional
-def grade_manually(session: Session, reviewer: User, attempt_id: int,
-                   grades: dict[int, ManualGrade], *, now: datetime | None = None,
-                   ) -> QuizAttempt:
-    """Record a trainer's scores for the questions waiting in an attempt (1-based numbers)."""
-    attempt = _locked_attempt(session, attempt_id)
-    if attempt is None:
-        raise NotFound("no such attempt")
-    if attempt.status is not AttemptStatus.PENDING_REVIEW:
-        raise AttemptClosed("this attempt is not waiting for grading")
-    results = [dict(r) for r in attempt.results or []]
-    waiting = [n for n, r in enumerate(results, start=1) if r["pending"]]
-    missing = [n for n in waiting if n not in grades]
-    if missing:
-        raise Unanswered(missing)
-    for number in waiting:
-        grade = grades[number]
-        possible = results[number - 1]["possible"]
-        if not 0 <= grade.earned <= possible:
-            raise InvalidInput(f"score for question {number} must be between 0 and {possible}",
-                               field=f"score{number}")
-        if len(grade.comment) > 2000:
-            raise InvalidInput(f"comment on question {number} is too long",
-                               field=f"comment{number}")
-        results[number - 1].update(earned=grade.earned, correct=grade.earned >= possible,
-                                   pending=False, comment=grade.comment.strip())
-    attempt.results = results
-    attempt.reviewed_by_id = reviewer.id
-    attempt.reviewed_at = now or utcnow()
-    _finish(session, attempt.user, attempt.module, attempt, actor_id=reviewer.id, manual=True)
-    return attempt
-
-
-def get_attempt_for_grading(session: Session, attempt_id: int) -> QuizAttempt:
-    attempt = session.get(QuizAttempt, attempt_id)
-    if attempt is None or attempt.status is AttemptStatus.IN_PROGRESS:
-        raise NotFound("no such submitted attempt")
-    return attempt
-
-
-def grading_queue(session: Session, *, page: int = 1, per_page: int = 20,
-                  scope: Scope = EVERYTHING) -> tuple[list[QuizAttempt], int]:
-    """Attempts waiting for a trainer, oldest first, and how many there are in all.
-
-    Views pass the signed-in user's ``permissions.scope_of``, so the list is what they may grade.
-    """
-    query = select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW,
-                                      scope.attempts_clause())
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
-    return list(rows), total
-
-
-@dataclass(frozen=True)
-class ReviewedQuestion:
-    number: int
-    prompt: str
-    options: list[str] | None
-    type_label: str
-    your_answer: str
-    correct_answer: str | None
-    correct: bool | None
-    pending: bool
-    earned: float | None
-    possible: float
-    explanation: str | None
-    comment: str
-    feedback: str
-
-
-def answers_visible(attempt: QuizAttempt, passed_before: bool) -> bool:
-    """Apply the quiz's show_answers setting (after each attempt / after passing / never)."""
-    mode = (attempt.settings or {}).get("show_answers", "after_each")
-    if mode == "never":
-        return False
-    if mode == "after_pass":
-        return bool(attempt.passed) or passed_before
-    return attempt.status is not AttemptStatus.IN_PROGRESS
-
-
-def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
-                   show_answers: bool) -> list[ReviewedQuestion]:
-    """Feedback after submission, built from the attempt's own snapshot."""
-    reviewed = []
-    for number, (spec, response, result) in enumerate(
-        zip(attempt.questions, attempt.answers or [], attempt.results or [], strict=True),
-        start=1,
-    ):
-        question_type = registry.get(spec["type"])
-        described = (question_type.describe_response(spec, response)
-                     if question_type and response is not None else "")
-        reviewed.append(ReviewedQuestion(
-            number=number, prompt=spec["prompt"], options=spec.get("options"),
-            type_label=str(question_type.label) if question_type else spec["type"],
-            your_answer=described,
-            correct_answer=(question_type.describe_answer(spec)
-                            if question_type and show_answers else None),
-            correct=result["correct"], pending=result["pending"], earned=result["earned"],
-            possible=result["possible"],
-            explanation=spec.get("explanation", "") if show_answers else None,
-            comment=result.get("comment", ""), feedback=result.get("feedback", ""),
-        ))
-    return reviewed
-
-
-def has_passed(session: Session, user: User, module: Module) -> bool:
-    return session.scalar(select(func.count()).select_from(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
-        QuizAttempt.passed.is_(True))) > 0

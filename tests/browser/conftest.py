@@ -2,6 +2,8 @@
 
 The suite is skipped when /usr/bin/chromium is missing, unless ``LMS_TEST_REQUIRE_BROWSER=1``
 (CI), where its absence is a failure. Playwright's own browser downloads are never used.
+Tests wait on conditions (``expect``, ``wait_for_url``, ``wait_for_function``), never on a
+network event alone or a fixed sleep: a busy CI machine runs quiz.js late.
 """
 
 from __future__ import annotations

@@ -83,3 +83,15 @@ def test_demo_accounts_print_passwords_once(runner):
     assert "admin" in first.output and "zhangsan" in first.output and "lisi" in first.output
     second = runner.invoke(args=["lms", "create-demo-accounts"])
     assert "already exist" in second.output
+
+
+def test_the_demo_trainer_authors_the_loaded_courses(runner, db):
+    from lms.services import catalog
+    from lms.services.permissions import Action, can
+
+    assert runner.invoke(args=["lms", "create-demo-accounts"]).exit_code == 0
+    trainer = db.scalar(select(User).where(User.username == "trainer"))
+    zhangsan = db.scalar(select(User).where(User.username == "zhangsan"))
+    seed = catalog.get_course(db, "jiceng-dangjian")
+    assert can(db, trainer, Action.AUTHOR_COURSE, seed)
+    assert not can(db, zhangsan, Action.AUTHOR_COURSE, seed)

@@ -46,9 +46,8 @@ def test_units_are_found_by_parent_and_name_and_roots_are_unique(db):
         db.flush()
 
 
+@pytest.mark.backends("postgresql")  # EXPLAIN output is PostgreSQL's; not run on SQLite
 def test_subtree_lookup_uses_the_path_index_on_postgresql(db, backend):
-    if backend != "postgresql":
-        pytest.skip("EXPLAIN output is PostgreSQL's")
     with unit_of_work(db):
         unit = ensure_unit_path(db, "己党委/第一党总支")
     query = select(OrgUnit.id).where(in_subtree(OrgUnit.path, unit.path))

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select, update
 
 from lms.models import Course, OutboxEvent, QuizAttempt, User
-from lms.services import catalog, grants, quizzes
+from lms.services import catalog, grading, grants, quizzes
 from lms.services.errors import PermissionDenied
 from lms.services.org import find_unit
 from lms.services.permissions import Action, can, require, scope_of
@@ -98,7 +98,7 @@ def _covered(db, world, who: str) -> tuple[set[str], set[str], set[str]]:
     names = {attempt_id: name for name, attempt_id in world["attempts"].items()}
     person = db.get(User, world["people"][who].id)
     scope = scope_of(db, person)
-    queue, total = quizzes.grading_queue(db, per_page=100, scope=scope)
+    queue, total = grading.grading_queue(db, per_page=100, scope=scope)
     listed = {names[a.id] for a in queue if a.id in names}
     assert total >= len(listed)
     attempts = [db.get(QuizAttempt, attempt_id) for attempt_id in names]

@@ -10,7 +10,7 @@ from sqlalchemy import select, update
 
 from lms.db import utcnow
 from lms.models import Question, QuizAttempt
-from lms.services import catalog, quizzes
+from lms.services import catalog, grading, quizzes
 from lms.services.errors import Unanswered
 from lms.unit_of_work import unit_of_work
 
@@ -148,16 +148,16 @@ def test_short_answer_waits_for_a_trainer_then_completes_the_module(db, registry
     values = {"q1": ["0"], "q2": [str(p) for p in positions], "q3": ["书记是核心力量。"]}
     graded, _ = submit(db, registry, user, attempt, values)
     assert graded.status.value == "pending_review" and graded.passed is None
-    queue, total = quizzes.grading_queue(db)
+    queue, total = grading.grading_queue(db)
     assert total == 1 and queue[0].id == attempt.id
     with pytest.raises(Unanswered), unit_of_work(db):
-        quizzes.grade_manually(db, trainer, attempt.id, {})
+        grading.grade_manually(db, trainer, attempt.id, {})
     with unit_of_work(db):
-        done = quizzes.grade_manually(db, trainer, attempt.id,
-                                      {3: quizzes.ManualGrade(0.5, "要点不全")})
+        done = grading.grade_manually(db, trainer, attempt.id,
+                                      {3: grading.ManualGrade(0.5, "要点不全")})
     assert done.status.value == "graded" and done.score == pytest.approx(83.3)
     assert done.passed and done.results[2]["comment"] == "要点不全"
-    assert quizzes.grading_queue(db)[1] == 0
+    assert grading.grading_queue(db)[1] == 0
     from lms.models import ModuleProgress
 
     status = db.scalar(select(ModuleProgress.status).where(ModuleProgress.user_id == user.id))

@@ -1,0 +1,69 @@
+"""What a trainee (or trainer) sees of a submitted attempt, built from its own snapshot."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.models import AttemptStatus, Module, QuizAttempt, User
+from lms.plugins import QuestionTypeRegistry
+
+
+@dataclass(frozen=True)
+class ReviewedQuestion:
+    number: int
+    prompt: str
+    options: list[str] | None
+    type_label: str
+    your_answer: str
+    correct_answer: str | None
+    correct: bool | None
+    pending: bool
+    earned: float | None
+    possible: float
+    explanation: str | None
+    comment: str
+    feedback: str
+
+
+def answers_visible(attempt: QuizAttempt, passed_before: bool) -> bool:
+    """Apply the quiz's show_answers setting (after each attempt / after passing / never)."""
+    mode = (attempt.settings or {}).get("show_answers", "after_each")
+    if mode == "never":
+        return False
+    if mode == "after_pass":
+        return bool(attempt.passed) or passed_before
+    return attempt.status is not AttemptStatus.IN_PROGRESS
+
+
+def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
+                   show_answers: bool) -> list[ReviewedQuestion]:
+    """Feedback after submission, built from the attempt's own snapshot."""
+    reviewed = []
+    for number, (spec, response, result) in enumerate(
+        zip(attempt.questions, attempt.answers or [], attempt.results or [], strict=True),
+        start=1,
+    ):
+        question_type = registry.get(spec["type"])
+        described = (question_type.describe_response(spec, response)
+                     if question_type and response is not None else "")
+        reviewed.append(ReviewedQuestion(
+            number=number, prompt=spec["prompt"], options=spec.get("options"),
+            type_label=str(question_type.label) if question_type else spec["type"],
+            your_answer=described,
+            correct_answer=(question_type.describe_answer(spec)
+                            if question_type and show_answers else None),
+            correct=result["correct"], pending=result["pending"], earned=result["earned"],
+            possible=result["possible"],
+            explanation=spec.get("explanation", "") if show_answers else None,
+            comment=result.get("comment", ""), feedback=result.get("feedback", ""),
+        ))
+    return reviewed
+
+
+def has_passed(session: Session, user: User, module: Module) -> bool:
+    return session.scalar(select(func.count()).select_from(QuizAttempt).where(
+        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
+        QuizAttempt.passed.is_(True))) > 0
