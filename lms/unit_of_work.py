@@ -112,10 +112,12 @@ def unit_of_work(session: Session) -> Iterator[UnitOfWork]:
         raise RuntimeError("this session has no event bus; use LmsState.sessionmaker()")
     if session.in_transaction():
         # A read transaction is ended first, so the write starts fresh as BEGIN IMMEDIATE on
-        # SQLite and reads the latest committed rows. Rows already loaded stay usable.
+        # SQLite; every row loaded so far is expired, so the unit re-reads it as committed now,
+        # never the copy a view read before.
         if session.new or session.dirty or session.deleted:
             raise RuntimeError("unflushed changes outside a unit of work")
         session.commit()
+        session.expire_all()
     session.connection(execution_options={WRITE_OPTION: True})
     unit = UnitOfWork(session, bus)
     session.info[UOW_KEY] = unit

@@ -17,14 +17,13 @@ from werkzeug.exceptions import HTTPException
 from lms.api import bp as api_bp
 from lms.auth import bp as auth_bp
 from lms.auth.forms import LocaleForm, PostForm
-from lms.auth.session import current_learner
+from lms.auth.session import current_can, current_learner
 from lms.author import bp as author_bp
 from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.services.errors import DomainError
 from lms.services.org import name_path
-from lms.services.permissions import can
 
 
 def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
@@ -70,8 +69,11 @@ def template_globals() -> dict:
 
 
 def _can(action: str, resource=None) -> bool:
-    """``permissions.can`` for the signed-in user, so a page links only to what will open."""
-    return can(current_app.extensions["lms"].session(), current_learner(), action, resource)
+    """``permissions.can`` for the signed-in user, so a page links only to what will open.
+
+    Answered from the request's one ``current_scope``: a template may ask per row.
+    """
+    return current_can(action, resource)
 
 
 def _unit_name_path(unit) -> str:

@@ -118,3 +118,18 @@ def test_deliveries_are_made_for_each_interested_listener_only(db, make_user):
                       .where(OutboxEvent.payload["user_id"].as_integer() == user.id)).all()
     assert rows and {r.listener for r in rows} == {"audit_log"}
     assert all(r.delivered_at is None and r.attempts == 0 for r in rows)
+
+
+def test_a_unit_reads_rows_as_committed_now_not_as_the_view_read_them(app, db):
+    """A view reads the module, a course reload renames it, then the view's service runs:
+    the service must work on the renamed module, not the copy read before."""
+    from lms.models import Module
+
+    module = catalog.get_course(db, "demo").modules[1]
+    assert module.title != "改过的标题"
+    other = app.extensions["lms"].sessionmaker()
+    with unit_of_work(other):
+        other.get(Module, module.id).title = "改过的标题"
+    other.close()
+    with unit_of_work(db):
+        assert module.title == "改过的标题"

@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from lms.models import Role, User
 from lms.services.accounts import host_user_is_current, sync_host_user
+from lms.services.errors import PermissionDenied
+from lms.services.permissions import Action, Resource, Scope, allowed, scope_of
 
 
 class SessionUser(UserMixin):
@@ -25,6 +27,9 @@ class SessionUser(UserMixin):
     def __init__(self, user: User):
         self.user_id = user.id
         self._token = f"{user.id}:{fingerprint(user)}"
+        # Held for this request only (flask-login keeps the object on ``g``), so the
+        # session's weak identity map still has the row when ``current_learner`` asks for it.
+        self._row = user
 
     def get_id(self) -> str:
         return self._token
@@ -84,6 +89,37 @@ def current_learner() -> User | None:
         user = session.get(User, current_user.user_id)
     g.lms_user = user
     return user
+
+
+def current_scope() -> Scope:
+    """What the signed-in user's grants reach, read once per request (``permissions.scope_of``).
+
+    Kept on ``g`` with the user it was read for, so every check of a page (hooks, views,
+    ``lms_can`` in templates) shares one read; services take the Scope as an argument.
+    """
+    user = current_learner()
+    key = (user.id, user.active) if user is not None else None
+    cached = g.get("lms_scope")
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    scope = scope_of(current_app.extensions["lms"].session(), user)
+    g.lms_scope = (key, scope)
+    return scope
+
+
+def current_can(action: Action | str, resource: Resource = None) -> bool:
+    """``permissions.can`` for the signed-in user, from the request's ``current_scope``."""
+    user = current_learner()
+    if user is None or not user.active:
+        allowed(Scope(), action, resource)  # still refuse a resource of the wrong kind
+        return False
+    return allowed(current_scope(), action, resource)
+
+
+def current_require(action: Action | str, resource: Resource = None) -> None:
+    """``permissions.require`` for the signed-in user: PermissionDenied (403) unless allowed."""
+    if not current_can(action, resource):
+        raise PermissionDenied(f"not allowed to {Action(action).value}")
 
 
 def login_url(next_url: str | None = None) -> str:

@@ -17,14 +17,14 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.auth.forms import PostForm
-from lms.auth.session import current_learner, login_required
+from lms.auth.session import current_learner, current_require, current_scope, login_required
 from lms.author import bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
 from lms.services import attempt_review, catalog, grading, question_bank, quiz_stats, quizzes
 from lms.services.errors import InvalidInput
 from lms.services.item_analysis import analysis_csv
-from lms.services.permissions import Action, allowed, require, scope_of
+from lms.services.permissions import Action, allowed
 
 PAGE_SIZE = 20
 
@@ -35,12 +35,12 @@ def _state():
 
 def _allow(action: Action, resource=None) -> None:
     """Go on only if the signed-in user may do ``action`` on ``resource`` (else 403)."""
-    require(_state().session(), current_learner(), action, resource)
+    current_require(action, resource)
 
 
 def _scope():
     """Which attempts the signed-in user's grants cover, for lists and statistics."""
-    return scope_of(_state().session(), current_learner())
+    return current_scope()
 
 
 def _download(data: bytes, filename: str, mimetype: str) -> Response:
@@ -60,10 +60,12 @@ def index():
     _allow(Action.VIEW_GRADING_QUEUE)
     db = _state().session()
     scope = _scope()
-    _, waiting = grading.grading_queue(db, per_page=1, scope=scope)
     courses = [course for course in catalog.list_courses(db)
                if allowed(scope, Action.VIEW_ITEM_ANALYSIS, course)]
-    return render_template("lms/author/index.html", courses=courses, waiting=waiting)
+    return render_template(
+        "lms/author/index.html", courses=courses,
+        waiting=grading.waiting_count(db, scope=scope),
+        question_counts=catalog.question_counts(db, [course.id for course in courses]))
 
 
 def _combine() -> bool:

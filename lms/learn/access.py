@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from flask import current_app, request
 
-from lms.auth.session import current_learner
+from lms.auth.session import current_learner, current_require
 from lms.learn import bp
 from lms.services import catalog
-from lms.services.permissions import Action, require
+from lms.services.permissions import Action
 
 
 @bp.before_request
@@ -23,4 +23,4 @@ def may_study_the_course() -> None:
     if slug is None or user is None:
         return  # nobody signed in: the view's login_required sends them to sign in
     db = current_app.extensions["lms"].session()
-    require(db, user, Action.STUDY_COURSE, catalog.get_course(db, slug))
+    current_require(Action.STUDY_COURSE, catalog.get_course(db, slug))

@@ -27,7 +27,7 @@ def _grace():
 def home():
     db = _state().session()
     user = current_learner()
-    outlines = [progress.course_outline(db, user, c) for c in catalog.list_courses(db)]
+    outlines = progress.course_outlines(db, user, catalog.list_courses(db))
     mine = [o for o in outlines if o.enrollment is not None]
     available = [o for o in outlines if o.enrollment is None]
     return render_template("lms/learn/home.html", mine=mine, available=available)
@@ -49,8 +49,11 @@ def module(slug: str, module_slug: str):
     course, module = catalog.get_course_and_module(db, slug, module_slug)
     record = progress.record_visit(db, user, module)
     outline = progress.course_outline(db, user, course)
+    question_count = next((m.question_count for m in outline.modules if m.module.id == module.id),
+                          0)
     return render_template("lms/learn/module.html", outline=outline, module=module,
-                           progress=record, attempts_left=quizzes.attempts_left(db, user, module))
+                           progress=record, question_count=question_count,
+                           attempts_left=quizzes.attempts_left(db, user, module))
 
 
 def _render_quiz(course, module, attempt, *, values=None, missing=(), expired=False,
@@ -103,6 +106,9 @@ def quiz(slug: str, module_slug: str):
     except quizzes.NoAttemptsLeft:
         return render_template("lms/learn/no_attempts.html", course=course, module=module,
                                attempts=quizzes.settings_of(module).attempts), 403
+    if attempt.status is not AttemptStatus.IN_PROGRESS:  # time ran out on the last attempt
+        return redirect(url_for(".attempt", slug=slug, module_slug=module_slug,
+                                attempt_id=attempt.id))
     return _render_quiz(course, module, attempt)
 
 

@@ -36,9 +36,12 @@ def upsert_course(session: Session, course_file: CourseFile, *,
     questions. A version may drop a module trainees have studied: earlier versions keep it,
     and so do their progress and attempts.
     """
+    # Locked, and read after the lock: two publishes of one course (a reload and a question
+    # import) queue up, each building on what the other committed.
     course = session.scalar(
-        select(Course).where(Course.slug == course_file.slug)
+        select(Course).where(Course.slug == course_file.slug).with_for_update()
         .options(selectinload(Course.modules).selectinload(Module.questions))
+        .execution_options(populate_existing=True)
     )
     created = course is None
     if course is None:
@@ -106,6 +109,19 @@ def list_courses(session: Session) -> list[Course]:
         select(Course).where(Course.published).order_by(Course.title)
         .options(selectinload(Course.modules))
     ))
+
+
+def question_counts(session: Session, course_ids: list[int]) -> dict[int, int]:
+    """How many questions each module of these courses asks in its current version, by
+    module id (a module without questions is absent), in one query for any number of courses.
+    """
+    if not course_ids:
+        return {}
+    return dict(session.execute(
+        select(Question.module_id, func.count()).join(Module, Module.id == Question.module_id)
+        .where(Module.course_id.in_(sorted(course_ids)), Question.is_current)
+        .group_by(Question.module_id)
+    ).all())
 
 
 def describe_courses(session: Session) -> list[dict]:

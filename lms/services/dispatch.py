@@ -11,6 +11,7 @@ logged, retried after a growing delay, and given up (``failed_at``) after its
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -28,6 +29,8 @@ log = logging.getLogger(__name__)
 FIRST_RETRY = timedelta(seconds=10)
 LONGEST_RETRY = timedelta(hours=1)
 LEASE = timedelta(minutes=5)
+
+Clock = Callable[[], datetime]
 
 
 @dataclass
@@ -60,7 +63,20 @@ def count_pending(session: Session) -> dict[str, int]:
     return dict(rows)
 
 
-def _claim(session: Session, delivery_id: int, now: datetime) -> OutboxDelivery | None:
+@dataclass(frozen=True)
+class _Claimed:
+    """What a claimed delivery needs, read inside the claim so no transaction stays open
+    while the listener runs."""
+
+    delivery_id: int
+    listener: str
+    attempts: int
+    event_id: int
+    event: Event
+
+
+def _claim(session: Session, delivery_id: int, clock: Clock = utcnow) -> _Claimed | None:
+    now = clock()
     with unit_of_work(session):
         claimed = session.execute(
             update(OutboxDelivery).where(OutboxDelivery.id == delivery_id, *_due(now))
@@ -68,46 +84,60 @@ def _claim(session: Session, delivery_id: int, now: datetime) -> OutboxDelivery 
             .execution_options(synchronize_session=False)).rowcount
         if claimed != 1:
             return None
-        return session.scalars(select(OutboxDelivery).where(OutboxDelivery.id == delivery_id)
-                               .execution_options(populate_existing=True)).one()
+        listener, attempts, event_id, name, payload = session.execute(
+            select(OutboxDelivery.listener, OutboxDelivery.attempts, OutboxEvent.id,
+                   OutboxEvent.name, OutboxEvent.payload)
+            .join(OutboxEvent, OutboxEvent.id == OutboxDelivery.event_id)
+            .where(OutboxDelivery.id == delivery_id)).one()
+    return _Claimed(delivery_id, listener, attempts, event_id, Event.from_payload(name, payload))
 
 
-def _deliver(listener: EventListener | None, row: OutboxEvent) -> None:
-    if listener is None:
-        raise LookupError("listener is not installed in this app")
-    listener.handle(Event.from_payload(row.name, row.payload), row.id)
+def _record(session: Session, claimed: _Claimed, error: Exception | None,
+            listener: EventListener | None, clock: Clock) -> bool:
+    """Mark the delivery done, or schedule its retry; True when it was given up."""
+    now = clock()
+    given_up = False
+    with unit_of_work(session):
+        delivery = session.get(OutboxDelivery, claimed.delivery_id, populate_existing=True)
+        if error is None:
+            delivery.delivered_at = now
+            delivery.last_error = None
+        else:
+            given_up = claimed.attempts >= (listener or EventListener).max_attempts
+            delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
+            delivery.next_attempt_at = now + retry_delay(claimed.attempts)
+            delivery.failed_at = now if given_up else None
+    return given_up
 
 
 def dispatch_pending(session: Session, listeners: SubscriberRegistry[EventListener], *,
-                     now: datetime | None = None, limit: int = 100) -> DispatchReport:
-    """Deliver up to ``limit`` due deliveries, oldest first."""
-    now = now or utcnow()
+                     clock: Clock = utcnow, limit: int = 100) -> DispatchReport:
+    """Deliver up to ``limit`` due deliveries, oldest first.
+
+    ``clock`` is read afresh for every claim and every retry, so a slow listener never leaves
+    a lease or a back-off that already ran out.
+    """
     report = DispatchReport()
-    due = session.scalars(select(OutboxDelivery.id).where(*_due(now))
+    due = session.scalars(select(OutboxDelivery.id).where(*_due(clock()))
                           .order_by(OutboxDelivery.id).limit(limit)).all()
     session.rollback()  # end the read; each claim is a write of its own
     for delivery_id in due:
-        delivery = _claim(session, delivery_id, now)
-        if delivery is None:
+        claimed = _claim(session, delivery_id, clock)
+        if claimed is None:
             continue  # another dispatcher has it
-        listener = listeners.get(delivery.listener)
+        listener = listeners.get(claimed.listener)
         try:
-            _deliver(listener, delivery.event)
+            if listener is None:
+                raise LookupError("listener is not installed in this app")
+            listener.handle(claimed.event, claimed.event_id)
         except Exception as error:  # a listener's failure never spreads
-            log.exception("listener %s failed on event %s", delivery.listener,
-                          delivery.event_id)
-            given_up = delivery.attempts >= (listener or EventListener).max_attempts
-            with unit_of_work(session):
-                delivery.last_error = f"{type(error).__name__}: {error}"[:2000]
-                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
-                delivery.failed_at = now if given_up else None
-            if given_up:
+            log.exception("listener %s failed on event %s", claimed.listener,
+                          claimed.event_id)
+            if _record(session, claimed, error, listener, clock):
                 report.given_up += 1
             else:
                 report.failed += 1
             continue
-        with unit_of_work(session):
-            delivery.delivered_at = utcnow()
-            delivery.last_error = None
+        _record(session, claimed, None, listener, clock)
         report.delivered += 1
     return report

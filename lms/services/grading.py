@@ -5,13 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, joinedload
 
 from lms.db import utcnow
-from lms.models import AttemptStatus, QuizAttempt, User
+from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.services.errors import InvalidInput, NotFound, Unanswered
 from lms.services.permissions import EVERYTHING, Scope
+from lms.services.progress import lock_progress
 from lms.services.quizzes import AttemptClosed, finish_attempt, locked_attempt
 from lms.unit_of_work import transactional
 
@@ -26,7 +27,15 @@ class ManualGrade:
 def grade_manually(session: Session, reviewer: User, attempt_id: int,
                    grades: dict[int, ManualGrade], *, now: datetime | None = None,
                    ) -> QuizAttempt:
-    """Record a trainer's scores for the questions waiting in an attempt (1-based numbers)."""
+    """Record a trainer's scores for the questions waiting in an attempt (1-based numbers).
+
+    Locks in the order submissions do (the trainee's progress row, then the attempt), so a
+    grade and the trainee's own new attempt queue up instead of overwriting each other.
+    """
+    probe = session.get(QuizAttempt, attempt_id)
+    if probe is None:
+        raise NotFound("no such attempt")
+    lock_progress(session, probe.user, probe.module)
     attempt = locked_attempt(session, attempt_id)
     if attempt is None:
         raise NotFound("no such attempt")
@@ -67,10 +76,23 @@ def grading_queue(session: Session, *, page: int = 1, per_page: int = 20,
     """Attempts waiting for a trainer, oldest first, and how many there are in all.
 
     Views pass the signed-in user's ``permissions.scope_of``, so the list is what they may grade.
+    Each attempt comes with its trainee, module and course (what the queue shows), read in the
+    same query rather than one per row.
     """
-    query = select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW,
-                                      scope.attempts_clause())
-    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    rows = session.scalars(query.order_by(QuizAttempt.submitted_at, QuizAttempt.id)
-                           .offset((page - 1) * per_page).limit(per_page)).all()
-    return list(rows), total
+    rows = session.scalars(
+        _waiting(scope).order_by(QuizAttempt.submitted_at, QuizAttempt.id)
+        .offset((page - 1) * per_page).limit(per_page)
+        .options(joinedload(QuizAttempt.user),
+                 joinedload(QuizAttempt.module).joinedload(Module.course))
+    ).all()
+    return list(rows), waiting_count(session, scope=scope)
+
+
+def waiting_count(session: Session, *, scope: Scope = EVERYTHING) -> int:
+    """How many attempts in ``scope`` wait for a trainer (the queue's length), rows unread."""
+    return session.scalar(select(func.count()).select_from(_waiting(scope).subquery())) or 0
+
+
+def _waiting(scope: Scope) -> Select[tuple[QuizAttempt]]:
+    return select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW,
+                                     scope.gradable_clause())

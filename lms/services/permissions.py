@@ -55,6 +55,8 @@ class Scope:
     course_ids: frozenset[int] = frozenset()
     #: Holds any grant or a trainer/admin role: may open the teaching pages at all.
     staff: bool = False
+    #: Whose scope this is: nobody grades their own attempt (site admins excepted).
+    holder_id: int | None = None
 
     def covers(self, attempt: QuizAttempt) -> bool:
         """Whether this scope covers one attempt (grading it, counting it in analysis)."""
@@ -82,6 +84,16 @@ class Scope:
                     select(Module.id).join(Course, Module.course_id == Course.id)
                     .where(Course.published))))
         return or_(*parts) if parts else false()
+
+    def may_grade(self, attempt: QuizAttempt) -> bool:
+        """``covers``, except one's own attempts (a site admin may, being the last resort)."""
+        return self.covers(attempt) and (self.everything or attempt.user_id != self.holder_id)
+
+    def gradable_clause(self) -> ColumnElement[bool]:
+        """``may_grade`` as a WHERE clause: the grading queue."""
+        if self.everything or self.holder_id is None:
+            return self.attempts_clause()
+        return and_(self.attempts_clause(), QuizAttempt.user_id != self.holder_id)
 
     def reaches_course(self, course: Course) -> bool:
         """Whether any attempt of ``course`` could be in scope (so its analysis may show)."""
@@ -133,7 +145,8 @@ def scope_of(session: Session, user: User | None) -> Scope:
     return Scope(everything=everything, unit_paths=units_outer,
                  published_unit_paths=_outermost(taught, covered=units_outer),
                  course_ids=frozenset(courses),
-                 staff=bool(rows) or user.role in (Role.TRAINER, Role.ADMIN))
+                 staff=bool(rows) or user.role in (Role.TRAINER, Role.ADMIN),
+                 holder_id=user.id)
 
 
 def _study(scope: Scope, course: Course) -> bool:
@@ -163,7 +176,7 @@ RULES: dict[Action, tuple[tuple[type, ...], Rule]] = {
     Action.STUDY_COURSE: ((Course,), _study),
     Action.AUTHOR_COURSE: ((Course, type(None)), _author),
     Action.VIEW_ITEM_ANALYSIS: ((Course,), lambda scope, course: scope.reaches_course(course)),
-    Action.GRADE_ATTEMPT: ((QuizAttempt,), lambda scope, attempt: scope.covers(attempt)),
+    Action.GRADE_ATTEMPT: ((QuizAttempt,), lambda scope, attempt: scope.may_grade(attempt)),
     Action.VIEW_GRADING_QUEUE: ((type(None),), lambda scope, _: scope.staff),
     Action.ADMIN_UNIT: ((OrgUnit,), _admin_unit),
     Action.MANAGE_GRANTS: ((OrgUnit, Course, type(None)), _manage_grants),

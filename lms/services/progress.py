@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 from lms.db import utcnow
 from lms.events import CourseEnrolled, ModuleCompleted, ModuleViewed
 from lms.models import Course, Enrollment, Module, ModuleProgress, ProgressStatus, Question, User
+from lms.services.catalog import question_counts
 from lms.unit_of_work import raise_event, transactional
 
 Row = TypeVar("Row", Enrollment, ModuleProgress)
@@ -99,18 +100,27 @@ def lock_progress(session: Session, user: User, module: Module) -> ModuleProgres
 
 
 def record_quiz_result(session: Session, user: User, module: Module, score: float,
-                       passed: bool, *, actor_id: int) -> ModuleProgress:
-    """Keep the best score; a pass completes the module. Runs inside the grading unit."""
-    progress = record_visit(session, user, module)
+                       passed: bool, *, actor_id: int, version_id: int) -> ModuleProgress:
+    """Keep the best score; only a pass completes the module. Runs inside the grading unit.
+
+    The progress row is locked first, so a trainer's late grade and the trainee's own newer
+    attempt never overwrite each other's best score or complete the module twice. Whether the
+    module has a quiz *now* does not matter: the attempt graded was a quiz.
+    """
+    progress = lock_progress(session, user, module)
+    if progress.status is ProgressStatus.NOT_STARTED:
+        progress.status = ProgressStatus.IN_PROGRESS
     if progress.best_score is None or score > progress.best_score:
         progress.best_score = score
     if passed:
-        _complete_if_done(session, user, module, progress, actor_id=actor_id, quiz_passed=True)
+        _complete_if_done(session, user, module, progress, actor_id=actor_id, quiz_passed=True,
+                          version_id=version_id)
     return progress
 
 
 def _complete_if_done(session: Session, user: User, module: Module, progress: ModuleProgress,
-                      *, actor_id: int, quiz_passed: bool = False) -> None:
+                      *, actor_id: int, quiz_passed: bool = False,
+                      version_id: int | None = None) -> None:
     """Complete the module once; the course follows in the CourseCompletion handler."""
     if progress.status is ProgressStatus.COMPLETED:
         return
@@ -118,7 +128,7 @@ def _complete_if_done(session: Session, user: User, module: Module, progress: Mo
         return
     progress.status = ProgressStatus.COMPLETED
     progress.completed_at = utcnow()
-    progress.completed_version_id = module.course.version_id
+    progress.completed_version_id = version_id or module.course.version_id
     raise_event(session, ModuleCompleted(actor_id=actor_id, user_id=user.id,
                                          course_id=module.course_id, module_id=module.id,
                                          occurred_at=progress.completed_at))
@@ -170,33 +180,48 @@ class CourseOutline:
 
 
 def course_outline(session: Session, user: User, course: Course) -> CourseOutline:
+    return course_outlines(session, user, [course])[0]
+
+
+def course_outlines(session: Session, user: User, courses: list[Course]) -> list[CourseOutline]:
+    """The trainee's outline of each course, read with the same few queries for any number.
+
+    Load ``Course.modules`` with the courses (``catalog.list_courses`` does), or each course's
+    modules are read on its own.
+    """
+    if not courses:
+        return []
+    course_ids = sorted({course.id for course in courses})
     progress = {
         row.module_id: row
         for row in session.scalars(
             select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
-            .where(ModuleProgress.user_id == user.id, Module.course_id == course.id)
+            .where(ModuleProgress.user_id == user.id, Module.course_id.in_(course_ids))
         )
     }
-    counts = dict(session.execute(
-        select(Question.module_id, func.count()).join(Module, Module.id == Question.module_id)
-        .where(Module.course_id == course.id, Question.is_current)
-        .group_by(Question.module_id)
-    ).all())
-    enrollment = session.scalar(
-        select(Enrollment).where(Enrollment.user_id == user.id,
-                                 Enrollment.course_id == course.id)
-    )
-    return CourseOutline(
-        course=course,
-        enrollment=enrollment,
-        modules=[
-            ModuleStatus(
-                module=module,
-                status=progress[module.id].status if module.id in progress
-                else ProgressStatus.NOT_STARTED,
-                best_score=progress[module.id].best_score if module.id in progress else None,
-                question_count=counts.get(module.id, 0),
-            )
-            for module in course.modules
-        ],
-    )
+    counts = question_counts(session, course_ids)
+    enrollments = {
+        row.course_id: row
+        for row in session.scalars(
+            select(Enrollment).where(Enrollment.user_id == user.id,
+                                     Enrollment.course_id.in_(course_ids))
+        )
+    }
+    return [
+        CourseOutline(
+            course=course,
+            enrollment=enrollments.get(course.id),
+            modules=[
+                ModuleStatus(
+                    module=module,
+                    status=progress[module.id].status if module.id in progress
+                    else ProgressStatus.NOT_STARTED,
+                    best_score=progress[module.id].best_score if module.id in progress
+                    else None,
+                    question_count=counts.get(module.id, 0),
+                )
+                for module in course.modules
+            ],
+        )
+        for course in courses
+    ]

@@ -108,8 +108,10 @@ def _publish_with_bank_questions(session: Session, module: Module,
                                  specs: list[tuple[str, dict[str, Any]]],
                                  actor_id: int | None) -> None:
     """Imported questions join the module's quiz in a new course version."""
-    course = session.scalar(select(Course).where(Course.id == module.course_id).options(
-        selectinload(Course.modules).selectinload(Module.questions)))
+    course = session.scalar(  # locked first, as upsert_course does
+        select(Course).where(Course.id == module.course_id).with_for_update()
+        .options(selectinload(Course.modules).selectinload(Module.questions))
+        .execution_options(populate_existing=True))
     taken = set(session.scalars(select(Question.key).where(Question.course_id == course.id)))
     added = []
     for type_name, spec in specs:

@@ -90,16 +90,28 @@ def open_attempt(session: Session, user: User, module: Module) -> QuizAttempt | 
     ).order_by(QuizAttempt.number.desc()).limit(1))
 
 
-@transactional
 def start_or_resume(session: Session, registry: QuestionTypeRegistry, user: User,
                     module: Module, *, now: datetime | None = None,
                     grace: timedelta = DEFAULT_GRACE, rng: random.Random | None = None,
                     ) -> QuizAttempt:
     """Return the trainee's open attempt, or start a new one if attempts remain.
 
-    An open attempt whose time ran out is first submitted with what was saved in time.
+    Resuming an open attempt in time only reads (a reload writes nothing). An open attempt
+    whose time ran out is first submitted with what was saved in time; if it was the last
+    attempt allowed, that graded attempt is returned (status not in progress) so the late
+    grade is kept, instead of raising and rolling it back.
     """
     now = now or utcnow()
+    current = open_attempt(session, user, module)
+    if current is not None and not _past_deadline(current, now, grace):
+        return current
+    return _start_or_close(session, registry, user, module, now=now, grace=grace, rng=rng)
+
+
+@transactional
+def _start_or_close(session: Session, registry: QuestionTypeRegistry, user: User,
+                    module: Module, *, now: datetime, grace: timedelta,
+                    rng: random.Random | None) -> QuizAttempt:
     if not module.questions:
         raise NotFound("this module has no quiz")
     lock_progress(session, user, module)
@@ -111,6 +123,8 @@ def start_or_resume(session: Session, registry: QuestionTypeRegistry, user: User
     settings = settings_of(module)
     used = _attempts_used(session, user, module)
     if settings.attempts is not None and used >= settings.attempts:
+        if current is not None:
+            return current
         raise NoAttemptsLeft(f"all {settings.attempts} attempts used")
     rng = rng or random.Random(secrets.randbits(64))
     questions = list(module.questions)
@@ -253,7 +267,7 @@ def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module:
 
 
 def finish_attempt(session: Session, user: User, module: Module, attempt: QuizAttempt, *,
-            actor_id: int, manual: bool) -> None:
+                   actor_id: int, manual: bool) -> None:
     """Total the results; pass the module on only once nothing waits for a trainer."""
     results = attempt.results or []
     attempt.possible = float(sum(r["possible"] for r in results))
@@ -268,7 +282,8 @@ def finish_attempt(session: Session, user: User, module: Module, attempt: QuizAt
     attempt.score = round(attempt.earned * 100 / attempt.possible, 1) if attempt.possible else 0.0
     attempt.passed = attempt.score >= attempt.pass_mark
     session.flush()
-    record_quiz_result(session, user, module, attempt.score, attempt.passed, actor_id=actor_id)
+    record_quiz_result(session, user, module, attempt.score, attempt.passed, actor_id=actor_id,
+                       version_id=attempt.course_version_id)
     raise_event(session, AttemptGraded(
         actor_id=actor_id, user_id=user.id, course_id=module.course_id, module_id=module.id,
         attempt_id=attempt.id, score=attempt.score, passed=attempt.passed, manual=manual))

@@ -91,3 +91,48 @@ def test_a_trainer_is_not_offered_exports(client, login_as, course):
     assert course.title in index
     assert f"/author{course.url}/questions.xlsx" not in index
     assert "question-bank-template.xlsx" not in index
+
+
+def test_nobody_grades_their_own_attempt(app, client, db, course):
+    """A trainer who also studies the course finds their own essay neither in the queue nor
+    gradable; a colleague of the same branch grades it."""
+    from tests.conftest import csrf_token
+
+    trainer, password = make_trainer(app, "自评讲师")
+    registry = app.extensions["lms"].question_types
+    _, essay = catalog.get_course_and_module(db, course.slug, "essay")
+    me = db.get(User, trainer.id)
+    own = quizzes.start_or_resume(db, registry, me, essay)
+    quizzes.submit_attempt(db, registry, me, own.id, {"q1": ["体会。"]})
+    sign_in(client, trainer.username, password)
+    assert "共1份答卷待批阅" in client.get("/author/grading").get_data(as_text=True)  # 王's
+    url = f"/author/grading/{own.id}"
+    assert client.get(url).status_code == 403
+    refused = client.post(url, data={"score1": "1", "csrf_token": csrf_token(client, "/")})
+    assert refused.status_code == 403
+    colleague, colleague_password = make_trainer(app, "同支部讲师")
+    other = app.test_client()
+    sign_in(other, colleague.username, colleague_password)
+    assert "共2份答卷待批阅" in other.get("/author/grading").get_data(as_text=True)
+    assert db.get(QuizAttempt, own.id).status.value == "pending_review"
+
+
+def make_trainer(app, name):
+    from lms.services import accounts
+
+    with app.app_context():
+        session = app.extensions["lms"].session()
+        username = f"t{abs(hash(name)) % 10**6}"
+        user = accounts.create_user(session, username=username, display_name=name,
+                                    role="trainer", password="correct-horse-1", unit_path=UNIT_A)
+    return user, "correct-horse-1"
+
+
+def test_only_authors_see_the_answer_key_in_item_analysis(client, login_as, grant, course):
+    """Trainers study the courses they teach: the key on the analysis page is for authors."""
+    url = f"/author/courses/{course.slug}/modules/choice/quiz"
+    trainer = login_as("trainer", unit=UNIT_A)
+    page = client.get(url).get_data(as_text=True)
+    assert client.get(url).status_code == 200 and "正确答案" not in page
+    grant(trainer, course=course.slug)
+    assert "正确答案：A" in client.get(url).get_data(as_text=True)

@@ -41,6 +41,11 @@ def recording(app):
     listeners.unregister("recording")
 
 
+def at(moment):
+    """A clock that always says ``moment``."""
+    return lambda: moment
+
+
 def deliveries(db, user_id: int) -> list[OutboxDelivery]:
     db.expire_all()
     return list(db.scalars(
@@ -77,9 +82,9 @@ def test_a_failing_listener_never_reaches_the_trainee_and_is_retried(
     listeners = client.application.extensions["lms"].listeners
 
     recording.broken = False
-    dispatch_pending(db, listeners, now=utcnow())  # not due yet: nothing happens
+    dispatch_pending(db, listeners)  # not due yet: nothing happens
     assert deliveries(db, user.id)[0].delivered_at is None
-    report = dispatch_pending(db, listeners, now=utcnow() + timedelta(minutes=5))
+    report = dispatch_pending(db, listeners, clock=at(utcnow() + timedelta(minutes=5)))
     assert report.delivered >= 1
     assert deliveries(db, user.id)[0].delivered_at is not None
     assert [e.user_id for _, e in recording.heard].count(user.id) == 1
@@ -94,10 +99,10 @@ def test_a_delivery_is_given_up_after_the_listeners_max_attempts(app, db, make_u
     later = utcnow()
     for _ in range(Recording.max_attempts):
         later += timedelta(hours=2)
-        dispatch_pending(db, listeners, now=later)
+        dispatch_pending(db, listeners, clock=at(later))
     [row] = deliveries(db, user.id)
     assert row.attempts == Recording.max_attempts and row.failed_at is not None
-    dispatch_pending(db, listeners, now=later + timedelta(days=1))
+    dispatch_pending(db, listeners, clock=at(later + timedelta(days=1)))
     assert deliveries(db, user.id)[0].attempts == Recording.max_attempts  # left alone
     assert "recording" not in count_pending(db) or count_pending(db)["recording"] == 0
 
@@ -107,6 +112,24 @@ def test_a_claimed_delivery_is_not_claimed_twice(app, db, make_user, recording):
     progress.record_visit(db, user, catalog.get_course(db, "demo").modules[1])
     [row] = deliveries(db, user.id)
     now = utcnow()
-    assert _claim(db, row.id, now) is not None
-    assert _claim(db, row.id, now) is None  # a second worker finds it leased
-    assert _claim(db, row.id, now + timedelta(minutes=10)) is not None  # the lease expired
+    assert _claim(db, row.id, at(now)) is not None
+    assert _claim(db, row.id, at(now)) is None  # a second worker finds it leased
+    assert _claim(db, row.id, at(now + timedelta(minutes=10))) is not None  # lease expired
+
+
+def test_back_off_counts_from_the_failure_not_from_the_start_of_the_batch(app, db, make_user,
+                                                                          recording):
+    """A slow listener must not leave a retry time (or a lease) that already ran out."""
+    user, _ = make_user()
+    progress.record_visit(db, user, catalog.get_course(db, "demo").modules[1])
+    start = utcnow()
+    clock = {"now": start}
+
+    def slow_and_broken(event, event_id):
+        clock["now"] += timedelta(hours=2)  # the HTTP call took two hours
+        raise TimeoutError("remote system did not answer")
+
+    recording.handle = slow_and_broken
+    dispatch_pending(db, app.extensions["lms"].listeners, clock=lambda: clock["now"])
+    [row] = deliveries(db, user.id)
+    assert row.next_attempt_at > start + timedelta(hours=2)

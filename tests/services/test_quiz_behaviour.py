@@ -122,6 +122,26 @@ def test_an_expired_open_attempt_is_closed_when_the_quiz_is_opened_again(db, reg
     assert closed.late and closed.score == 0
 
 
+def test_an_expired_last_attempt_is_graded_and_kept(db, registry, make_user):
+    """Opening the quiz after time ran out on the last allowed attempt shows its late grade,
+    instead of leaving it open and ungraded forever."""
+    user, _ = make_user()
+    t0 = utcnow()
+    start(db, registry, user, "timed", now=t0)
+    second = start(db, registry, user, "timed", now=t0 + timedelta(hours=1))
+    right = right_answers(second)
+    with unit_of_work(db):
+        quizzes.save_draft(db, user, second.id, right, now=t0 + timedelta(hours=1, minutes=1))
+    closed = start(db, registry, user, "timed", now=t0 + timedelta(hours=2))
+    assert closed.id == second.id
+    db.expire_all()
+    kept = db.get(QuizAttempt, second.id)
+    assert kept.status.value == "graded" and kept.late and kept.score == 100
+    with pytest.raises(quizzes.NoAttemptsLeft), unit_of_work(db):
+        quizzes.start_or_resume(db, registry, user, module(db, "timed"),
+                                now=t0 + timedelta(hours=3))
+
+
 @pytest.mark.parametrize("mode,chosen,expected", [
     ("all_or_nothing", ["0", "1"], 0), ("per_option", ["0", "1"], 2 / 3 * 4),
     ("half", ["0", "1"], 2), ("half", ["0", "1", "2"], 4), ("per_option", ["0", "3"], 0),

@@ -243,3 +243,40 @@ def test_imported_questions_survive_reloads_with_their_ids(db, registry, folder)
     assert (questions[-1].id, questions[-1].position) == (imported.id, 4)
     assert db.scalar(select(func.count()).select_from(Question)
                      .where(Question.module_id == imported.module_id)) == 5
+
+
+def test_a_version_that_drops_the_last_unfinished_module_completes_the_course(
+        db, registry, folder, make_user):
+    load(db, registry, folder)
+    user, _ = make_user()
+    progress.record_visit(db, user, module(db, "second"))  # read; the quiz module is not done
+    course_id = catalog.get_course(db, "versioned").id
+    enrollment = select(Enrollment.completed_at).where(Enrollment.user_id == user.id,
+                                                       Enrollment.course_id == course_id)
+    assert db.scalar(enrollment) is None
+    edit(folder, "course.yml", "  - a.md\n", "")
+    load(db, registry, folder)
+    db.expire_all()
+    assert db.scalar(enrollment) is not None
+
+
+def test_a_failed_grade_in_a_dropped_module_does_not_complete_it(db, registry, folder,
+                                                                  make_user):
+    """The module has no current quiz once dropped, but the attempt graded was a quiz."""
+    from lms.services import grading
+
+    edit(folder, "a.md", "```quiz\n", "```quiz\n- type: short_answer\n  prompt: 谈体会\n"
+                                      "  answer: 言之有物\n")
+    load(db, registry, folder)
+    user, _ = make_user()
+    trainer, _ = make_user("admin", username="grader-admin", unit=None)
+    shifted = {f"q{int(k[1:]) + 1}": v for k, v in WRONG_FIRST.items()}  # the essay is q1
+    attempt = take(db, registry, user, "intro", {**shifted, "q1": ["体会"]})
+    assert attempt.status.value == "pending_review"
+    edit(folder, "course.yml", "  - a.md\n", "")
+    load(db, registry, folder)
+    grading.grade_manually(db, trainer, attempt.id, {1: grading.ManualGrade(0)})
+    db.expire_all()
+    state = db.scalar(select(ModuleProgress.status).where(
+        ModuleProgress.user_id == user.id, ModuleProgress.module_id == attempt.module_id))
+    assert state is ProgressStatus.IN_PROGRESS

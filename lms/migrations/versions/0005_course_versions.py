@@ -330,8 +330,11 @@ def _rewrite_snapshots(bind, all_questions: dict[int, list]) -> None:
         for spec in attempt.questions or []:
             spec = dict(spec)
             row = by_id.get(spec.get("question_id"))
+            if row is not None and (row.type != spec.get("type") or _normalise(row.prompt)
+                                    != _normalise(spec.get("prompt", ""))):
+                row = None  # SQLite reuses ids: a reload can give a new question an old id
             if row is None:
-                row = _replacement(spec, all_questions[attempt.module_id])
+                row = _replacement(spec, all_questions.get(attempt.module_id, []))
             if row is not None:
                 spec.update(question_id=row.id, question_key=keys[row.id])
                 if _same_wording(spec, row):
