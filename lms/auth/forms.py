@@ -21,5 +21,8 @@ class PostForm(FlaskForm):
 
 
 class LocaleForm(FlaskForm):
-    locale = HiddenField(validators=[DataRequired()])
-    next = HiddenField()
+    """The header's language switch; its ids differ from the page form's fields of the same
+    name (the sign-in page has its own ``next``)."""
+
+    locale = HiddenField(validators=[DataRequired()], id="locale-choice")
+    next = HiddenField(id="locale-next")

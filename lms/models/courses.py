@@ -45,7 +45,22 @@ class Course(Base):
     )
 
 
-class Module(Base):
+class InCurrentVersion:
+    """A row with a ``position`` in the course's current version, None once a version drops it
+    (the row stays, with the progress and attempts that point at it). Subclasses map
+    ``position``."""
+
+    @hybrid_property
+    def is_current(self) -> bool:
+        return self.position is not None
+
+    @is_current.inplace.expression
+    @classmethod
+    def _is_current(cls) -> ColumnElement[bool]:
+        return cls.position.is_not(None)
+
+
+class Module(InCurrentVersion, Base):
     """One section of a course, as in the current version; ``html`` is the sanitized
     rendering cached at load time."""
 
@@ -76,18 +91,8 @@ class Module(Base):
         back_populates="module", order_by="Question.position", passive_deletes=True,
     )
 
-    @hybrid_property
-    def is_current(self) -> bool:
-        """Part of the course's current version (rows of dropped modules stay for records)."""
-        return self.position is not None
 
-    @is_current.inplace.expression
-    @classmethod
-    def _is_current(cls) -> ColumnElement[bool]:
-        return cls.position.is_not(None)
-
-
-class Question(Base):
+class Question(InCurrentVersion, Base):
     """A quiz question as in the current version; ``answer_key`` is never sent to the
     browser before submission. ``key`` is its identity in the course: the ``id:`` written in
     the course file, or one derived from the module and the prompt (lms.content.identity)."""
@@ -116,16 +121,6 @@ class Question(Base):
     revision: Mapped[int] = mapped_column(default=1)
 
     module: Mapped[Module] = relationship(back_populates="questions")
-
-    @hybrid_property
-    def is_current(self) -> bool:
-        """Asked in the course's current version."""
-        return self.position is not None
-
-    @is_current.inplace.expression
-    @classmethod
-    def _is_current(cls) -> ColumnElement[bool]:
-        return cls.position.is_not(None)
 
     def spec(self) -> dict[str, Any]:
         """Return the definition a question type grades against.

@@ -87,3 +87,9 @@ def test_help_text_describes_the_field_and_an_error_is_added_to_it(app):
     assert field["aria-invalid"] == "true"
     texts = [invalid.text[element_id] for element_id in field["aria-describedby"].split()]
     assert texts == ["填写培训管理员分配的账号", "请输入用户名"]
+
+
+def test_the_sign_in_page_has_no_duplicate_field_ids(client):
+    html = client.get("/login").get_data(as_text=True)
+    ids = [i for i in re.findall(r'\sid="([^"]+)"', html) if i != "csrf_token"]
+    assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
