@@ -11,6 +11,7 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from lms import migrate
+from lms.cli_accounts import set_password_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
 from lms.cli_plugins import plugins_command
@@ -211,3 +212,4 @@ lms_cli.add_command(grant_command)
 lms_cli.add_command(revoke_command)
 lms_cli.add_command(grants_command)
 lms_cli.add_command(plugins_command)
+lms_cli.add_command(set_password_command)

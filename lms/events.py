@@ -163,3 +163,58 @@ class GrantChanged(Event):
     org_unit_id: int | None
     course_id: int | None
     granted: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class PasswordChanged(Event):
+    """A password was set: by its owner (``actor_id`` equals ``user_id``), by an administrator,
+    or from the CLI (``actor_id`` None). ``one_time``: a generated password the person must
+    replace at the next sign-in. Never carries the password or its hash."""
+
+    name: ClassVar[str] = "password_changed"
+    user_id: int
+    one_time: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitCreated(Event):
+    """An admin (``actor_id``) added org unit ``unit_id`` under ``parent_id`` (None: a new
+    top-level 党委)."""
+
+    name: ClassVar[str] = "unit_created"
+    unit_id: int
+    parent_id: int | None
+    unit_name: str
+    kind: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitRenamed(Event):
+    """An admin renamed org unit ``unit_id``; no other row changes (paths hold ids)."""
+
+    name: ClassVar[str] = "unit_renamed"
+    unit_id: int
+    old_name: str
+    new_name: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitMoved(Event):
+    """An admin moved org unit ``unit_id`` and its whole subtree under ``new_parent_id``;
+    every id path in the subtree now starts with ``new_path`` instead of ``old_path``."""
+
+    name: ClassVar[str] = "unit_moved"
+    unit_id: int
+    old_parent_id: int | None
+    new_parent_id: int
+    old_path: str
+    new_path: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnitDeactivated(Event):
+    """An admin deactivated org unit ``unit_id`` (it had no active people or sub-units); the
+    row and its history stay, and it is offered nowhere new."""
+
+    name: ClassVar[str] = "unit_deactivated"
+    unit_id: int

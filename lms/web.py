@@ -14,10 +14,11 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import ChoiceLoader, FileSystemLoader
 from werkzeug.exceptions import HTTPException
 
+from lms.admin import bp as admin_bp
 from lms.api import bp as api_bp
 from lms.auth import bp as auth_bp
 from lms.auth.forms import LocaleForm, PostForm
-from lms.auth.session import current_can, current_learner
+from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
 from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
@@ -42,6 +43,7 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root.register_blueprint(learn_bp)
     root.register_blueprint(api_bp)
     root.register_blueprint(author_bp)
+    root.register_blueprint(admin_bp)
 
     root.before_request(use_lms_translations)
     root.context_processor(template_globals)
@@ -64,6 +66,7 @@ def template_globals() -> dict:
         "lms_locale_form": partial(LocaleForm, formdata=None),
         "lms_csrf_token": generate_csrf,
         "lms_can": _can,
+        "lms_admins_units": _admins_units,
         "lms_unit_name_path": _unit_name_path,
     }
 
@@ -74,6 +77,11 @@ def _can(action: str, resource=None) -> bool:
     Answered from the request's one ``current_scope``: a template may ask per row.
     """
     return current_can(action, resource)
+
+
+def _admins_units() -> bool:
+    """Whether the signed-in user administers some unit, so the header links the admin room."""
+    return current_learner() is not None and current_scope().admins_units
 
 
 def _unit_name_path(unit) -> str:

@@ -49,12 +49,15 @@ def only(allowed: set[str], status: int, denied: int = 403) -> dict[str, int | s
 GRADERS = {"trainer", "author", "unit_admin", "site_admin"}
 ANALYSTS = STAFF - {"other_author"}
 AUTHORS = {"author", "site_admin"}
+ADMINS = {"unit_admin", "site_admin"}  # unit_admin's subtree holds UNIT_A
 
 #: (endpoint, method) → (URL template, expected status per actor).
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
     ("lms.auth.login", "GET"): ("/login", expect(302, anonymous=200)),
     ("lms.auth.login", "POST"): ("/login", expect(400, anonymous=400)),
     ("lms.auth.choose_locale", "POST"): ("/locale", expect(302, anonymous=302)),
+    ("lms.auth.account", "GET"): ("/account", expect(200)),
+    ("lms.auth.account", "POST"): ("/account", expect(400)),  # empty form: nothing changed
     ("lms.learn.home", "GET"): ("/", expect(200)),
     ("lms.learn.course", "GET"): ("{x}", expect(200)),
     ("lms.learn.module", "GET"): ("{x}/modules/essay", expect(200)),
@@ -82,6 +85,15 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
                                             only(AUTHORS, 302)),
     ("lms.author.grade", "GET"): ("/author/grading/{attempt}", only(GRADERS, 200)),
     ("lms.author.grade", "POST"): ("/author/grading/{attempt}", only(GRADERS, 400)),
+    ("lms.admin.index", "GET"): ("/admin/", only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.audit", "GET"): ("/admin/audit", only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.unit", "GET"): ("/admin/units/{unit}", only(ADMINS, 200)),
+    ("lms.admin.create_unit", "POST"): ("/admin/units/{unit}/children", only(ADMINS, 400)),
+    ("lms.admin.rename_unit", "POST"): ("/admin/units/{unit}/rename", only(ADMINS, 400)),
+    ("lms.admin.move_unit", "POST"): ("/admin/units/{unit}/move", only(ADMINS, 400)),
+    # An empty form lacks the confirmation box: 400 for those allowed to try, 403 for others.
+    ("lms.admin.deactivate_unit", "POST"): ("/admin/units/{unit}/deactivate",
+                                            only(ADMINS, 400)),
     # Last: it signs the actor out (and sends everyone to the sign-in page).
     ("lms.auth.logout", "POST"): ("/logout", expect(LOGIN)),
 }
@@ -111,7 +123,8 @@ def world(app, db, make_user, make_course, grant):
     attempt = quizzes.start_or_resume(db, registry, owner, module)
     attempt, _ = quizzes.submit_attempt(db, registry, owner, attempt.id, {"q1": ["体会。"]})
     assert attempt.status.value == "pending_review"
-    return {"slugs": slugs, "attempt": attempt.id, "trainee": (trainee, password)}
+    return {"slugs": slugs, "attempt": attempt.id, "trainee": (trainee, password),
+            "unit": owner.org_unit_id}
 
 
 def sign_in_as(app, client, make_user, grant, world, actor: str) -> None:
@@ -132,7 +145,8 @@ def sign_in_as(app, client, make_user, grant, world, actor: str) -> None:
 def test_every_route_answers_each_actor_as_the_matrix_says(app, client, make_user, grant,
                                                            world, actor):
     sign_in_as(app, client, make_user, grant, world, actor)
-    values = {"x": f"/courses/{world['slugs']['x']}", "attempt": world["attempt"]}
+    values = {"x": f"/courses/{world['slugs']['x']}", "attempt": world["attempt"],
+              "unit": world["unit"]}
     wrong = []
     app.config["WTF_CSRF_ENABLED"] = False
     try:

@@ -1,18 +1,23 @@
-"""Sign in, sign out and choose the UI language."""
+"""Sign in, sign out, change one's own password and choose the UI language."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 
 from lms.auth import bp
-from lms.auth.forms import LocaleForm, LoginForm, PostForm
-from lms.auth.session import SessionUser, current_learner
+from lms.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, PostForm
+from lms.auth.session import SessionUser, current_learner, login_required
 from lms.config import LOCALES
-from lms.services.accounts import authenticate
+from lms.services.accounts import authenticate, change_password
+from lms.services.errors import InvalidInput
+
+#: What a person with a one-time password may still open: the rest sends them to /account.
+OPEN_WHILE_PASSWORD_MUST_CHANGE = {"lms.auth.account", "lms.auth.logout",
+                                   "lms.auth.choose_locale", "lms.static"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -58,6 +63,46 @@ def logout():
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("lms.auth.login"))
+
+
+@bp.before_app_request
+def send_to_account_until_password_changed():
+    """A person signed in with a one-time password must choose their own before anything else."""
+    if "lms" not in request.blueprints or request.endpoint in OPEN_WHILE_PASSWORD_MUST_CHANGE:
+        return None
+    user = current_learner()
+    if user is None or not user.must_change_password:
+        return None
+    if request.accept_mimetypes.best == "application/json":
+        abort(403)
+    return redirect(url_for("lms.auth.account"))
+
+
+@bp.route("/account", methods=["GET", "POST"])
+@login_required
+def account():
+    user = current_learner()
+    form = ChangePasswordForm()
+    if request.method == "GET":
+        return render_template("lms/auth/account.html", form=form, user=user)
+    if form.validate_on_submit():
+        try:
+            change_password(current_app.extensions["lms"].session(), user,
+                            form.current_password.data, form.new_password.data)
+        except InvalidInput as error:
+            if error.field == "current_password":
+                form.current_password.errors.append(_("Your current password is not right."))
+            else:
+                form.new_password.errors.append(
+                    _("The new password must differ from the current one."))
+        else:
+            # The new hash ended every session of this person; this one continues.
+            login_user(SessionUser(user))
+            flash(_("Your password was changed. Your other sessions were signed out."), "info")
+            return redirect(url_for("lms.auth.account"))
+    elif "csrf_token" in form.errors:
+        flash(_("The form expired. Please try again."), "error")
+    return render_template("lms/auth/account.html", form=form, user=user), 400
 
 
 @bp.route("/locale", methods=["POST"])

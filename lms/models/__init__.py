@@ -1,5 +1,6 @@
 """Database models, split by subject. Models import nothing from Flask."""
 
+from lms.models.admin import AdminAction
 from lms.models.courses import Course, Module, Question
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.models.grants import Grant, GrantKind
@@ -20,6 +21,7 @@ from lms.models.versions import (
 )
 
 __all__ = [
+    "AdminAction",
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",
     "Grant", "GrantKind",
     "CourseVersion", "CourseVersionModule", "ModuleRevision", "ModuleRevisionQuestion",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, false, text, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -54,6 +54,8 @@ class OrgUnit(Base):
     kind: Mapped[OrgUnitKind] = mapped_column(_enum(OrgUnitKind, "org_unit_kind"))
     name: Mapped[str] = mapped_column(String(100))
     path: Mapped[str] = mapped_column(String(500))
+    #: A deactivated unit keeps its rows and history but is offered nowhere new.
+    active: Mapped[bool] = mapped_column(default=True, server_default=true())
 
     parent: Mapped[OrgUnit | None] = relationship(remote_side=[id])
 
@@ -69,6 +71,8 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_enum(Role, "user_role"), default=Role.TRAINEE)
     org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("lms_org_units.id"))
     active: Mapped[bool] = mapped_column(default=True)
+    # Set with a one-time password: every LMS page sends the person to /account until changed.
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from lms.events import PasswordChanged
 from lms.models import Role, User
 from lms.services.errors import InvalidInput
 from lms.services.org import ensure_unit_path, name_path, split_unit_path
-from lms.unit_of_work import transactional
+from lms.unit_of_work import raise_event, transactional
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 MIN_PASSWORD_LENGTH = 8
@@ -70,6 +71,51 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     if user is None or not user.active or not user.password_hash or not valid:
         return None
     return user
+
+
+@transactional
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Let a person replace their own password, proving they know the current one.
+
+    The new hash changes the session fingerprint, which signs out the person's other sessions.
+    """
+    if not user.password_hash or not check_password_hash(user.password_hash, current):
+        raise InvalidInput("the current password is wrong", field="current_password")
+    if new == current:
+        raise InvalidInput("the new password must differ from the current one",
+                           field="new_password")
+    _store_password(session, user.id, user, new, one_time=False)
+
+
+@transactional
+def set_password(session: Session, actor: User | None, user: User, password: str) -> None:
+    """Set a password chosen by an operator (the CLI); the person need not change it."""
+    _store_password(session, actor.id if actor else None, user, password, one_time=False)
+
+
+@transactional
+def reset_password(session: Session, actor: User | None, user: User) -> str:
+    """Give the person a generated one-time password and return it, to be shown once.
+
+    Until they choose their own, every LMS page sends them to their account page.
+    """
+    password = generate_password()
+    _store_password(session, actor.id if actor else None, user, password, one_time=True)
+    return password
+
+
+def _store_password(session: Session, actor_id: int | None, user: User, password: str, *,
+                    one_time: bool) -> None:
+    if user.external_id is not None:
+        raise InvalidInput(f"{user.username} signs in through the host application",
+                           field="user")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
+                           field="new_password")
+    user.password_hash = generate_password_hash(password)
+    user.must_change_password = one_time
+    session.flush()
+    raise_event(session, PasswordChanged(actor_id=actor_id, user_id=user.id, one_time=one_time))
 
 
 @dataclass(frozen=True)

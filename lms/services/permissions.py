@@ -95,6 +95,11 @@ class Scope:
             return self.attempts_clause()
         return and_(self.attempts_clause(), QuizAttempt.user_id != self.holder_id)
 
+    @property
+    def admins_units(self) -> bool:
+        """Whether any part of the org tree is this scope's to administer (the admin room)."""
+        return self.everything or bool(self.unit_paths)
+
     def reaches_course(self, course: Course) -> bool:
         """Whether any attempt of ``course`` could be in scope (so its analysis may show)."""
         return (self.everything or course.id in self.course_ids or bool(self.unit_paths)
