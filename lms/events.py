@@ -218,3 +218,87 @@ class UnitDeactivated(Event):
 
     name: ClassVar[str] = "unit_deactivated"
     unit_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonCreated(Event):
+    """An admin (or an import, ``source`` "import") added person ``user_id`` to unit
+    ``org_unit_id``. Never carries a password."""
+
+    name: ClassVar[str] = "person_created"
+    user_id: int
+    org_unit_id: int | None
+    username: str
+    display_name: str
+    role: str
+    source: str = "form"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonUpdated(Event):
+    """An admin changed person ``user_id``'s details: ``before`` and ``after`` hold only the
+    fields that changed (display_name, role, phone). Moves and deactivation have their own."""
+
+    name: ClassVar[str] = "person_updated"
+    user_id: int
+    before: dict[str, Any]
+    after: dict[str, Any]
+    source: str = "form"
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonMoved(Event):
+    """Person ``user_id`` now belongs to ``new_unit_id``; their counted records move with
+    them (in-transaction), completed work stays completed."""
+
+    name: ClassVar[str] = "person_moved"
+    user_id: int
+    old_unit_id: int | None
+    new_unit_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class PersonActivationChanged(Event):
+    """An admin deactivated (``active`` False) or reactivated person ``user_id``. Their
+    records stay in the statistics either way."""
+
+    name: ClassVar[str] = "person_activation_changed"
+    user_id: int
+    active: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseAssigned(Event):
+    """Assignment ``assignment_id`` gives ``course_id`` to a unit's whole subtree
+    (``org_unit_id``) or to one person (``user_id``), due on ``due_on`` (ISO date or None)."""
+
+    name: ClassVar[str] = "course_assigned"
+    assignment_id: int
+    course_id: int
+    org_unit_id: int | None
+    user_id: int | None
+    due_on: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseUnassigned(Event):
+    """Assignment ``assignment_id`` was withdrawn; people's records stay."""
+
+    name: ClassVar[str] = "course_unassigned"
+    assignment_id: int
+    course_id: int
+    org_unit_id: int | None
+    user_id: int | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CompletionOverridden(Event):
+    """An admin marked ``module_id`` (None: the whole course) complete for ``user_id``,
+    with a reason the trainee sees."""
+
+    name: ClassVar[str] = "completion_overridden"
+    user_id: int
+    course_id: int
+    module_id: int | None
+    override_id: int
+    reason: str

@@ -1,6 +1,7 @@
 """Database models, split by subject. Models import nothing from Flask."""
 
 from lms.models.admin import AdminAction
+from lms.models.assignments import Assignment, CompletionOverride
 from lms.models.courses import Course, Module, Question
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.models.grants import Grant, GrantKind
@@ -10,6 +11,13 @@ from lms.models.learning import (
     ModuleProgress,
     ProgressStatus,
     QuizAttempt,
+)
+from lms.models.stats import (
+    NO_DUE_DATE,
+    CourseUnitStats,
+    ModuleUnitStats,
+    ScoreBinStats,
+    WeeklyCompletionStats,
 )
 from lms.models.users import OrgUnit, OrgUnitKind, Role, User
 from lms.models.versions import (
@@ -21,7 +29,9 @@ from lms.models.versions import (
 )
 
 __all__ = [
-    "AdminAction",
+    "AdminAction", "Assignment", "CompletionOverride",
+    "NO_DUE_DATE", "CourseUnitStats", "ModuleUnitStats", "ScoreBinStats",
+    "WeeklyCompletionStats",
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",
     "Grant", "GrantKind",
     "CourseVersion", "CourseVersionModule", "ModuleRevision", "ModuleRevisionQuestion",

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import enum
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Enum, Float, ForeignKey, Index, UniqueConstraint
+from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, Index, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -21,10 +21,19 @@ class ProgressStatus(enum.StrEnum):
 
 
 class Enrollment(Base):
+    """A person's record in one course, whether assigned to them or taken up by them.
+
+    ``assigned`` and ``due_on`` are derived from the active assignments that cover the
+    person (``services.assignments.sync``); the earliest due date wins. The ``counted_*``
+    columns are what this row currently adds to the statistics counters, so the counter
+    handler can apply exact deltas (``services.stats_counters``).
+    """
+
     __tablename__ = "lms_enrollments"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
         Index("ix_lms_enrollments_course_completed", "course_id", "completed_at"),
+        Index("ix_lms_enrollments_course_unit", "course_id", "counted_unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,6 +41,16 @@ class Enrollment(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"))
     enrolled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    assigned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    due_on: Mapped[date | None] = mapped_column(Date)
+
+    counted_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_org_units.id", ondelete="SET NULL"))
+    counted_assigned: Mapped[bool] = mapped_column(default=False, server_default=false())
+    counted_due_on: Mapped[date | None] = mapped_column(Date)
+    counted_started: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Monday of the week the completion is counted in (None: not counted as completed).
+    counted_completed_week: Mapped[date | None] = mapped_column(Date)
 
     user: Mapped[User] = relationship()
     course: Mapped[Course] = relationship()
@@ -63,6 +82,14 @@ class ModuleProgress(Base):
     #: stays when later versions change the module.
     completed_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_course_versions.id"))
+
+    #: What this row adds to the per-(module, unit) counters; see ``Enrollment``.
+    counted_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_org_units.id", ondelete="SET NULL"))
+    counted_opened: Mapped[bool] = mapped_column(default=False, server_default=false())
+    counted_attempted: Mapped[bool] = mapped_column(default=False, server_default=false())
+    counted_passed: Mapped[bool] = mapped_column(default=False, server_default=false())
+    counted_score: Mapped[float | None] = mapped_column(Float)
 
     module: Mapped[Module] = relationship()
 

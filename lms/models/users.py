@@ -74,6 +74,10 @@ class User(Base):
     # Set with a one-time password: every LMS page sends the person to /account until changed.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
+    #: Optional mobile number, kept as typed (digits, +, spaces, dashes).
+    phone: Mapped[str | None] = mapped_column(String(30))
+    #: Last successful sign-in: written by the sign-in that happens anyway, never by a page view.
+    last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     org_unit: Mapped[OrgUnit | None] = relationship()

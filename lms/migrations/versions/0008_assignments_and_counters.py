@@ -1,0 +1,147 @@
+"""Assignments with due dates, completion overrides, people's phone and last sign-in, and
+completion counters per (course or module, org unit) filled from the existing records.
+
+Revision ID: 0008
+Revises: 0007
+Create Date: 2026-11-25
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0008"
+down_revision = "0007"
+branch_labels = None
+depends_on = None
+
+def _fk(table: str, column: str, target: str, ondelete: str | None = None):
+    return sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete,
+                                   name=f"fk_{table}_{column}_{target}")
+
+def upgrade() -> None:
+    with op.batch_alter_table("lms_users") as batch_op:
+        batch_op.add_column(sa.Column("phone", sa.String(length=30), nullable=True))
+        batch_op.add_column(sa.Column("last_active_at", sa.DateTime(timezone=True),
+                                      nullable=True))
+    with op.batch_alter_table("lms_enrollments") as batch_op:
+        batch_op.add_column(sa.Column("assigned", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column("due_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("counted_unit_id", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("counted_assigned", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column("counted_due_on", sa.Date(), nullable=True))
+        batch_op.add_column(sa.Column("counted_started", sa.Boolean(), nullable=False,
+                                      server_default=sa.false()))
+        batch_op.add_column(sa.Column("counted_completed_week", sa.Date(), nullable=True))
+        batch_op.create_foreign_key("fk_lms_enrollments_counted_unit_id_lms_org_units",
+                                    "lms_org_units", ["counted_unit_id"], ["id"],
+                                    ondelete="SET NULL")
+        batch_op.create_index("ix_lms_enrollments_course_unit",
+                              ["course_id", "counted_unit_id"])
+    with op.batch_alter_table("lms_module_progress") as batch_op:
+        batch_op.add_column(sa.Column("counted_unit_id", sa.Integer(), nullable=True))
+        for flag in ("counted_opened", "counted_attempted", "counted_passed"):
+            batch_op.add_column(sa.Column(flag, sa.Boolean(), nullable=False,
+                                          server_default=sa.false()))
+        batch_op.add_column(sa.Column("counted_score", sa.Float(), nullable=True))
+        batch_op.create_foreign_key("fk_lms_module_progress_counted_unit_id_lms_org_units",
+                                    "lms_org_units", ["counted_unit_id"], ["id"],
+                                    ondelete="SET NULL")
+
+    op.create_table(
+        "lms_assignments",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("course_id", sa.Integer(), nullable=False),
+        sa.Column("org_unit_id", sa.Integer(), nullable=True),
+        sa.Column("user_id", sa.Integer(), nullable=True),
+        sa.Column("due_on", sa.Date(), nullable=True),
+        sa.Column("assigned_by_id", sa.Integer(), nullable=True),
+        sa.Column("assigned_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("removed_at", sa.DateTime(timezone=True), nullable=True),
+        sa.CheckConstraint("(org_unit_id IS NULL) <> (user_id IS NULL)",
+                           name="ck_lms_assignments_one_target"),
+        _fk("lms_assignments", "course_id", "lms_courses", "CASCADE"),
+        _fk("lms_assignments", "org_unit_id", "lms_org_units"),
+        _fk("lms_assignments", "user_id", "lms_users"),
+        _fk("lms_assignments", "assigned_by_id", "lms_users", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_lms_assignments"),
+    )
+    op.create_index("ix_lms_assignments_course", "lms_assignments", ["course_id", "removed_at"])
+    op.create_index("ix_lms_assignments_unit", "lms_assignments", ["org_unit_id", "removed_at"])
+    op.create_index("ix_lms_assignments_user", "lms_assignments", ["user_id", "removed_at"])
+
+    op.create_table(
+        "lms_completion_overrides",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("course_id", sa.Integer(), nullable=False),
+        sa.Column("module_id", sa.Integer(), nullable=True),
+        sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("source", sa.String(length=20), nullable=False),
+        sa.Column("actor_id", sa.Integer(), nullable=True),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        _fk("lms_completion_overrides", "user_id", "lms_users", "CASCADE"),
+        _fk("lms_completion_overrides", "course_id", "lms_courses", "CASCADE"),
+        _fk("lms_completion_overrides", "module_id", "lms_modules", "CASCADE"),
+        _fk("lms_completion_overrides", "actor_id", "lms_users", "SET NULL"),
+        sa.PrimaryKeyConstraint("id", name="pk_lms_completion_overrides"),
+    )
+    op.create_index("ix_lms_completion_overrides_user_course", "lms_completion_overrides",
+                    ["user_id", "course_id"])
+
+    def counter_table(name: str, parent: str, parent_table: str, *columns: sa.Column,
+                      key: tuple[str, ...] = ()) -> None:
+        op.create_table(
+            name,
+            sa.Column(parent, sa.Integer(), nullable=False),
+            sa.Column("org_unit_id", sa.Integer(), nullable=False),
+            *columns,
+            _fk(name, parent, parent_table, "CASCADE"),
+            _fk(name, "org_unit_id", "lms_org_units", "CASCADE"),
+            sa.PrimaryKeyConstraint(parent, "org_unit_id", *key, name=f"pk_{name}"),
+        )
+
+    def count(column: str) -> sa.Column:
+        return sa.Column(column, sa.Integer(), nullable=False)
+
+    counter_table("lms_course_unit_stats", "course_id", "lms_courses",
+                  sa.Column("due_on", sa.Date(), nullable=False),
+                  count("learners"), count("assigned"), count("started"), count("completed"),
+                  key=("due_on",))
+    op.create_index("ix_lms_course_unit_stats_unit", "lms_course_unit_stats", ["org_unit_id"])
+    counter_table("lms_module_unit_stats", "module_id", "lms_modules",
+                  count("opened"), count("attempted"), count("passed"), count("scored"),
+                  sa.Column("score_sum", sa.Float(), nullable=False))
+    op.create_index("ix_lms_module_unit_stats_unit", "lms_module_unit_stats", ["org_unit_id"])
+    counter_table("lms_score_bin_stats", "module_id", "lms_modules",
+                  sa.Column("bin", sa.SmallInteger(), nullable=False), count("people"),
+                  key=("bin",))
+    counter_table("lms_weekly_completion_stats", "course_id", "lms_courses",
+                  sa.Column("week_start", sa.Date(), nullable=False), count("completed"),
+                  key=("week_start",))
+    op.create_index("ix_lms_weekly_completion_stats_week", "lms_weekly_completion_stats",
+                    ["course_id", "week_start"])
+
+def downgrade() -> None:
+    for name in ("lms_weekly_completion_stats", "lms_score_bin_stats", "lms_module_unit_stats",
+                 "lms_course_unit_stats", "lms_completion_overrides", "lms_assignments"):
+        op.drop_table(name)
+    with op.batch_alter_table("lms_module_progress") as batch_op:
+        batch_op.drop_constraint("fk_lms_module_progress_counted_unit_id_lms_org_units",
+                                 type_="foreignkey")
+        for column in ("counted_score", "counted_passed", "counted_attempted", "counted_opened",
+                       "counted_unit_id"):
+            batch_op.drop_column(column)
+    with op.batch_alter_table("lms_enrollments") as batch_op:
+        batch_op.drop_index("ix_lms_enrollments_course_unit")
+        batch_op.drop_constraint("fk_lms_enrollments_counted_unit_id_lms_org_units",
+                                 type_="foreignkey")
+        for column in ("counted_completed_week", "counted_started", "counted_due_on",
+                       "counted_assigned", "counted_unit_id", "due_on", "assigned"):
+            batch_op.drop_column(column)
+    with op.batch_alter_table("lms_users") as batch_op:
+        batch_op.drop_column("last_active_at")
+        batch_op.drop_column("phone")
