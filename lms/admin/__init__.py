@@ -1,7 +1,14 @@
-"""The administrators' room: the org tree and the audit log of admin changes."""
+"""The administrators' room: org tree, people, assignments, grants, audit and statistics."""
 
 from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from lms.admin import views  # noqa: E402,F401  (routes attach to bp)
+# Routes attach to bp when their modules are imported.
+from lms.admin import (  # noqa: E402,F401
+    assignments,
+    grants,
+    people,
+    people_import,
+    views,
+)

@@ -1,0 +1,3 @@
+"""Admin room views (being built)."""
+
+from lms.admin import bp  # noqa: F401
