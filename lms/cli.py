@@ -12,9 +12,11 @@ from flask.cli import with_appcontext
 
 from lms import migrate
 from lms.cli_accounts import set_password_command
+from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
 from lms.cli_plugins import plugins_command
+from lms.cli_stats import stats_cli
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Role
 from lms.resources import resource_dir
@@ -213,3 +215,5 @@ lms_cli.add_command(revoke_command)
 lms_cli.add_command(grants_command)
 lms_cli.add_command(plugins_command)
 lms_cli.add_command(set_password_command)
+lms_cli.add_command(demo_data_command)
+lms_cli.add_command(stats_cli)

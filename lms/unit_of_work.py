@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
@@ -51,6 +51,14 @@ class UnitOfWork:
     session: Session
     bus: EventBus
     events: list[Event] = field(default_factory=list)
+    #: Per-unit state a handler keeps between the events of one unit (keyed by its name).
+    scratch: dict[str, Any] = field(default_factory=dict)
+    _before_commit: dict[str, Callable[[], None]] = field(default_factory=dict)
+
+    def before_commit(self, key: str, callback: Callable[[], None]) -> None:
+        """Run ``callback`` once, after every handler ran and before the outbox is written:
+        a handler that moves shared rows (counters) writes them once, in one order."""
+        self._before_commit.setdefault(key, callback)
 
     def raise_event(self, event: Event) -> None:
         if len(self.events) >= MAX_EVENTS_PER_UNIT:
@@ -83,6 +91,8 @@ class UnitOfWork:
     def finish(self) -> None:
         self.session.flush()
         self._run_handlers()
+        for callback in self._before_commit.values():
+            callback()
         self._write_outbox()
         self.session.flush()
 

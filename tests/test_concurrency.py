@@ -8,8 +8,11 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from lms import create_app, migrate
+from lms.services import stats_rebuild
+from lms.unit_of_work import unit_of_work
 from tests.conftest import QUIZ_ACTION, SEED_COURSES, load_course_folder
 from tests.seed import correct_form, module_files, module_slug
+from tests.services.test_stats_counters import counters
 
 WORKERS = 4
 ROUNDS = 3
@@ -60,7 +63,8 @@ def _prepare(url: str, tmp_path) -> list[str]:
     runner = app.test_cli_runner()
     for name in usernames:
         result = runner.invoke(args=["lms", "create-user", name, "--name", name,
-                                     "--password-stdin"], input="pass-word-1\n")
+                                     "--unit", "并发党委/第一党支部", "--password-stdin"],
+                               input="pass-word-1\n")
         assert result.exit_code == 0, result.output
     app.extensions["lms"].engine.dispose()
     return usernames
@@ -103,3 +107,15 @@ def test_parallel_workers_write_without_errors_or_duplicates(empty_database, tmp
         statuses = connection.execute(select(QuizAttempt.status, QuizAttempt.submitted_at)).all()
         assert all(status == "graded" and submitted for status, submitted in statuses)
     engine.dispose()
+    # The counters every worker moved in its own transactions add up to a recount.
+    app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url},
+                     instance_path=str(tmp_path))
+    with app.app_context():
+        session = app.extensions["lms"].session()
+        kept = counters(session)
+        assert sum(v[0] for v in kept["lms_course_unit_stats"].values()) == len(usernames)
+        with unit_of_work(session):
+            stats_rebuild.rebuild(session)
+        assert counters(session) == kept
+        session.close()
+    app.extensions["lms"].engine.dispose()

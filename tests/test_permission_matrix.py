@@ -8,8 +8,9 @@ here so that a POST shows what the permission check decided, not the missing tok
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
-from lms.models import User
+from lms.models import Assignment, Grant, User
 from lms.services import catalog, quizzes
 from tests.conftest import sign_in
 
@@ -94,6 +95,81 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
     # An empty form lacks the confirmation box: 400 for those allowed to try, 403 for others.
     ("lms.admin.deactivate_unit", "POST"): ("/admin/units/{unit}/deactivate",
                                             only(ADMINS, 400)),
+    # People: the trainee of UNIT_A is the person; empty forms are refused with 400.
+    ("lms.admin.people", "GET"): ("/admin/people", only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.create_person", "GET"): ("/admin/people/new",
+                                         only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.create_person", "POST"): ("/admin/people/new",
+                                          only(ADMINS | {"other_unit_admin"}, 400)),
+    ("lms.admin.person", "GET"): ("/admin/people/{person}", only(ADMINS, 200)),
+    ("lms.admin.edit_person", "POST"): ("/admin/people/{person}/edit", only(ADMINS, 400)),
+    ("lms.admin.move_person", "POST"): ("/admin/people/{person}/move", only(ADMINS, 400)),
+    ("lms.admin.deactivate_person", "POST"): ("/admin/people/{person}/deactivate",
+                                              only(ADMINS, 400)),
+    ("lms.admin.reactivate_person", "POST"): ("/admin/people/{person}/reactivate",
+                                              only(ADMINS, 400)),
+    ("lms.admin.reset_password", "POST"): ("/admin/people/{person}/password",
+                                           only(ADMINS, 400)),
+    # Grants: {grant} is a unit admin grant on UNIT_A; site and author grants are site admins'.
+    ("lms.admin.grants_page", "GET"): ("/admin/grants", only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.grant_unit_admin", "POST"): ("/admin/units/{unit}/admins", only(ADMINS, 400)),
+    ("lms.admin.grant_site_admin", "POST"): ("/admin/grants/site-admins",
+                                             only({"site_admin"}, 400)),
+    ("lms.admin.grant_course_author", "POST"): ("/admin/grants/course-authors",
+                                                only({"site_admin"}, 400)),
+    ("lms.admin.revoke_grant", "POST"): ("/admin/grants/{grant}/revoke", only(ADMINS, 400)),
+    # Assignments and overrides: {assignment} gives x to UNIT_A; {person} is its trainee.
+    ("lms.admin.assign_to_unit", "POST"): ("/admin/units/{unit}/assignments",
+                                           only(ADMINS, 400)),
+    ("lms.admin.unassign", "POST"): ("/admin/assignments/{assignment}/unassign",
+                                     only(ADMINS, 400)),
+    ("lms.admin.person_courses", "GET"): ("/admin/people/{person}/courses", only(ADMINS, 200)),
+    ("lms.admin.assign_to_person", "POST"): ("/admin/people/{person}/courses/assign",
+                                             only(ADMINS, 400)),
+    ("lms.admin.override_completion", "POST"): ("/admin/people/{person}/courses/override",
+                                                only(ADMINS, 400)),
+    # Imports: any unit's admin may upload (rows are checked against their scope); an empty
+    # upload or confirm is 400; batch 999999 is nobody's (404: only the uploader sees one).
+    ("lms.admin.people_import_upload", "GET"): ("/admin/people/import",
+                                                only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.people_import_upload", "POST"): ("/admin/people/import",
+                                                 only(ADMINS | {"other_unit_admin"}, 400)),
+    ("lms.admin.people_import_confirm", "POST"): ("/admin/people/import/confirm",
+                                                  only(ADMINS | {"other_unit_admin"}, 400)),
+    ("lms.admin.people_import_result", "GET"): ("/admin/people/import/999999",
+                                                only(ADMINS | {"other_unit_admin"}, 404)),
+    ("lms.admin.people_import_passwords", "POST"): ("/admin/people/import/999999/passwords",
+                                                    only(ADMINS | {"other_unit_admin"}, 404)),
+    ("lms.admin.people_import_template", "GET"): ("/admin/people/import/template.xlsx",
+                                                  only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.override_import_upload", "GET"): ("/admin/overrides/import",
+                                                  only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.override_import_upload", "POST"): ("/admin/overrides/import",
+                                                   only(ADMINS | {"other_unit_admin"}, 400)),
+    ("lms.admin.override_import_confirm", "POST"): ("/admin/overrides/import/confirm",
+                                                    only(ADMINS | {"other_unit_admin"}, 400)),
+    ("lms.admin.override_import_result", "GET"): ("/admin/overrides/import/999999",
+                                                  only(ADMINS | {"other_unit_admin"}, 404)),
+    ("lms.admin.override_import_template", "GET"): ("/admin/overrides/import/template.csv",
+                                                    only(ADMINS | {"other_unit_admin"}, 200)),
+    # Statistics: course-wide pages follow the viewer's scope; unit pages need the unit.
+    ("lms.admin.stats_index", "GET"): ("/admin/stats", only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.stats_courses_export", "GET"): ("/admin/stats.xlsx",
+                                                only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.stats_course", "GET"): ("/admin/stats/{slug}",
+                                        only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.stats_export", "GET"): ("/admin/stats/{slug}/units.csv",
+                                        only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.stats_unit", "GET"): ("/admin/stats/{slug}/units/{unit}", only(ADMINS, 200)),
+    # (Not a streamed list here: this test never reads the bodies it asks for.)
+    ("lms.admin.stats_unit_export", "GET"): ("/admin/stats/{slug}/units/{unit}/units.xlsx",
+                                             only(ADMINS, 200)),
+    ("lms.admin.stats_overdue", "GET"): ("/admin/stats/{slug}/overdue?unit={unit}",
+                                         only(ADMINS, 200)),
+    ("lms.admin.stats_person", "GET"): ("/admin/stats/{slug}/units/{unit}/people/{person}",
+                                        only(ADMINS, 200)),
+    ("lms.admin.stats_person_export", "GET"): (
+        "/admin/stats/{slug}/units/{unit}/people/{person}.csv", only(ADMINS, 200)),
     # Last: it signs the actor out (and sends everyone to the sign-in page).
     ("lms.auth.logout", "POST"): ("/logout", expect(LOGIN)),
 }
@@ -114,7 +190,8 @@ def test_the_matrix_covers_every_route(app):
 
 @pytest.fixture
 def world(app, db, make_user, make_course, grant):
-    """Courses x and y; a trainee of UNIT_A with an attempt on x waiting for a grade."""
+    """Courses x and y; a trainee of UNIT_A with an attempt on x waiting for a grade; a unit
+    admin grant on UNIT_A (``grant``)."""
     slugs = {"x": make_course(ESSAY).slug, "y": make_course(ESSAY).slug}
     trainee, password = make_user("trainee", unit=UNIT_A)
     registry = app.extensions["lms"].question_types
@@ -123,8 +200,14 @@ def world(app, db, make_user, make_course, grant):
     attempt = quizzes.start_or_resume(db, registry, owner, module)
     attempt, _ = quizzes.submit_attempt(db, registry, owner, attempt.id, {"q1": ["体会。"]})
     assert attempt.status.value == "pending_review"
+    unit_a_admin, _ = make_user("trainee", unit=UNIT_A)
+    grant(unit_a_admin, unit=UNIT_A)
+    assignment = Assignment(course_id=module.course_id, org_unit_id=owner.org_unit_id)
+    db.add(assignment)
+    db.commit()
     return {"slugs": slugs, "attempt": attempt.id, "trainee": (trainee, password),
-            "unit": owner.org_unit_id}
+            "grant": db.scalar(select(Grant.id).where(Grant.user_id == unit_a_admin.id)),
+            "unit": owner.org_unit_id, "assignment": assignment.id}
 
 
 def sign_in_as(app, client, make_user, grant, world, actor: str) -> None:
@@ -146,7 +229,8 @@ def test_every_route_answers_each_actor_as_the_matrix_says(app, client, make_use
                                                            world, actor):
     sign_in_as(app, client, make_user, grant, world, actor)
     values = {"x": f"/courses/{world['slugs']['x']}", "attempt": world["attempt"],
-              "unit": world["unit"]}
+              "unit": world["unit"], "grant": world["grant"], "person": world["trainee"][0].id,
+              "assignment": world["assignment"], "slug": world["slugs"]["x"]}
     wrong = []
     app.config["WTF_CSRF_ENABLED"] = False
     try:

@@ -7,8 +7,11 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 # Routes attach to bp when their modules are imported.
 from lms.admin import (  # noqa: E402,F401
     assignments,
+    audit,
     grants,
+    override_import,
     people,
     people_import,
+    stats,
     views,
 )

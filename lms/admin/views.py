@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.admin import bp
+from lms.admin.assignment_forms import unit_section
 from lms.admin.forms import (
     KIND_LABELS,
     CreateUnitForm,
@@ -14,9 +15,10 @@ from lms.admin.forms import (
     MoveUnitForm,
     RenameUnitForm,
 )
+from lms.admin.grant_forms import GrantByUsernameForm
 from lms.auth.session import current_learner, current_require, current_scope, login_required
 from lms.models import OrgUnit
-from lms.services import admin_audit, org_admin
+from lms.services import grant_lists, org_admin
 from lms.services.errors import PermissionDenied
 from lms.services.org_admin import UnitChangeRefused
 from lms.services.permissions import Action
@@ -35,13 +37,6 @@ REFUSALS = {
     "has_people": _l("The unit still has active people. Move them to another unit first."),
     "has_units": _l("The unit still has active sub-units. Deactivate or move them first."),
     "unknown_parent": _l("The chosen parent unit does not exist."),
-}
-ACTION_LABELS = {
-    "unit_created": _l("Unit created"),
-    "unit_renamed": _l("Unit renamed"),
-    "unit_moved": _l("Unit moved"),
-    "unit_deactivated": _l("Unit deactivated"),
-    "grant_changed": _l("Grant changed"),
 }
 
 
@@ -77,9 +72,11 @@ def _unit_page(unit: OrgUnit, status: int = 200, **forms):
     forms = {"create": CreateUnitForm(formdata=None), "rename": RenameUnitForm(formdata=None,
                                                                               name=unit.name),
              "move": MoveUnitForm(formdata=None), "deactivate": DeactivateUnitForm(formdata=None),
+             "grant_admin": GrantByUsernameForm(formdata=None), **unit_section(_db(), unit),
              **forms}
     return render_template("lms/admin/unit.html", unit=unit, parents=parents,
-                           kind_labels=KIND_LABELS, **forms), status
+                           kind_labels=KIND_LABELS, admins=grant_lists.unit_admins(_db(), unit),
+                           **forms), status
 
 
 @bp.route("/units/<int:unit_id>")
@@ -162,16 +159,3 @@ def deactivate_unit(unit_id: int):
         return _refused(unit, error)
     flash(_("The unit was deactivated."), "info")
     return redirect(url_for("lms.admin.unit", unit_id=unit_id), 303)
-
-
-@bp.route("/audit")
-@login_required
-def audit():
-    _require_admin_room()
-    action = request.args.get("action") or None
-    if action not in ACTION_LABELS:
-        action = None
-    page = request.args.get("page", 1, type=int) or 1
-    return render_template("lms/admin/audit.html", action=action, action_labels=ACTION_LABELS,
-                           result=admin_audit.list_actions(_db(), current_scope(), action=action,
-                                                           page=page, page_size=PAGE_SIZE))

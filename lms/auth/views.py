@@ -12,7 +12,7 @@ from lms.auth import bp
 from lms.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, PostForm
 from lms.auth.session import SessionUser, current_learner, login_required
 from lms.config import LOCALES
-from lms.services.accounts import authenticate, change_password
+from lms.services.accounts import change_password, sign_in
 from lms.services.errors import InvalidInput
 
 #: What a person with a one-time password may still open: the rest sends them to /account.
@@ -42,7 +42,7 @@ def login():
     if request.method == "POST":
         if form.validate_on_submit():
             db = state.session()
-            user = authenticate(db, form.username.data, form.password.data)
+            user = sign_in(db, form.username.data, form.password.data)
             if user is not None:
                 session.clear()
                 login_user(SessionUser(user))

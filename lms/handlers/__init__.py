@@ -1,8 +1,13 @@
 """Built-in in-transaction handlers, registered the same way as ``lms.handlers`` plugins."""
 
 from lms.handlers.admin_audit import AdminAuditHandler
+from lms.handlers.assignment_sync import AssignmentSyncHandler
 from lms.handlers.course_completion import CourseCompletionHandler
+from lms.handlers.stats_counters import StatsCountersHandler
 
-BUILTIN_HANDLERS = (CourseCompletionHandler, AdminAuditHandler)
+# The counters come last: they count what the other handlers wrote.
+BUILTIN_HANDLERS = (CourseCompletionHandler, AssignmentSyncHandler, AdminAuditHandler,
+                    StatsCountersHandler)
 
-__all__ = ["AdminAuditHandler", "BUILTIN_HANDLERS", "CourseCompletionHandler"]
+__all__ = ["AdminAuditHandler", "AssignmentSyncHandler", "BUILTIN_HANDLERS",
+           "CourseCompletionHandler", "StatsCountersHandler"]

@@ -7,15 +7,74 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from lms.events import (
+    CompletionOverridden,
+    CourseAssigned,
+    CourseUnassigned,
     Event,
     GrantChanged,
+    PasswordChanged,
+    PersonActivationChanged,
+    PersonCreated,
+    PersonMoved,
+    PersonUpdated,
     UnitCreated,
     UnitDeactivated,
     UnitMoved,
     UnitRenamed,
 )
-from lms.models import AdminAction, OrgUnit
+from lms.models import AdminAction, OrgUnit, User
 from lms.subscribers import EventHandler
+
+#: Changes to people; a password change is an admin action only when someone else made it.
+PERSON_EVENTS = (PersonCreated, PersonUpdated, PersonMoved, PersonActivationChanged,
+                 PasswordChanged)
+
+
+def _describe_person(event: Event,
+                     session: Session) -> tuple[str, int, int | None, Any, Any] | None:
+    """Like ``_describe``, filed under the person's unit (after a move: the new one)."""
+    if isinstance(event, PasswordChanged) and event.actor_id == event.user_id:
+        return None
+    if isinstance(event, PersonCreated):
+        return ("user", event.user_id, event.org_unit_id, None,
+                {"username": event.username, "display_name": event.display_name,
+                 "role": event.role, "org_unit_id": event.org_unit_id, "source": event.source})
+    if isinstance(event, PersonMoved):
+        return ("user", event.user_id, event.new_unit_id, {"org_unit_id": event.old_unit_id},
+                {"org_unit_id": event.new_unit_id})
+    person = session.get(User, event.user_id)
+    unit_id = person.org_unit_id if person is not None else None
+    if isinstance(event, PersonUpdated):
+        return ("user", event.user_id, unit_id, event.before, event.after)
+    if isinstance(event, PersonActivationChanged):
+        return ("user", event.user_id, unit_id, {"active": not event.active},
+                {"active": event.active})
+    assert isinstance(event, PasswordChanged)
+    return ("user", event.user_id, unit_id, None, {"password": "one-time" if event.one_time
+                                                   else "set"})
+
+
+#: Assignments and completion overrides: filed under the assigned unit or the person's unit.
+LEARNING_EVENTS = (CourseAssigned, CourseUnassigned, CompletionOverridden)
+
+
+def _describe_learning(event: Event, session: Session) -> tuple[str, int, int | None, Any, Any]:
+    """Like ``_describe``, for assignments (to a unit or a person) and overrides."""
+    assert isinstance(event, LEARNING_EVENTS)
+    unit_id = event.org_unit_id if not isinstance(event, CompletionOverridden) else None
+    if unit_id is None and event.user_id is not None:
+        person = session.get(User, event.user_id)
+        unit_id = person.org_unit_id if person is not None else None
+    if isinstance(event, CompletionOverridden):
+        return ("user", event.user_id, unit_id, None,
+                {"course_id": event.course_id, "module_id": event.module_id,
+                 "reason": event.reason})
+    target = {"course_id": event.course_id, "org_unit_id": event.org_unit_id,
+              "user_id": event.user_id}
+    if isinstance(event, CourseAssigned):
+        return ("assignment", event.assignment_id, unit_id, None,
+                {**target, "due_on": event.due_on})
+    return ("assignment", event.assignment_id, unit_id, target, None)
 
 
 class AdminAuditHandler(EventHandler):
@@ -24,10 +83,16 @@ class AdminAuditHandler(EventHandler):
 
     name: ClassVar[str] = "admin_audit"
     events: ClassVar[tuple[type[Event], ...]] = (
-        UnitCreated, UnitRenamed, UnitMoved, UnitDeactivated, GrantChanged)
+        UnitCreated, UnitRenamed, UnitMoved, UnitDeactivated, GrantChanged, *PERSON_EVENTS,
+        *LEARNING_EVENTS)
 
     def handle(self, event: Event, session: Session) -> None:
-        target_kind, target_id, unit_id, before, after = self._describe(event)
+        described = (_describe_person(event, session) if isinstance(event, PERSON_EVENTS)
+                     else _describe_learning(event, session)
+                     if isinstance(event, LEARNING_EVENTS) else self._describe(event))
+        if described is None:
+            return
+        target_kind, target_id, unit_id, before, after = described
         unit = session.get(OrgUnit, unit_id) if unit_id is not None else None
         session.add(AdminAction(
             actor_id=event.actor_id, action=event.name, target_kind=target_kind,

@@ -10,7 +10,15 @@ from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
 from lms.learn import bp
 from lms.models import AttemptStatus
-from lms.services import attempt_review, catalog, progress, quizzes
+from lms.services import (
+    assignments,
+    attempt_review,
+    catalog,
+    due_dates,
+    overrides,
+    progress,
+    quizzes,
+)
 from lms.services.errors import DomainError, Unanswered
 
 
@@ -28,17 +36,21 @@ def home():
     db = _state().session()
     user = current_learner()
     outlines = progress.course_outlines(db, user, catalog.list_courses(db))
-    mine = [o for o in outlines if o.enrollment is not None]
-    available = [o for o in outlines if o.enrollment is None]
-    return render_template("lms/learn/home.html", mine=mine, available=available)
+    sections = due_dates.home_sections(outlines, assignments.today())
+    return render_template("lms/learn/home.html", assigned=sections.assigned,
+                           mine=sections.mine, available=sections.available)
 
 
 @bp.route("/courses/<slug>")
 @login_required
 def course(slug: str):
     db = _state().session()
-    outline = progress.course_outline(db, current_learner(), catalog.get_course(db, slug))
-    return render_template("lms/learn/course.html", outline=outline)
+    user = current_learner()
+    course = catalog.get_course(db, slug)
+    outline = progress.course_outline(db, user, course)
+    return render_template("lms/learn/course.html", outline=outline,
+                           reasons=overrides.reasons_for(db, user, course),
+                           due=due_dates.due_state(outline.enrollment, assignments.today()))
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>")

@@ -5,6 +5,7 @@ from lms.models.assignments import Assignment, CompletionOverride
 from lms.models.courses import Course, Module, Question
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.models.grants import Grant, GrantKind
+from lms.models.imports import ImportBatch
 from lms.models.learning import (
     AttemptStatus,
     Enrollment,
@@ -33,7 +34,7 @@ __all__ = [
     "NO_DUE_DATE", "CourseUnitStats", "ModuleUnitStats", "ScoreBinStats",
     "WeeklyCompletionStats",
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",
-    "Grant", "GrantKind",
+    "Grant", "GrantKind", "ImportBatch",
     "CourseVersion", "CourseVersionModule", "ModuleRevision", "ModuleRevisionQuestion",
     "QuestionRevision",
     "OutboxDelivery", "OutboxEvent", "ProgressStatus", "Question", "QuizAttempt", "Role", "User",

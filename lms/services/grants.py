@@ -1,18 +1,32 @@
-"""Giving and taking back scoped grants: site admin, unit admin of a subtree, course author."""
+"""Giving and taking back scoped grants: site admin, unit admin of a subtree, course author.
+
+Who may change which grant is ``manage_grants`` in permissions.py: an admin of a unit (or of
+a unit above it) for unit admin grants in that subtree; site admins for course authors and
+site admins. ``grant`` and ``revoke`` check it whenever an ``actor`` acts (the CLI operator,
+``actor=None``, may do anything), so the web layer cannot skip it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.events import GrantChanged
-from lms.models import Course, Grant, GrantKind, OrgUnit, User
+from lms.models import Course, Grant, GrantKind, OrgUnit, Role, User
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.org import find_unit, name_path
 from lms.services.permissions import Action, require
 from lms.unit_of_work import raise_event, transactional
+
+
+class GrantRefused(InvalidInput):
+    """A grant change the rules refuse; ``reason`` is a stable key the web layer words."""
+
+    def __init__(self, reason: str, message: str, field: str | None = None):
+        super().__init__(message, field=field)
+        self.reason = reason
 
 
 @dataclass(frozen=True)
@@ -96,10 +110,60 @@ def revoke(session: Session, user: User, target: GrantTarget, *,
     row = _existing(session, user, target)
     if row is None:
         return False
+    if actor is not None and actor.id == user.id:
+        _refuse_own_last_admin_grant(session, user, row)
     session.delete(row)
     session.flush()
     _changed(session, user, target, actor, granted=False)
     return True
+
+
+def _refuse_own_last_admin_grant(session: Session, user: User, row: Grant) -> None:
+    """Nobody takes away, by mistake, the last grant that lets them into the admin room."""
+    admin_kinds = (GrantKind.SITE_ADMIN, GrantKind.UNIT_ADMIN)
+    if row.kind not in admin_kinds or user.role is Role.ADMIN:
+        return
+    others = session.scalar(select(func.count(Grant.id)).where(
+        Grant.user_id == user.id, Grant.kind.in_(admin_kinds), Grant.id != row.id))
+    if not others:
+        raise GrantRefused("own_last_admin", "this is your last admin grant")
+
+
+@transactional
+def grant_by_username(session: Session, actor: User, username: str,
+                      target: GrantTarget) -> tuple[User, bool]:
+    """Give the person a form names the grant: (that person, False if they held it already).
+
+    An unknown or deactivated username, or a deactivated unit, is a form error.
+    """
+    username = (username or "").strip()
+    user = session.scalar(select(User).where(User.username == username)) if username else None
+    if user is None:
+        raise GrantRefused("unknown_user", f"no user {username!r}", field="username")
+    require(session, actor, Action.MANAGE_GRANTS, target.resource)
+    if not user.active:
+        raise GrantRefused("inactive_user", f"user {username!r} is deactivated",
+                           field="username")
+    if target.unit is not None and not target.unit.active:
+        raise GrantRefused("inactive_unit", f"unit {target.unit.id} is deactivated")
+    return user, grant(session, user, target, actor=actor)
+
+
+def get_grant(session: Session, grant_id: int) -> Grant:
+    row = session.get(Grant, grant_id)
+    if row is None:
+        raise NotFound(f"no grant {grant_id}")
+    return row
+
+
+def target_of(row: Grant) -> GrantTarget:
+    return GrantTarget(row.kind, unit=row.org_unit, course=row.course)
+
+
+@transactional
+def revoke_grant(session: Session, actor: User, row: Grant) -> None:
+    """Take back one grant row (the unit or course page's revoke button)."""
+    revoke(session, row.user, target_of(row), actor=actor)
 
 
 def describe(session: Session, target: GrantTarget) -> str:
@@ -113,4 +177,4 @@ def describe(session: Session, target: GrantTarget) -> str:
 
 def list_grants(session: Session, user: User) -> list[GrantTarget]:
     rows = session.scalars(select(Grant).where(Grant.user_id == user.id).order_by(Grant.id))
-    return [GrantTarget(row.kind, unit=row.org_unit, course=row.course) for row in rows]
+    return [target_of(row) for row in rows]

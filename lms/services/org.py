@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Iterable
 
 from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
@@ -91,6 +92,20 @@ def name_path(session: Session, unit: OrgUnit) -> str:
     return "/".join(names[unit_id] for unit_id in ids)
 
 
+def unit_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
+    """Names of many units from one query, so a page of rows names its units at once."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return {}
+    return dict(session.execute(
+        select(OrgUnit.id, OrgUnit.name).where(OrgUnit.id.in_(wanted))).all())
+
+
+def name_path_from(id_path: str, names: dict[int, str]) -> str:
+    """``name_path`` from names already read with ``unit_names`` (an unknown id shows as #id)."""
+    return "/".join(names.get(unit_id, f"#{unit_id}") for unit_id in ancestor_ids(id_path))
+
+
 def in_subtree(path_column: ColumnElement[str], id_path: str) -> ColumnElement[bool]:
     """Rows whose id path lies in the subtree at ``id_path`` (the unit itself included).
 
@@ -100,3 +115,13 @@ def in_subtree(path_column: ColumnElement[str], id_path: str) -> ColumnElement[b
     if not ID_PATH.fullmatch(id_path):
         raise ValueError(f"not an id path: {id_path!r}")
     return path_column.like(f"{id_path}%")
+
+
+def name_paths(session: Session, units: Iterable[OrgUnit]) -> dict[int, str]:
+    """Name paths of many units (by unit id) from one query for all their ancestors.
+
+    For lists and exports, which would otherwise ask ``name_path`` once per row.
+    """
+    units = list(units)
+    names = unit_names(session, (a for unit in units for a in ancestor_ids(unit.path)))
+    return {unit.id: name_path_from(unit.path, names) for unit in units}

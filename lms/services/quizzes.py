@@ -126,7 +126,24 @@ def _start_or_close(session: Session, registry: QuestionTypeRegistry, user: User
         if current is not None:
             return current
         raise NoAttemptsLeft(f"all {settings.attempts} attempts used")
-    rng = rng or random.Random(secrets.randbits(64))
+    snapshot = snapshot_questions(registry, module, settings,
+                                  rng or random.Random(secrets.randbits(64)))
+    record_visit(session, user, module)
+    attempt = QuizAttempt(
+        user_id=user.id, module_id=module.id, course_version_id=module.course.version_id,
+        number=used + 1, status=AttemptStatus.IN_PROGRESS, questions=snapshot,
+        settings=settings.to_json(), draft={}, pass_mark=module_pass_mark(module), started_at=now,
+        deadline_at=now + timedelta(minutes=settings.time_limit) if settings.time_limit else None,
+    )
+    session.add(attempt)
+    session.flush()
+    return attempt
+
+
+def snapshot_questions(registry: QuestionTypeRegistry, module: Module, settings: QuizSettings,
+                       rng: random.Random) -> list[dict[str, Any]]:
+    """What a new attempt pins: the questions drawn and shuffled as the settings say, each
+    with its key in the order shown. Also used by the demo data, so its attempts are real."""
     questions = list(module.questions)
     if settings.draw and settings.draw < len(questions):
         picked = set(rng.sample(range(len(questions)), settings.draw))
@@ -141,16 +158,7 @@ def _start_or_close(session: Session, registry: QuestionTypeRegistry, user: User
             spec = question_type.shuffle(spec, rng)
         spec = question_type.apply_quiz_settings(spec, settings)
         snapshot.append(spec)
-    record_visit(session, user, module)
-    attempt = QuizAttempt(
-        user_id=user.id, module_id=module.id, course_version_id=module.course.version_id,
-        number=used + 1, status=AttemptStatus.IN_PROGRESS, questions=snapshot,
-        settings=settings.to_json(), draft={}, pass_mark=module_pass_mark(module), started_at=now,
-        deadline_at=now + timedelta(minutes=settings.time_limit) if settings.time_limit else None,
-    )
-    session.add(attempt)
-    session.flush()
-    return attempt
+    return snapshot
 
 
 def _past_deadline(attempt: QuizAttempt, now: datetime, grace: timedelta) -> bool:

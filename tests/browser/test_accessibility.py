@@ -64,3 +64,21 @@ def test_quiz_page_untouched_and_with_unanswered_questions(new_page, live_server
     assert submit_quiz(page).status == 400  # nothing answered: every question is flagged
     expect(page.locator("#missing-summary")).to_be_visible()
     assert blocking_violations(page, axe) == []
+
+
+@pytest.mark.parametrize("width,height", [(375, 740), (1280, 800)])
+def test_statistics_pages_with_their_charts_and_tables(new_page, live_server, axe, width,
+                                                       height):
+    from tests.browser.test_stats_dashboard import make_admin, studied
+
+    trainee, _ = live_server.create_trainee(f"axe-stats-{width}")
+    facts = studied(live_server, trainee)
+    page = new_page(width, height)
+    sign_in(page, live_server.url, *make_admin(live_server))
+    unit = f"/admin/stats/{COURSE}/units/{facts['unit']}"
+    for path in ["/admin/stats", f"/admin/stats/{COURSE}", unit,
+                 f"{unit}/people/{facts['user']}", f"/admin/stats/{COURSE}/overdue",
+                 f"{unit}?from=2024-13-01"]:  # the last one: a bad date, flagged
+        page.goto(f"{live_server.url}{path}")
+        page.locator("details > summary").evaluate_all("els => els.forEach(s => s.click())")
+        assert blocking_violations(page, axe) == [], path

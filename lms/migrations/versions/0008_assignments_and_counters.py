@@ -41,6 +41,7 @@ def upgrade() -> None:
                                     ondelete="SET NULL")
         batch_op.create_index("ix_lms_enrollments_course_unit",
                               ["course_id", "counted_unit_id"])
+        batch_op.create_index("ix_lms_enrollments_course_due", ["course_id", "due_on"])
     with op.batch_alter_table("lms_module_progress") as batch_op:
         batch_op.add_column(sa.Column("counted_unit_id", sa.Integer(), nullable=True))
         for flag in ("counted_opened", "counted_attempted", "counted_passed"):
@@ -125,6 +126,77 @@ def upgrade() -> None:
     op.create_index("ix_lms_weekly_completion_stats_week", "lms_weekly_completion_stats",
                     ["course_id", "week_start"])
 
+    _count_existing_records()
+
+
+# The counters of the records written before this revision, set-based. Written out here, not
+# imported from lms.services, so this revision keeps meaning what it meant when models move on.
+_WEEK = {
+    "sqlite": "date({}, '-6 days', 'weekday 1')",
+    "postgresql": "CAST(date_trunc('week', ({}) AT TIME ZONE 'UTC') AS DATE)",
+}
+_OPENED = "(p.first_seen_at IS NOT NULL OR p.status <> 'not_started')"
+_BINS = " ".join(f"WHEN counted_score >= {tenth * 10} THEN {tenth}" for tenth in range(9, 0, -1))
+_COUNT_STATEMENTS = [
+    """UPDATE lms_enrollments SET
+         counted_unit_id = (SELECT u.org_unit_id FROM lms_users u
+                            WHERE u.id = lms_enrollments.user_id),
+         counted_started = (completed_at IS NOT NULL OR EXISTS (
+             SELECT 1 FROM lms_module_progress p JOIN lms_modules m ON m.id = p.module_id
+             WHERE p.user_id = lms_enrollments.user_id
+               AND m.course_id = lms_enrollments.course_id AND """ + _OPENED + """)),
+         counted_completed_week = {week}""",
+    """UPDATE lms_module_progress SET
+         counted_unit_id = (SELECT u.org_unit_id FROM lms_users u
+                            WHERE u.id = lms_module_progress.user_id),
+         counted_opened = (first_seen_at IS NOT NULL OR status <> 'not_started'),
+         counted_attempted = EXISTS (
+             SELECT 1 FROM lms_quiz_attempts a
+             WHERE a.user_id = lms_module_progress.user_id
+               AND a.module_id = lms_module_progress.module_id
+               AND a.submitted_at IS NOT NULL),
+         counted_passed = (status = 'completed'),
+         counted_score = best_score""",
+    """INSERT INTO lms_course_unit_stats
+         (course_id, org_unit_id, due_on, learners, assigned, started, completed)
+       SELECT course_id, counted_unit_id, {no_due}, COUNT(*), 0,
+              SUM(CASE WHEN counted_started THEN 1 ELSE 0 END),
+              SUM(CASE WHEN counted_completed_week IS NOT NULL THEN 1 ELSE 0 END)
+       FROM lms_enrollments WHERE counted_unit_id IS NOT NULL
+       GROUP BY course_id, counted_unit_id""",
+    """INSERT INTO lms_weekly_completion_stats (course_id, org_unit_id, week_start, completed)
+       SELECT course_id, counted_unit_id, counted_completed_week, COUNT(*)
+       FROM lms_enrollments
+       WHERE counted_unit_id IS NOT NULL AND counted_completed_week IS NOT NULL
+       GROUP BY course_id, counted_unit_id, counted_completed_week""",
+    """INSERT INTO lms_module_unit_stats
+         (module_id, org_unit_id, opened, attempted, passed, scored, score_sum)
+       SELECT module_id, counted_unit_id,
+              SUM(CASE WHEN counted_opened THEN 1 ELSE 0 END),
+              SUM(CASE WHEN counted_attempted THEN 1 ELSE 0 END),
+              SUM(CASE WHEN counted_passed THEN 1 ELSE 0 END),
+              SUM(CASE WHEN counted_score IS NOT NULL THEN 1 ELSE 0 END),
+              COALESCE(SUM(counted_score), 0)
+       FROM lms_module_progress WHERE counted_unit_id IS NOT NULL
+       GROUP BY module_id, counted_unit_id""",
+    """INSERT INTO lms_score_bin_stats (module_id, org_unit_id, bin, people)
+       SELECT module_id, counted_unit_id, b, COUNT(*) FROM (
+         SELECT module_id, counted_unit_id, CASE """ + _BINS + """ ELSE 0 END AS b
+         FROM lms_module_progress
+         WHERE counted_unit_id IS NOT NULL AND counted_score IS NOT NULL) AS scored
+       GROUP BY module_id, counted_unit_id, b""",
+]
+
+
+def _count_existing_records() -> None:
+    connection = op.get_bind()
+    week = _WEEK[connection.dialect.name].format("completed_at")
+    no_due = "DATE '9999-12-31'" if connection.dialect.name == "postgresql" else "'9999-12-31'"
+    for statement in _COUNT_STATEMENTS:
+        connection.execute(sa.text(statement.replace("{week}", week)
+                                   .replace("{no_due}", no_due)))
+
+
 def downgrade() -> None:
     for name in ("lms_weekly_completion_stats", "lms_score_bin_stats", "lms_module_unit_stats",
                  "lms_course_unit_stats", "lms_completion_overrides", "lms_assignments"):
@@ -136,6 +208,7 @@ def downgrade() -> None:
                        "counted_unit_id"):
             batch_op.drop_column(column)
     with op.batch_alter_table("lms_enrollments") as batch_op:
+        batch_op.drop_index("ix_lms_enrollments_course_due")
         batch_op.drop_index("ix_lms_enrollments_course_unit")
         batch_op.drop_constraint("fk_lms_enrollments_counted_unit_id_lms_org_units",
                                  type_="foreignkey")

@@ -1,0 +1,75 @@
+"""How the dashboard's column keys and coded values read, on the page and in downloads.
+
+``stats_report`` hands out keys ("completion_percent", status "overdue"); this is the one
+place that words them, so a page and its CSV/XLSX say the same thing in the same language.
+On the page numbers are formatted (37.5%, "—" for nothing); in a file they stay numbers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+COLUMNS = {
+    "course": _l("Course"), "slug": _l("Short name"), "published": _l("Published"),
+    "learners": _l("Learners"), "assigned": _l("Assigned"), "started": _l("Started"),
+    "completed": _l("Completed"), "overdue": _l("Overdue"),
+    "completion_percent": _l("Completion %"), "average_score": _l("Average best score"),
+    "unit": _l("Unit"), "members": _l("Counted"), "module": _l("Module"),
+    "opened": _l("Opened"), "attempted": _l("Quiz attempted"), "passed": _l("Passed"),
+    "score_range": _l("Best score range"), "people": _l("Number of people"),
+    "week_start": _l("Week starting"), "name": _l("Name"), "username": _l("Username"),
+    "status": _l("Status"), "modules_completed": _l("Modules completed"),
+    "modules_total": _l("Modules in the course"), "completed_at": _l("Completed at (UTC)"),
+    "due_on": _l("Due date"), "overridden": _l("Marked complete by an administrator"),
+    "deactivated": _l("Deactivated"), "days_overdue": _l("Days overdue"),
+    "best_score": _l("Best score"), "attempts": _l("Attempts"),
+    "override_reason": _l("Reason given for marking complete"),
+}
+VALUES = {
+    "status": {"not_started": _l("Not started"), "in_progress": _l("In progress"),
+               "completed": _l("Completed"), "overdue": _l("Overdue")},
+    "members": {"subtree": _l("With sub-units"), "direct": _l("Directly in this unit")},
+}
+TITLES = {
+    "courses": _l("Courses"), "summary": _l("Summary"), "units": _l("Completion by unit"),
+    "funnel": _l("Module funnel"), "scores": _l("Score distribution"),
+    "weekly": _l("Completions per week"), "least_complete": _l("Least complete units"),
+    "people": _l("People and their status"), "overdue": _l("Overdue people"),
+    "modules": _l("Modules"),
+}
+PERCENT = {"completion_percent"}
+SCORES = {"average_score", "best_score"}
+
+
+def header(columns) -> list[str]:
+    return [str(COLUMNS[column]) for column in columns]
+
+
+def file_cell(column: str, value: Any) -> Any:
+    """A value as it goes into a CSV/XLSX cell: numbers and dates untouched."""
+    if column in VALUES and value is not None:
+        return str(VALUES[column].get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return value
+
+
+def page_cell(column: str, value: Any) -> str:
+    """A value as the page prints it."""
+    if value is None:
+        return "—"
+    if column in PERCENT:
+        return f"{value:.1f}%"
+    if column in SCORES:
+        return f"{value:.1f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(file_cell(column, value))
+
+
+def file_row(columns, row) -> list[Any]:
+    return [file_cell(column, value) for column, value in zip(columns, row, strict=True)]
