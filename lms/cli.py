@@ -15,6 +15,7 @@ from lms.cli_accounts import set_password_command
 from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
+from lms.cli_imports import imports_cli
 from lms.cli_plugins import plugins_command
 from lms.cli_stats import stats_cli
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
@@ -217,3 +218,4 @@ lms_cli.add_command(plugins_command)
 lms_cli.add_command(set_password_command)
 lms_cli.add_command(demo_data_command)
 lms_cli.add_command(stats_cli)
+lms_cli.add_command(imports_cli)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 UOW_KEY = "lms_unit_of_work"
 BUS_KEY = "lms_event_bus"
 #: A handler that keeps raising events that raise events is a bug, not a workload.
-MAX_EVENTS_PER_UNIT = 10_000
+MAX_EVENTS_PER_UNIT = 100_000
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -53,12 +53,13 @@ class UnitOfWork:
     events: list[Event] = field(default_factory=list)
     #: Per-unit state a handler keeps between the events of one unit (keyed by its name).
     scratch: dict[str, Any] = field(default_factory=dict)
-    _before_commit: dict[str, Callable[[], None]] = field(default_factory=dict)
+    _before_commit: dict[str, tuple[int, Callable[[], None]]] = field(default_factory=dict)
 
-    def before_commit(self, key: str, callback: Callable[[], None]) -> None:
-        """Run ``callback`` once, after every handler ran and before the outbox is written:
-        a handler that moves shared rows (counters) writes them once, in one order."""
-        self._before_commit.setdefault(key, callback)
+    def before_commit(self, key: str, callback: Callable[[], None], order: int = 0) -> None:
+        """Run ``callback`` once, after every handler ran and before the outbox is written,
+        lowest ``order`` first: a handler that touches many people or shared rows (counters)
+        does it once per unit, set-based and in one lock order. It must raise no events."""
+        self._before_commit.setdefault(key, (order, callback))
 
     def raise_event(self, event: Event) -> None:
         if len(self.events) >= MAX_EVENTS_PER_UNIT:
@@ -91,8 +92,11 @@ class UnitOfWork:
     def finish(self) -> None:
         self.session.flush()
         self._run_handlers()
-        for callback in self._before_commit.values():
+        raised = len(self.events)
+        for _order, callback in sorted(self._before_commit.values(), key=lambda item: item[0]):
             callback()
+        if len(self.events) != raised:
+            raise RuntimeError("a before_commit callback raised an event")
         self._write_outbox()
         self.session.flush()
 

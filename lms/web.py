@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, abort, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from jinja2 import ChoiceLoader, FileSystemLoader
@@ -45,11 +45,23 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root.register_blueprint(author_bp)
     root.register_blueprint(admin_bp)
 
+    root.url_value_preprocessor(refuse_ids_out_of_range)
     root.before_request(use_lms_translations)
     root.context_processor(template_globals)
     root.register_error_handler(DomainError, _domain_error)
     root.register_error_handler(HTTPException, render_http_error)
     return root
+
+
+#: Every id column is a 32-bit integer on PostgreSQL; SQLite overflows at 2**63.
+MAX_ID = 2**31 - 1
+
+
+def refuse_ids_out_of_range(endpoint: str | None, values: dict | None) -> None:
+    """A URL id no row can have is a 404 before any view runs (not a database overflow)."""
+    for value in (values or {}).values():
+        if isinstance(value, int) and not 0 < value <= MAX_ID:
+            abort(404)
 
 
 def use_lms_translations() -> None:

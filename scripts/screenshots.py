@@ -1,14 +1,19 @@
 """Save full-page screenshots of the trainee's pages at phone (375) and desktop (1280) widths.
 
-Usage: .venv/bin/python scripts/screenshots.py [outdir]    (default: screenshots/, git-ignored)
+Usage: .venv/bin/python scripts/screenshots.py [--admin] [outdir]
+(default outdir: screenshots/, git-ignored)
 
 Builds a throw-away app on a temporary SQLite file with the bundled seed course, serves it on a
 free local port and drives Debian's chromium (/usr/bin/chromium) through Playwright. Each width
 uses its own new trainee, who fails and then passes the first quiz and completes every module.
+With --admin it shoots the admin room instead, over `flask lms demo-data` (see
+screenshots_admin.py) and prints what a phone user would trip over on each page: a page wider
+than the screen, tap targets under 44 px, text under 16 px.
 """
 
 from __future__ import annotations
 
+import argparse
 import logging
 import re
 import sys
@@ -22,6 +27,8 @@ from werkzeug.serving import make_server
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import screenshots_admin  # noqa: E402  (next to this script)
 
 from lms import create_app, migrate  # noqa: E402
 
@@ -79,11 +86,16 @@ def submit(page) -> None:
         page.click('main form button[type="submit"]')
 
 
-def build_app(folder: Path):
+def new_app(folder: Path):
     app = create_app({"LMS_DATABASE_URL": f"sqlite:///{folder / 'lms.sqlite3'}",
                       "SECRET_KEY": "screenshots", "LMS_COURSES_DIR": str(ROOT / "courses")})
     app.instance_path = str(folder)
     migrate.upgrade(app.extensions["lms"].engine)
+    return app
+
+
+def build_app(folder: Path):
+    app = new_app(folder)
     runner = app.test_cli_runner()
     result = runner.invoke(args=["lms", "load-courses"])
     assert result.exit_code == 0, result.output
@@ -106,10 +118,10 @@ def build_app(folder: Path):
 class Camera:
     """A fresh browser context at one width that numbers the screenshots it saves."""
 
-    def __init__(self, browser, width: int, outdir: Path, prefix: str = ""):
+    def __init__(self, browser, width: int, outdir: Path, prefix: str = "", check=None):
         self.context = browser.new_context(viewport={"width": width, "height": WIDTHS[width]})
         self.page = self.context.new_page()
-        self.width, self.outdir, self.prefix = width, outdir, prefix
+        self.width, self.outdir, self.prefix, self.check = width, outdir, prefix, check
         self.files: list[Path] = []
 
     def shot(self, name: str) -> None:
@@ -117,6 +129,16 @@ class Camera:
         path = self.outdir / f"{self.width}-{self.prefix}{number:02d}-{name}.png"
         self.page.screenshot(path=str(path), full_page=True)
         self.files.append(path)
+        wide = self.page.evaluate("document.documentElement.scrollWidth")
+        if wide > self.width:
+            print(f"OVERFLOW {path.name}: page is {wide} px wide at {self.width} px",
+                  file=sys.stderr)
+        if self.check is not None:
+            found = self.check(self.page)
+            for kind in ("small", "tiny"):
+                if found[kind]:
+                    print(f"{kind.upper()} {path.name}: {'; '.join(found[kind])}",
+                          file=sys.stderr)
 
 
 def shoot_width(browser, base: str, width: int, outdir: Path) -> list[Path]:
@@ -194,15 +216,29 @@ def shoot_trainer(browser, base: str, width: int, outdir: Path) -> list[Path]:
     return files
 
 
+def shoot_admin(browser, base: str, width: int, outdir: Path, world) -> list[Path]:
+    camera = Camera(browser, width, outdir, prefix="a", check=screenshots_admin.check)
+    screenshots_admin.shoot_admin(camera, base, COURSE, world, PASSWORD)
+    return camera.files
+
+
 def main() -> int:
-    outdir = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "screenshots")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("outdir", nargs="?", type=Path, default=ROOT / "screenshots")
+    parser.add_argument("--admin", action="store_true", help="shoot the admin room instead")
+    arguments = parser.parse_args()
+    outdir = arguments.outdir
     outdir.mkdir(parents=True, exist_ok=True)
     if not Path(CHROMIUM).exists():
         print(f"Needs Debian's chromium at {CHROMIUM}: apt-get install chromium", file=sys.stderr)
         return 1
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no access log lines
     with tempfile.TemporaryDirectory(prefix="lms-shots-") as temp:
-        app = build_app(Path(temp))
+        if arguments.admin:
+            app = new_app(Path(temp))
+            world = screenshots_admin.make_data(app, app.test_cli_runner(), COURSE, PASSWORD)
+        else:
+            app = build_app(Path(temp))
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, daemon=True)
         thread.start()
@@ -213,6 +249,9 @@ def main() -> int:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
                 try:
                     for width in WIDTHS:
+                        if arguments.admin:
+                            files += shoot_admin(browser, base, width, outdir, world)
+                            continue
                         files += shoot_width(browser, base, width, outdir)
                         files += shoot_trainer(browser, base, width, outdir)
                 finally:

@@ -14,6 +14,7 @@ from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from lms.models import Course, OrgUnit
+from lms.request_args import DateInRange
 from lms.services.assignment_lists import assignable_courses, unit_assignments
 from lms.services.overrides import REASON_MAX
 
@@ -27,7 +28,8 @@ class AssignCourseForm(FlaskForm):
 
     course_id = SelectField(_l("Course"), coerce=int, validate_choice=False, id="assign-course",
                             validators=[InputRequired(_l("Choose a course."))])
-    due_on = DateField(_l("Due date (optional)"), validators=[Optional()], id="assign-due")
+    due_on = DateField(_l("Due date (optional)"), validators=[Optional(), DateInRange()],
+                       id="assign-due")
 
     def offer(self, courses: list[Course]) -> AssignCourseForm:
         self.course_id.choices = [(course.id, course.title) for course in courses]

@@ -8,6 +8,8 @@ their own page, ``/admin/people/<id>/courses``, which the people pages link to.
 
 from __future__ import annotations
 
+import re
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -28,6 +30,7 @@ ID_MAX = 2**31 - 1
 REFUSALS = {
     "unpublished": _l("Choose a published course."),
     "due_in_past": _l("The due date has already passed. Choose today or a later day."),
+    "due_too_late": _l("Enter a date between 2000-01-01 and 2099-12-31."),
     "inactive_unit": _l("This unit is deactivated; courses cannot be assigned to it."),
     "inactive_person": _l("This person is deactivated; courses cannot be assigned to them."),
     "already_removed": _l("This assignment was already withdrawn."),
@@ -37,7 +40,7 @@ REFUSALS = {
     "already_completed": _l("This is already completed; there is nothing to mark."),
 }
 CONFLICTS = {"already_removed", "already_completed"}
-FIELDS = {"unpublished": "course_id", "due_in_past": "due_on", "reason_required": "reason",
+FIELDS = {"unpublished": "course_id", "due_in_past": "due_on", "due_too_late": "due_on", "reason_required": "reason",
           "reason_too_long": "reason", "unknown_module": "target",
           "already_completed": "target"}
 
@@ -177,7 +180,7 @@ def assign_to_person(person_id: int):
 
 def _target(form: OverrideForm) -> tuple[Course, Module | None] | None:
     kind, _sep, number = (form.target.data or "").partition("-")
-    row_id = int(number) if number.isdigit() else 0
+    row_id = int(number) if re.fullmatch(r"[0-9]{1,10}", number) else 0
     if kind == "course":
         course = _db().get(Course, row_id) if 0 < row_id <= ID_MAX else None
         if course is not None and course.published:

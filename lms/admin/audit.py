@@ -19,6 +19,7 @@ from lms.admin import audit_lines, bp
 from lms.admin.views import PAGE_SIZE, _db, _require_admin_room
 from lms.auth.session import current_scope, login_required
 from lms.models import OrgUnit, User
+from lms.request_args import DateInRange, page_arg
 from lms.services import admin_audit
 from lms.services.admin_audit import AuditFilters
 from lms.services.org import ancestor_ids
@@ -56,8 +57,8 @@ class AuditFilterForm(FlaskForm):
     actor = StringField(_l("Done by (username)"),
                         filters=[lambda value: value.strip() if value else value],
                         validators=[Optional(), Length(max=80)])
-    since = DateField(_l("From (UTC)"), validators=[Optional()])
-    until = DateField(_l("To (UTC)"), validators=[Optional()])
+    since = DateField(_l("From (UTC)"), validators=[Optional(), DateInRange()])
+    until = DateField(_l("To (UTC)"), validators=[Optional(), DateInRange()])
     unit = SelectField(_l("Unit and its sub-units"), validate_choice=False)
 
 
@@ -107,7 +108,7 @@ def audit():
     if filters is None:
         return render_template("lms/admin/audit.html", form=form, result=None, args={}), 400
     result = admin_audit.list_actions(_db(), current_scope(), filters,
-                                      page=request.args.get("page", 1, type=int) or 1,
+                                      page=page_arg(),
                                       page_size=PAGE_SIZE)
     args = {name: request.args[name] for name in FILTERS if request.args.get(name)}
     return render_template("lms/admin/audit.html", form=form, result=result, args=args,

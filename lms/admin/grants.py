@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field
@@ -25,6 +25,7 @@ from lms.auth.session import (
     login_required,
 )
 from lms.models import Course, Grant, GrantKind
+from lms.request_args import page_arg
 from lms.services import grant_lists, grants
 from lms.services.grants import GrantRefused, GrantTarget
 from lms.services.permissions import Action
@@ -40,7 +41,7 @@ REFUSALS = {
 
 
 def _grants_page(status: int = 200, **forms):
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     site = current_can(Action.MANAGE_GRANTS)  # site-level: site admins
     forms = {"author": CourseAuthorForm(formdata=None),
              "site_admin": GrantByUsernameForm(formdata=None), **forms}

@@ -25,6 +25,7 @@ from lms.admin.people_forms import (
 from lms.admin.views import PAGE_SIZE, _db, _require_admin_room
 from lms.auth.session import current_learner, current_require, current_scope, login_required
 from lms.models import OrgUnit, User
+from lms.request_args import page_arg
 from lms.services import org_admin, people_admin
 from lms.services.errors import NotFound, PermissionDenied
 from lms.services.org import name_path
@@ -110,7 +111,7 @@ def people():
     unit = _unit_or_none(request.args.get("unit", type=int))
     query = (request.args.get("q") or "").strip()
     result = people_admin.list_people(_db(), current_scope(), unit=unit, query=query,
-                                      page=request.args.get("page", 1, type=int) or 1,
+                                      page=page_arg(),
                                       page_size=PAGE_SIZE)
     return render_template("lms/admin/people.html", result=result, unit=unit, query=query,
                            units=org_admin.unit_tree(_db(), current_scope()),

@@ -17,6 +17,7 @@ from lms.admin import bp, charts, stats_exports, stats_labels
 from lms.admin.views import _db, _require_admin_room
 from lms.auth.session import current_require, current_scope, login_required
 from lms.models import Course, OrgUnit, User
+from lms.request_args import DateInRange, date_in_range, page_arg
 from lms.services import org_admin, stats_people, stats_report
 from lms.services.assignments import today
 from lms.services.errors import NotFound
@@ -65,6 +66,8 @@ def _weeks() -> tuple[date, date, str | None]:
         chosen_end = date.fromisoformat(request.args.get("to") or end.isoformat())
     except ValueError:
         return start, end, _("Enter dates as YYYY-MM-DD.")
+    if not (date_in_range(chosen_start) and date_in_range(chosen_end)):
+        return start, end, str(DateInRange.message)
     if chosen_start > chosen_end:
         return start, end, _("The start date must not be after the end date.")
     if (chosen_end - chosen_start).days > MAX_DAYS:
@@ -100,7 +103,7 @@ def _people_table(course: Course, unit: OrgUnit, report: stats_report.Report):
     """One page of the people directly in ``unit``; the total comes from the counters."""
     total = next((row.totals.learners for row in report.level if row.own), 0)
     pages = max(1, -(-total // PEOPLE_PAGE))
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    number = min(page_arg(), pages)
     table = stats_report.Table("people", stats_report.PEOPLE_COLUMNS)
     for line in stats_people.page(_db(), course, stats_people.unit_query(course.id, unit.id),
                                   report.today, number=number, size=PEOPLE_PAGE):
@@ -229,7 +232,7 @@ def stats_overdue(course_slug: str):
     day, paths = today(), _paths(unit)
     total = stats_report.overdue_total(_db(), course, paths, day)
     pages = max(1, -(-total // PEOPLE_PAGE))
-    number = min(max(request.args.get("page", 1, type=int) or 1, 1), pages)
+    number = min(page_arg(), pages)
     table = stats_report.Table("overdue", stats_report.OVERDUE_COLUMNS)
     for line in stats_people.page(_db(), course, stats_people.overdue_query(
             course.id, paths, day), day, number=number, size=PEOPLE_PAGE):

@@ -18,7 +18,6 @@ from urllib.parse import quote
 from flask import Response, current_app, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
@@ -97,12 +96,6 @@ def _csv_pieces(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[by
         yield "".join(buffered).encode("utf-8")
 
 
-def _xlsx_value(value: Any) -> Any:
-    """Escaped like ``spreadsheet.write_xlsx`` does, minus what XML cannot hold."""
-    value = spreadsheet.safe_cell(value)
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
-
-
 def _xlsx_pieces(header: list[str], rows: Iterable[Sequence[Any]],
                  title: str) -> Iterator[bytes]:
     with tempfile.TemporaryFile(prefix="lms-export-") as file:
@@ -112,12 +105,12 @@ def _xlsx_pieces(header: list[str], rows: Iterable[Sequence[Any]],
         bold = Font(bold=True)
         cells = []
         for text in header:
-            cell = WriteOnlyCell(sheet, value=_xlsx_value(text))
+            cell = WriteOnlyCell(sheet, value=spreadsheet.xlsx_cell(text))
             cell.font = bold
             cells.append(cell)
         sheet.append(cells)
         for row in rows:
-            sheet.append([_xlsx_value(value) for value in row])
+            sheet.append([spreadsheet.xlsx_cell(value) for value in row])
         workbook.save(file)
         file.seek(0)
         while piece := file.read(PIECE):

@@ -21,6 +21,7 @@ from lms.auth.session import current_learner, current_require, current_scope, lo
 from lms.author import bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
+from lms.request_args import page_arg
 from lms.services import attempt_review, catalog, grading, question_bank, quiz_stats, quizzes
 from lms.services.errors import InvalidInput
 from lms.services.item_analysis import analysis_csv
@@ -194,7 +195,7 @@ def confirm_import(slug: str, module_slug: str):
 @login_required
 def grading_queue():
     _allow(Action.VIEW_GRADING_QUEUE)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = page_arg()
     attempts, total = grading.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE,
                                             scope=_scope())
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)

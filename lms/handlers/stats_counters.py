@@ -32,44 +32,67 @@ from lms.unit_of_work import current_unit
 #: Events about one person in one course.
 PERSONAL = (CourseEnrolled, ModuleViewed, AttemptSubmitted, AttemptGraded, ModuleCompleted,
             CourseCompleted, CompletionOverridden)
+#: Events after which everything a person holds is recounted (their unit may have changed).
+WHOLE_PERSON = (PersonCreated, PersonMoved, PersonActivationChanged)
+#: People per refresh (bound parameters stay well under SQLite's limit).
+CHUNK = 500
+#: After the assignment sync (order 10): the counters count what it wrote.
+ORDER = 100
+ALL = None
 
 
 class StatsCountersHandler(EventHandler):
-    """Registered after the handlers that change records (course completion, assignment
-    sync), so it counts what they wrote. Per-person events refresh that person's rows and
-    collect the differences, which are written once when every handler of the unit has run
-    (one write per counter row, always in key order: concurrent units cannot deadlock on
-    them). Assignments to a unit recount the unit's slice set-based."""
+    """Notes whom each event concerns; when every handler of the unit of work has run, it
+    recounts those people once and writes each changed counter row once, in key order (so
+    concurrent units cannot deadlock on counters, and an import of thousands of people
+    costs a few set-based statements, not a refresh per event). Assignments to a whole
+    unit recount the unit's slice set-based right away."""
 
     name: ClassVar[str] = "stats_counters"
     events: ClassVar[tuple[type[Event], ...]] = (
-        *PERSONAL, PersonCreated, PersonMoved, PersonActivationChanged, CourseAssigned, CourseUnassigned, UnitMoved)
+        *PERSONAL, *WHOLE_PERSON, CourseAssigned, CourseUnassigned, UnitMoved)
 
     def handle(self, event: Event, session: Session) -> None:
         if isinstance(event, PERSONAL):
-            refresh_people(session, [event.user_id], [event.course_id],
-                           deltas=self._pending(session))
-        elif isinstance(event, PersonCreated | PersonMoved | PersonActivationChanged):
-            refresh_people(session, [event.user_id], deltas=self._pending(session))
+            self._note(session, event.user_id, event.course_id)
+        elif isinstance(event, WHOLE_PERSON):
+            self._note(session, event.user_id, ALL)
         elif isinstance(event, CourseAssigned | CourseUnassigned):
             if event.user_id is not None:
-                refresh_people(session, [event.user_id], [event.course_id],
-                               deltas=self._pending(session))
+                self._note(session, event.user_id, event.course_id)
                 return
             path = session.scalar(select(OrgUnit.path).where(OrgUnit.id == event.org_unit_id))
-            self._recount(session, course_id=event.course_id, unit_path=path)
+            recount_courses(session, course_id=event.course_id, unit_path=path, modules=False)
         elif isinstance(event, UnitMoved):
             # Counters key on the unit itself, so only assignments inherited from the new
             # ancestors can change what the subtree's people hold.
-            self._recount(session, unit_path=event.new_path)
+            recount_courses(session, unit_path=event.new_path, modules=False)
 
-    def _pending(self, session: Session) -> Deltas:
+    def _note(self, session: Session, user_id: int, course_id: int | None) -> None:
+        """Remember to recount ``user_id`` in ``course_id`` (ALL: in every course)."""
         unit = current_unit(session)
         assert unit is not None, "handlers run inside a unit of work"
-        deltas = unit.scratch.setdefault(self.name, {})
-        unit.before_commit(self.name, lambda: apply_deltas(session, deltas))
-        return deltas
+        wanted: dict[int, set[int] | None] = unit.scratch.setdefault(self.name, {})
+        if user_id in wanted and wanted[user_id] is ALL:
+            pass
+        elif course_id is ALL:
+            wanted[user_id] = ALL
+        else:
+            wanted.setdefault(user_id, set()).add(course_id)  # type: ignore[union-attr]
+        unit.before_commit(self.name, lambda: self._count(session, wanted), order=ORDER)
 
-    def _recount(self, session: Session, **slice_) -> None:
-        apply_deltas(session, self._pending(session))   # a recount starts from written counts
-        recount_courses(session, modules=False, **slice_)
+    @staticmethod
+    def _count(session: Session, wanted: dict[int, set[int] | None]) -> None:
+        deltas: Deltas = {}
+        everything = sorted(user for user, courses in wanted.items() if courses is ALL)
+        for start in range(0, len(everything), CHUNK):
+            refresh_people(session, everything[start:start + CHUNK], deltas=deltas)
+        by_courses: dict[frozenset[int], list[int]] = {}
+        for user, courses in wanted.items():
+            if courses is not ALL:
+                by_courses.setdefault(frozenset(courses), []).append(user)
+        for courses, users in sorted(by_courses.items(), key=lambda item: sorted(item[0])):
+            users.sort()
+            for start in range(0, len(users), CHUNK):
+                refresh_people(session, users[start:start + CHUNK], courses, deltas=deltas)
+        apply_deltas(session, deltas)

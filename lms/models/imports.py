@@ -40,3 +40,8 @@ class ImportBatch(Base):
     @property
     def expires_at(self) -> datetime:
         return self.created_at + BATCH_LIFETIME
+
+    @property
+    def passwords_expire_at(self) -> datetime | None:
+        """An hour from the confirm (not the preview) to download the passwords sheet."""
+        return self.confirmed_at + BATCH_LIFETIME if self.confirmed_at is not None else None

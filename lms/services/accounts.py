@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, object_session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.db import utcnow
-from lms.events import PasswordChanged
+from lms.events import PasswordChanged, PersonCreated, PersonMoved
 from lms.models import Role, User
 from lms.services.errors import InvalidInput
 from lms.services.org import ensure_unit_path, name_path, split_unit_path
@@ -71,6 +71,11 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
     )
     session.add(user)
     session.flush()
+    # Like an admin's new person: assignments of the unit reach them, the counters see them.
+    raise_event(session, PersonCreated(actor_id=None, user_id=user.id,
+                                       org_unit_id=unit.id if unit is not None else None,
+                                       username=username, display_name=display_name,
+                                       role=role.value, source="system"))
     return user
 
 
@@ -215,5 +220,11 @@ def sync_host_user(session: Session, identity: HostIdentity) -> User:
     user.display_name = identity.display_name or user.display_name
     user.role = Role(identity.role)
     if identity.unit_path:
-        user.org_unit = ensure_unit_path(session, identity.unit_path)
+        unit = ensure_unit_path(session, identity.unit_path)
+        if unit.id != user.org_unit_id:
+            old_unit_id = user.org_unit_id
+            user.org_unit = unit
+            session.flush()
+            raise_event(session, PersonMoved(actor_id=None, user_id=user.id,
+                                             old_unit_id=old_unit_id, new_unit_id=unit.id))
     return user

@@ -35,6 +35,9 @@ from lms.services.org import in_subtree
 from lms.services.permissions import Action, Scope, allowed, scope_of
 from lms.unit_of_work import raise_event, transactional
 
+#: The latest due date accepted (the forms say so too).
+LATEST_DUE_DATE = date(2099, 12, 31)
+
 
 class AssignmentRefused(InvalidInput):
     """An assignment the rules refuse; ``reason`` is a stable key the web layer words."""
@@ -71,6 +74,10 @@ def _check(session: Session, actor: User, course: Course, unit: OrgUnit | None,
                                 field="course_id")
     if due_on is not None and due_on < today():
         raise AssignmentRefused("due_in_past", "the due date has already passed",
+                                field="due_on")
+    if due_on is not None and due_on > LATEST_DUE_DATE:
+        # Far-future dates are typos (and 9999-12-31 means "no due date" to the counters).
+        raise AssignmentRefused("due_too_late", "the due date is too far in the future",
                                 field="due_on")
     if unit is not None and not unit.active:
         raise AssignmentRefused("inactive_unit", "the unit is deactivated", field="target")

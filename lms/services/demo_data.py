@@ -24,13 +24,17 @@ from lms.db import UTCDateTime, utcnow
 from lms.models import (
     Assignment,
     Course,
+    CourseUnitStats,
     Enrollment,
     Module,
     ModuleProgress,
+    ModuleUnitStats,
     OrgUnit,
     QuizAttempt,
     Role,
+    ScoreBinStats,
     User,
+    WeeklyCompletionStats,
 )
 from lms.plugins import QuestionTypeRegistry
 from lms.services.accounts import generate_password
@@ -88,15 +92,16 @@ def demo_people(session: Session) -> int:
 
 def published_courses(session: Session, slugs: Sequence[str] = ()) -> list[Course]:
     """The courses to assign: those named, else every published one."""
-    query = select(Course).where(Course.version_id.is_not(None)).order_by(Course.id).options(
-        selectinload(Course.modules).selectinload(Module.questions))
+    query = (select(Course).where(Course.version_id.is_not(None), Course.published)
+             .order_by(Course.id)
+             .options(selectinload(Course.modules).selectinload(Module.questions)))
     if slugs:
         courses = {c.slug: c for c in session.scalars(query.where(Course.slug.in_(slugs)))}
         missing = [slug for slug in slugs if slug not in courses]
         if missing:
             raise NotFound(f"no published course {', '.join(missing)}")
         return [courses[slug] for slug in dict.fromkeys(slugs)]
-    return list(session.scalars(query.where(Course.published)))
+    return list(session.scalars(query))
 
 
 def _sqlite_datetime(value: datetime) -> str:
@@ -171,7 +176,7 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
 
     models = [CourseModel(course.id, course.version_id, [
         ModuleModel(m.id, m.minutes, m.required,
-                    quiz_model(registry, m, random.Random(f"{seed}:quiz:{m.id}")))
+                    quiz_model(registry, m, random.Random(f"{seed}:quiz:{course.slug}:{m.slug}")))
         for m in course.modules]) for course in courses]
     planned = plan_assignments(random.Random(f"{seed}:assignments"), plan, len(models), now)
     covers = coverage(plan, planned, len(models))
@@ -209,9 +214,13 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
         for a in personal])
 
     # Fresh statistics, so the planner picks the selective index on so many new rows (SQLite
-    # otherwise scans a module's attempts per progress row while recounting).
-    session.execute(text("ANALYZE"))
+    # otherwise scans a module's attempts per progress row while recounting). Table by table:
+    # a database-wide ANALYZE on PostgreSQL also locks the shared catalogs until commit.
+    for model in (OrgUnit, User, Assignment, Enrollment, ModuleProgress, QuizAttempt):
+        session.execute(text(f"ANALYZE {model.__tablename__}"))
     rebuilt = _rebuild_counters(session, lambda done, total: report("counters", done, total))
+    for model in (CourseUnitStats, ModuleUnitStats, ScoreBinStats, WeeklyCompletionStats):
+        session.execute(text(f"ANALYZE {model.__tablename__}"))
     return DemoSummary(units=len(plan), people=len(learners), password=password,
                        counters_rebuilt=rebuilt, **totals)
 

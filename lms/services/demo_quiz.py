@@ -94,7 +94,7 @@ class QuizModel:
 
     def sit(self, rng: random.Random, ability: float, force: str | None = None) -> Sitting:
         """One sitting; ``force`` "pass" or "fail" turns answers until the outcome is that."""
-        pattern = [r is not None and rng.random() < 1 / (1 + math.exp(d - 1.3 - ability))
+        pattern = [r is not None and rng.random() < 1 / (1 + math.exp(d - 1.6 - ability))
                    for r, d in zip(self.right, self.difficulty, strict=True)]
         sitting = self.sit_pattern(tuple(pattern))
         if force is None or sitting.passed == (force == "pass"):

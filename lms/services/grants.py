@@ -17,7 +17,7 @@ from lms.events import GrantChanged
 from lms.models import Course, Grant, GrantKind, OrgUnit, Role, User
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.org import find_unit, name_path
-from lms.services.permissions import Action, require
+from lms.services.permissions import Action, allowed, require, scope_of
 from lms.unit_of_work import raise_event, transactional
 
 
@@ -136,11 +136,18 @@ def grant_by_username(session: Session, actor: User, username: str,
 
     An unknown or deactivated username, or a deactivated unit, is a form error.
     """
+    require(session, actor, Action.MANAGE_GRANTS, target.resource)
     username = (username or "").strip()
     user = session.scalar(select(User).where(User.username == username)) if username else None
+    scope = scope_of(session, actor)
+    if user is not None and not scope.everything and (
+            user.org_unit is None or not allowed(scope, Action.ADMIN_UNIT, user.org_unit)):
+        # A unit admin hands their rights only to people of their own units, and learns
+        # nothing about anyone else's accounts.
+        user = None
     if user is None:
-        raise GrantRefused("unknown_user", f"no user {username!r}", field="username")
-    require(session, actor, Action.MANAGE_GRANTS, target.resource)
+        raise GrantRefused("unknown_user", f"no user {username!r} in the actor's units",
+                           field="username")
     if not user.active:
         raise GrantRefused("inactive_user", f"user {username!r} is deactivated",
                            field="username")

@@ -47,6 +47,18 @@ class ImportStale(InvalidInput):
         self.problems = problems
 
 
+def purge_expired(session: Session) -> None:
+    """Drop previews nobody confirmed within the hour, and wipe passwords not downloaded
+    within an hour of their confirm. Runs with every stage and confirm, and from
+    ``flask lms imports purge`` (put it on a timer, so no password outlives its hour)."""
+    cutoff = utcnow() - BATCH_LIFETIME
+    session.execute(delete(ImportBatch).where(ImportBatch.created_at < cutoff,
+                                              ImportBatch.confirmed_at.is_(None)))
+    session.execute(update(ImportBatch)
+                    .where(ImportBatch.confirmed_at < cutoff, ImportBatch.passwords.is_not(None))
+                    .values(passwords=None).execution_options(synchronize_session=False))
+
+
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
@@ -55,12 +67,7 @@ def token_hash(token: str) -> str:
 def stage(session: Session, actor: User, kind: str, rows: list[dict[str, Any]],
           summary: dict[str, Any]) -> tuple[ImportBatch, str]:
     """Keep clean, normalised rows until they are confirmed; return the batch and its token."""
-    cutoff = utcnow() - BATCH_LIFETIME
-    session.execute(delete(ImportBatch).where(ImportBatch.created_at < cutoff,
-                                              ImportBatch.confirmed_at.is_(None)))
-    session.execute(update(ImportBatch)
-                    .where(ImportBatch.created_at < cutoff, ImportBatch.passwords.is_not(None))
-                    .values(passwords=None).execution_options(synchronize_session=False))
+    purge_expired(session)
     token = secrets.token_urlsafe(32)
     batch = ImportBatch(kind=kind, token_hash=token_hash(token), created_by_id=actor.id,
                         rows=rows, summary=summary)
@@ -90,6 +97,7 @@ def claim(session: Session, actor: User, kind: str, token: str) -> ImportBatch:
     if taken.rowcount != 1:
         raise BatchRefused("already_imported", batch.id)
     session.expire(batch, ["confirmed_at"])
+    purge_expired(session)
     return batch
 
 
@@ -103,7 +111,8 @@ def confirmed_batch(session: Session, actor: User, kind: str, batch_id: int) -> 
 
 
 def passwords_available(batch: ImportBatch) -> bool:
-    return bool(batch.passwords) and utcnow() < batch.expires_at
+    expires = batch.passwords_expire_at
+    return bool(batch.passwords) and expires is not None and utcnow() < expires
 
 
 @transactional
@@ -112,7 +121,7 @@ def take_passwords(session: Session, actor: User, kind: str,
     """Return the batch's one-time passwords and wipe them, so a second download gets none."""
     batch = confirmed_batch(session, actor, kind, batch_id)
     passwords = list(batch.passwords or [])
-    if not passwords or utcnow() >= batch.expires_at:
+    if not passwords_available(batch):
         raise BatchRefused("passwords_gone", batch.id)
     wiped = session.execute(
         update(ImportBatch).where(ImportBatch.id == batch.id, ImportBatch.passwords.is_not(None))

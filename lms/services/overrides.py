@@ -49,8 +49,12 @@ def override_completion(session: Session, actor: User, person: User, course: Cou
 
     Refused when it is already complete; the actor must administer the person's unit.
     """
-    if not may_administer(scope_of(session, actor), person):
+    scope = scope_of(session, actor)
+    if not may_administer(scope, person):
         raise PermissionDenied("not an administrator of this person's unit")
+    if person.id == actor.id and not scope.everything:
+        # As with grading, nobody below a site admin completes their own training.
+        raise PermissionDenied("an administrator cannot mark their own training complete")
     reason = clean_reason(reason)
     if source not in SOURCES:
         raise ValueError(f"unknown override source {source!r}")

@@ -32,19 +32,26 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
 
 
+#: Characters a spreadsheet program may skip before it looks for a formula sign.
+SKIPPED_FIRST = "".join(map(chr, range(0x20))) + " \u3000"
+
+
 def safe_cell(value: Any) -> Any:
-    """Return ``value`` as it may go into a cell: text Excel would run as a formula is
-    prefixed with an apostrophe; anything that is not text is returned unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    """Return ``value`` as it may go into a cell: text Excel would run as a formula (also
+    after leading spaces or control characters) is prefixed with an apostrophe; anything
+    that is not text is returned unchanged."""
+    if isinstance(value, str) and (value.startswith(FORMULA_STARTS)
+                                   or value.lstrip(SKIPPED_FIRST).startswith(FORMULA_STARTS)):
         return "'" + value
     return value
 
 
-def _xlsx_cell(value: Any) -> Any:
-    value = safe_cell(value)
-    if isinstance(value, str):  # XML cannot hold control characters: drop them, not the file
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
-    return value
+def xlsx_cell(value: Any) -> Any:
+    """``safe_cell`` for XLSX: control characters XML cannot hold are dropped first, so
+    dropping them can never uncover a formula sign after the check."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return safe_cell(value)
 
 
 def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str = "Sheet1",
@@ -61,12 +68,12 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: s
     bold = Font(bold=True)
     header_cells = []
     for text in header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_cell(text))
+        cell = WriteOnlyCell(sheet, value=xlsx_cell(text))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_xlsx_cell(value) for value in row])
+        sheet.append([xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -129,8 +129,11 @@ def refresh_people(session: Session, user_ids: Iterable[int],
     if not users:
         return
     courses = None if course_ids is None else sorted(set(course_ids))
+    # The person rows are locked first: a move (which updates the row) and a count of the
+    # same person queue here, so a count never files someone under the unit they just left.
     unit_of = {user_id: unit_id for user_id, unit_id in session.execute(
-        select(User.id, User.org_unit_id).where(User.id.in_(users)))}
+        select(User.id, User.org_unit_id).where(User.id.in_(users)).order_by(User.id)
+        .with_for_update())}
     enrollments = select(Enrollment).where(Enrollment.user_id.in_(users))
     progress = (select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
                 .where(ModuleProgress.user_id.in_(users)))

@@ -243,5 +243,5 @@ def least_complete_units(session: Session, course_id: int, paths: list[str], tod
         row.totals.add_course_row(due_on, learners, assigned, started, completed, today)
     ranked = [row for row in by_unit.values() if row.totals.learners]
     ranked.sort(key=lambda row: (row.totals.completed / row.totals.learners,
-                                 -row.totals.learners, row.unit.path))
+                                 -row.totals.learners, row.unit.name, row.unit.id))
     return ranked[:limit]

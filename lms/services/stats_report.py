@@ -147,6 +147,9 @@ def report(session: Session, scope: Scope, course: Course, unit: OrgUnit | None,
         tables["weekly"].add([week, completed])
     least = stats_queries.least_complete_units(session, course.id, paths, today)
     names = name_paths(session, [row.unit for row in least])
+    # Ties read in name order (id paths compare digit by digit: "/10/" before "/9/").
+    least.sort(key=lambda row: (row.totals.completed / row.totals.learners,
+                                -row.totals.learners, names.get(row.unit.id, "")))
     for row in least:
         tables["least_complete"].add([names.get(row.unit.id, row.unit.name),
                                       *figures(row.totals)[:len(LEAST_FIGURES)]], row.unit.id)

@@ -151,6 +151,6 @@ FUNNEL_ALL = {"第一节": [6, 5, 3, 70.0], "第二节": [4, 0, 4, None]}
 FUNNEL_G1 = {"第一节": [4, 3, 2, 58.3], "第二节": [3, 0, 3, None]}
 #: Best scores per band of ten: 25, 50, 75, 100, 100.
 SCORES_ALL = [0, 0, 1, 0, 0, 1, 0, 1, 0, 2]
-#: Lowest completion first; ties: more people first, then the unit path.
+#: Lowest completion first; ties: more people first, then by name path.
 LEAST_ALL = [(B2, B2_FIGURES[:6]), (B1, B1_FIGURES[:6]), (B3, G2_FIGURES[:6]),
              (G1, G1_OWN[:6])]

@@ -89,6 +89,19 @@ def test_an_unknown_username_is_a_form_error_and_grants_nothing(app, client, db,
     assert ui(app, "Enter a username.") in page(response)
 
 
+def test_a_unit_admin_cannot_hand_their_unit_to_someone_of_another_unit(app, client, db,
+                                                                       make_user, gb1_admin,
+                                                                       units):
+    make_user("trainee", unit=GB2, username="outsider", name="外单位的人")
+    response = post_form(client, f"/admin/units/{units[BRANCH]}/admins",
+                         {"username": "outsider"})
+    assert response.status_code == 400
+    text = page(response)
+    assert ui(app, "There is no person with this username.") in text
+    assert "外单位的人" not in text  # nothing about other units' accounts leaks
+    assert grants_of(db, "outsider") == []
+
+
 def test_a_unit_admin_cannot_make_site_admins_or_authors(app, client, db, make_user, gb1_admin,
                                                          make_course, units):
     make_user("trainee", unit=BRANCH, username="wangwu")

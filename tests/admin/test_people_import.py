@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import timedelta
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -328,3 +329,16 @@ def test_other_admins_cannot_open_a_result_or_take_its_passwords(app, client, db
     assert response.status_code == 404
     db.expire_all()
     assert db.scalar(select(ImportBatch.passwords)) is not None
+
+
+def test_passwords_not_downloaded_within_the_hour_are_purged(client, db, admin, runner):
+    result = import_file(client, URL, csv_file([HEADER, ["张三", "zhang.san", BRANCH, "学员", ""]]))
+    assert PASSWORDS_FORM.search(page(result))
+    with unit_of_work(db):  # confirmed 61 minutes ago, never downloaded
+        batch = db.scalar(select(ImportBatch))
+        batch.confirmed_at = batch.confirmed_at - timedelta(minutes=61)
+    outcome = runner.invoke(args=["lms", "imports", "purge"])
+    assert outcome.exit_code == 0, outcome.output
+    db.expire_all()
+    assert db.scalar(select(ImportBatch.passwords)) is None
+    assert not PASSWORDS_FORM.search(page(client.get(result.request.path)))

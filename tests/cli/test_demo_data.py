@@ -63,21 +63,30 @@ def test_every_branch_holds_30_to_100_people_under_committees_and_general_branch
     assert all(re.fullmatch(r"[\u4e00-\u9fff]{2,4}", p.display_name) for p in people)
 
 
-def test_the_same_seed_gives_the_same_people_in_any_database(runner, db, empty_database,
-                                                            tmp_path):
+def outcomes(session) -> list[tuple]:
+    """Each demo person as the seed decides them: name, username, course done, quiz tries."""
+    done = {e.user_id: e.completed_at is not None for e in session.scalars(select(Enrollment))}
+    tries = Counter(session.scalars(select(QuizAttempt.user_id)))
+    return [(p.display_name, p.username, done.get(p.id), tries[p.id])
+            for p in demo_people(session)]
+
+
+def test_the_same_seed_gives_the_same_people_and_progress_in_any_database(
+        runner, db, empty_database, tmp_path):
     assert demo_data(runner, trainees=60).exit_code == 0
-    here = [(p.display_name, p.username) for p in demo_people(db)]
+    here = outcomes(db)
     fresh = build_app(empty_database, tmp_path)
     try:
         migrate.upgrade(fresh.extensions["lms"].engine)
         result = demo_data(fresh.test_cli_runner(), trainees=60)  # loads the course itself
         assert result.exit_code == 0, result.output
         session = fresh.extensions["lms"].sessionmaker()
-        there = [(p.display_name, p.username) for p in demo_people(session)]
+        there = outcomes(session)
         session.close()
     finally:
         fresh.extensions["lms"].engine.dispose()
     assert here == there and len(here) == 60
+    assert any(done for _, _, done, _ in here) and any(tries for *_, tries in here)
 
 
 def test_it_refuses_a_database_with_real_people_unless_forced(runner, make_user, db):

@@ -118,3 +118,12 @@ def test_only_admins_of_the_persons_unit_may_override(db, make_user, grant, trai
         overrides.override_completion(db, db.get(User, outsider.id), trainee, course,
                                       reason="越权")
     assert completed_at(db, trainee, course) is None
+
+
+def test_a_unit_admin_cannot_mark_their_own_training_complete(db, make_user, grant, course):
+    admin, _ = make_user("trainee", unit=OTHER)
+    grant(admin, unit=OTHER)
+    me = db.get(User, admin.id)
+    with pytest.raises(PermissionDenied):
+        overrides.override_completion(db, me, me, course, reason="我自己参加过")
+    assert completed_at(db, me, course) is None

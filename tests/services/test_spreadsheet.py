@@ -63,6 +63,14 @@ def test_xlsx_cells_are_escaped_text_and_numbers_stay_numbers():
     assert sheet["A3"].value == "张三"
 
 
+def test_control_characters_cannot_hide_a_formula_from_the_escaping():
+    data = write_xlsx(HEADER, [["\x01=HYPERLINK(\"http://evil\",\"x\")", " \t+1+1"]])
+    sheet = load_workbook(io.BytesIO(data)).active
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'=")
+    assert sheet["B2"].data_type == "s" and sheet["B2"].value.startswith("'")
+    assert safe_cell("\x01=1+1") == "'\x01=1+1"
+
+
 def test_csv_has_a_bom_for_excel_and_escapes_formulas():
     data = csv_bytes(HEADER, [["=cmd|' /C calc'!A0", "u1"], ["李四", None]])
     assert data.startswith("\ufeff".encode())

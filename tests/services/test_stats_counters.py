@@ -18,6 +18,7 @@ from lms.models import (
     WeeklyCompletionStats,
 )
 from lms.services import (
+    accounts,
     assignments,
     catalog,
     org_admin,
@@ -163,3 +164,29 @@ def test_stats_rebuild_command_repairs_the_counters(runner, db, make_user):
     assert counters(db) == kept
     missing = runner.invoke(args=["lms", "stats", "rebuild", "--course", "nope"])
     assert missing.exit_code != 0 and "nope" in missing.output
+
+
+def test_people_the_host_app_creates_or_moves_get_assignments_and_are_counted(
+        db, make_user, grant):
+    admin, _ = make_user(unit=UNITS[0], username="host-admin")
+    grant(admin, site=True)
+    course = catalog.get_course(db, "demo")
+    with unit_of_work(db):
+        first = accounts.sync_host_user(db, accounts.HostIdentity(
+            external_id="host-1", username="host1", display_name="宿主学员",
+            role="trainee", unit_path=UNITS[0]))
+        progress.record_visit(db, first, course.modules[1])
+    with unit_of_work(db):  # the person moves there once the unit holds the course
+        other = accounts.ensure_unit_path(db, UNITS[1])
+    assignments.assign_course(db, db.get(User, admin.id), course, unit=other)
+    with unit_of_work(db):
+        accounts.sync_host_user(db, accounts.HostIdentity(
+            external_id="host-1", username="host1", display_name="宿主学员",
+            role="trainee", unit_path=UNITS[1]))
+        later = accounts.sync_host_user(db, accounts.HostIdentity(
+            external_id="host-2", username="host2", display_name="新来的",
+            role="trainee", unit_path=UNITS[1]))
+    held = {row.user_id: row.assigned for row in db.scalars(
+        select(Enrollment).where(Enrollment.course_id == course.id))}
+    assert held[first.id] is True and held[later.id] is True
+    assert counters(db) == rebuilt(db)
