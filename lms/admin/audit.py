@@ -36,10 +36,10 @@ ACTION_LABELS = {
     "course_unassigned": _l("Course unassigned"),
     "completion_overridden": _l("Completion marked by an administrator"),
     "person_created": _l("Person created"),
-    "person_updated": _l("Person changed"),
+    "person_updated": _l("Person edited"),
     "person_moved": _l("Person moved"),
     "person_activation_changed": _l("Person deactivated or reactivated"),
-    "password_changed": _l("Password reset"),
+    "password_changed": _l("Password set by an administrator"),
 }
 
 

@@ -25,7 +25,7 @@ from lms.auth.session import current_learner
 from lms.services import import_batches, spreadsheet
 from lms.services.errors import NotFound
 from lms.services.import_batches import BatchRefused, ImportStale
-from lms.services.tabular import MAX_BYTES, TableRefused, read_bounded
+from lms.services.tabular import MAX_BYTES, MAX_ROWS, TableRefused, read_bounded
 
 #: Room for the multipart envelope and the CSRF field around a file of MAX_BYTES.
 MULTIPART_SLACK = 64 * 1024
@@ -54,7 +54,8 @@ def _page(pages: ImportPages, status: int = 200, **context: Any):
     if context.get("form") is None:
         context["form"] = UploadTableForm(formdata=None)
     return render_template("lms/admin/import.html", pages=pages, preview_rows=PREVIEW_ROWS,
-                           max_megabytes=MAX_BYTES // (1024 * 1024), **context), status
+                           max_megabytes=MAX_BYTES // (1024 * 1024), max_rows=MAX_ROWS,
+                           **context), status
 
 
 def upload_page(pages: ImportPages):

@@ -20,7 +20,7 @@ COLUMNS = {
     "completion_percent": _l("Completion %"), "average_score": _l("Average best score"),
     "unit": _l("Unit"), "members": _l("Counted"), "module": _l("Module"),
     "opened": _l("Opened"), "attempted": _l("Quiz attempted"), "passed": _l("Passed"),
-    "score_range": _l("Best score range"), "people": _l("Number of people"),
+    "score_range": _l("Best score range"), "people": _l("Best scores (person × quiz)"),
     "week_start": _l("Week starting"), "name": _l("Name"), "username": _l("Username"),
     "status": _l("Status"), "modules_completed": _l("Modules completed"),
     "modules_total": _l("Modules in the course"), "completed_at": _l("Completed at (UTC)"),

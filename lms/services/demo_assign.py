@@ -46,22 +46,25 @@ def plan_assignments(rng: random.Random, plan: list[PlannedUnit], courses: int,
     planned: list[PlannedAssignment] = []
     for course in range(courses):
         for number, root in enumerate(roots):
-            mode = "committee" if course == 0 and number == 0 else rng.choices(
+            first = course == 0 and number == 0
+            mode = "committee" if first else rng.choices(
                 ("committee", "children", "none"), (5, 3, 0 if course == 0 else 2))[0]
             if mode == "committee":
-                planned.append(PlannedAssignment(course, root, *_due(
-                    rng, now, -21 if course == 0 and number == 0 else None)))
+                whole = PlannedAssignment(course, root, *_due(rng, now, -21 if first else None))
+                planned.append(whole)
+                branches = [i for i, u in enumerate(plan) if u.kind is OrgUnitKind.BRANCH
+                            and _root_of(plan, i) == root]
+                if branches and (first or rng.random() < 0.3):
+                    # One 支部 asked to finish sooner than the rest: the earlier date wins there.
+                    sooner = ((whole.due_on - now.date()).days - 14 if whole.due_on
+                              else rng.choice((-7, 7)))
+                    planned.append(PlannedAssignment(course, rng.choice(branches),
+                                                     *_due(rng, now, sooner)))
             elif mode == "children":
                 for child in (i for i, u in enumerate(plan) if u.parent == root):
                     if rng.random() < 0.75:
                         planned.append(PlannedAssignment(course, child, *_due(rng, now)))
-            branches = [i for i, u in enumerate(plan) if u.kind is OrgUnitKind.BRANCH
-                        and _root_of(plan, i) == root]
-            if mode != "none" and branches and rng.random() < 0.3:
-                # A 支部 asked to finish sooner than the rest: the earlier date wins there.
-                planned.append(PlannedAssignment(course, rng.choice(branches),
-                                                 *_due(rng, now, rng.choice((-7, 7)))))
-            if mode == "none" and rng.random() < 0.5:
+            elif rng.random() < 0.5:
                 # Assigned once and taken back: the row stays, and covers nobody.
                 due, assigned = _due(rng, now)
                 planned.append(PlannedAssignment(course, root, due, assigned, removed_at=min(

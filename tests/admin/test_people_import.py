@@ -313,7 +313,7 @@ def test_a_sheet_claiming_two_million_rows_is_refused(client, db, admin, monkeyp
                           "A1:E2000000")
     response = upload(client, URL, data, "大表.xlsx")
     assert response.status_code == 400
-    assert "The file has more than 20000 rows." in page(response)
+    assert f"The file has more than {tabular.MAX_ROWS} rows." in page(response)
 
 
 def test_other_admins_cannot_open_a_result_or_take_its_passwords(app, client, db, admin,
