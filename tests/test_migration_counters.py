@@ -36,7 +36,7 @@ def test_upgrade_fills_the_counters_from_existing_records(empty_database, tmp_pa
                                            RIGHT if number == 1 else WRONG)
         kept = counters(db)
         db.close()
-    assert sum(v[3] for v in kept["lms_course_unit_stats"].values()) == 1   # one completed
+    assert max(v[3] for v in kept["lms_course_unit_stats"].values()) == 1   # one completed
     command.downgrade(alembic_config(engine), "0007")
     upgrade(engine)
     with app.app_context():

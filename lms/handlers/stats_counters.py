@@ -24,7 +24,7 @@ from lms.events import (
     UnitMoved,
 )
 from lms.models import OrgUnit
-from lms.services.stats_counters import Deltas, apply_deltas, refresh_people
+from lms.services.stats_counters import Deltas, apply_deltas, refresh_people, shift_subtree
 from lms.services.stats_rebuild import recount_courses
 from lms.subscribers import EventHandler
 from lms.unit_of_work import current_unit
@@ -64,8 +64,9 @@ class StatsCountersHandler(EventHandler):
             path = session.scalar(select(OrgUnit.path).where(OrgUnit.id == event.org_unit_id))
             recount_courses(session, course_id=event.course_id, unit_path=path, modules=False)
         elif isinstance(event, UnitMoved):
-            # Counters key on the unit itself, so only assignments inherited from the new
-            # ancestors can change what the subtree's people hold.
+            # The subtree's own rows stay; its totals leave the old ancestors and join the
+            # new ones. Course rows are regrouped anyway (inherited assignments may differ).
+            shift_subtree(session, event.unit_id, event.old_path, event.new_path)
             recount_courses(session, unit_path=event.new_path, modules=False)
 
     def _note(self, session: Session, user_id: int, course_id: int | None) -> None:

@@ -1,5 +1,9 @@
 """Keep the completion counters exact, in the transaction that changes a person's record.
 
+Counter rows are rolled up: a unit's row counts everyone in its subtree, so a dashboard
+level is a handful of primary-key reads. A change to one person moves the rows of their
+unit and of each of its ancestors (``roll_up``).
+
 Every ``Enrollment`` and ``ModuleProgress`` row remembers, in its ``counted_*`` columns, what
 it currently adds to the counter tables (``lms.models.stats``). ``refresh_people`` locks a
 person's rows, works out what they should add now from the raw columns (their unit, the
@@ -26,12 +30,14 @@ from lms.models import (
     Module,
     ModuleProgress,
     ModuleUnitStats,
+    OrgUnit,
     ProgressStatus,
     QuizAttempt,
     ScoreBinStats,
     User,
     WeeklyCompletionStats,
 )
+from lms.services.org import ancestor_ids
 
 #: Counter table → (key columns, value columns).
 COUNTERS: dict[Table, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -165,10 +171,30 @@ def refresh_people(session: Session, user_ids: Iterable[int],
         apply_deltas(session, pending)
 
 
-def apply_deltas(session: Session, deltas: Deltas) -> None:
-    """Upsert each changed counter row, in key order (concurrent units never deadlock)."""
+def roll_up(session: Session, deltas: Deltas) -> Deltas:
+    """The same differences for every ancestor of each key's unit (the unit included): a
+    counter row counts its unit's whole subtree. Opposite changes under a common ancestor
+    (a person moving between two 支部 of one 总支) cancel out there."""
+    unit_ids = {key[1] for _table, key in deltas}
+    paths = {unit_id: path for unit_id, path in session.execute(
+        select(OrgUnit.id, OrgUnit.path).where(OrgUnit.id.in_(sorted(unit_ids))))}
+    rolled: Deltas = {}
+    for (table, key), values in deltas.items():
+        for ancestor in ancestor_ids(paths[key[1]]):
+            total = rolled.setdefault((table, (key[0], ancestor, *key[2:])), [0] * len(values))
+            for index, value in enumerate(values):
+                total[index] += value
+    return rolled
+
+
+def apply_deltas(session: Session, deltas: Deltas, *, rolled: bool = False) -> None:
+    """Upsert each changed counter row, in key order (concurrent units never deadlock).
+
+    ``deltas`` are keyed by the people's own units and rolled up here, unless ``rolled``."""
+    session.flush()
+    changes = deltas if rolled else roll_up(session, deltas)
     by_table: dict[Table, list[dict[str, Any]]] = defaultdict(list)
-    for (table, key), values in sorted(deltas.items(), key=lambda item: (
+    for (table, key), values in sorted(changes.items(), key=lambda item: (
             item[0][0].name, tuple(str(part) for part in item[0][1]))):
         if not any(values):
             continue
@@ -178,7 +204,6 @@ def apply_deltas(session: Session, deltas: Deltas) -> None:
     deltas.clear()
     if not by_table:
         return
-    session.flush()
     insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
     for table, rows in by_table.items():
         key_names, value_names = COUNTERS[table]
@@ -187,3 +212,22 @@ def apply_deltas(session: Session, deltas: Deltas) -> None:
             index_elements=list(key_names),
             set_={name: table.c[name] + statement.excluded[name] for name in value_names})
         session.execute(statement, rows)
+
+
+def shift_subtree(session: Session, unit_id: int, old_path: str, new_path: str) -> None:
+    """A moved unit's rows (its whole subtree's totals) leave the ancestors it left and are
+    added to the ones it joined; common ancestors and the subtree itself do not change."""
+    old = set(ancestor_ids(old_path)[:-1])
+    new = set(ancestor_ids(new_path)[:-1])
+    deltas: Deltas = {}
+    for table, (keys, values) in COUNTERS.items():
+        rows = session.execute(select(*(table.c[k] for k in keys), *(table.c[v] for v in values))
+                               .where(table.c.org_unit_id == unit_id))
+        for row in rows:
+            key, counts = tuple(row[:len(keys)]), list(row[len(keys):])
+            for ancestor, sign in [(a, -1) for a in old - new] + [(a, +1) for a in new - old]:
+                moved = (table, (key[0], ancestor, *key[2:]))
+                total = deltas.setdefault(moved, [0] * len(counts))
+                for index, value in enumerate(counts):
+                    total[index] += sign * value
+    apply_deltas(session, deltas, rolled=True)

@@ -1,19 +1,18 @@
-"""The admin dashboard's numbers, read from the counters (``lms.models.stats``).
+"""The admin dashboard's numbers, read from the rolled-up counters (``lms.models.stats``).
 
-Counter rows count the people *directly* in a unit; a figure for a subtree sums the rows
-of the units whose id path starts with its path (one indexed prefix match), and a drill-down
-level attributes each unit's rows to the child of the shown unit it lies under, in Python.
-At 100 000 people in ~1 500 units that is a few thousand small rows per view.
+A unit's counter row counts its whole subtree, so every level of the drill-down reads the
+rows of a handful of units by primary key: the shown unit and its children, or the admin's
+top units. People directly in a unit (not in a sub-unit) are the unit's row minus its
+children's. Nothing here grows with the number of people.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, timedelta
 
-from sqlalchemy import ColumnElement, false, func, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.models import (
@@ -25,7 +24,7 @@ from lms.models import (
     ScoreBinStats,
     WeeklyCompletionStats,
 )
-from lms.services.org import in_subtree
+from lms.services.org import ancestor_ids, in_subtree
 from lms.services.permissions import Scope
 
 
@@ -58,6 +57,13 @@ class Totals:
         if due_on < today:
             self.overdue += learners - completed
 
+    def plus(self, other: Totals, sign: int = 1) -> Totals:
+        return Totals(**{f.name: getattr(self, f.name) + sign * getattr(other, f.name)
+                         for f in fields(self)})
+
+    def minus(self, other: Totals) -> Totals:
+        return self.plus(other, -1)
+
     def as_dict(self) -> dict[str, float | int | None]:
         return {"learners": self.learners, "assigned": self.assigned, "started": self.started,
                 "completed": self.completed, "overdue": self.overdue,
@@ -88,52 +94,52 @@ def root_units(session: Session, scope: Scope) -> list[OrgUnit]:
     return list(session.scalars(query.order_by(OrgUnit.name)))
 
 
-def _within(paths: Iterable[str]) -> ColumnElement[bool]:
-    clauses = [in_subtree(OrgUnit.path, path) for path in paths]
-    return or_(*clauses) if clauses else false()
+def _ids(paths: list[str]) -> list[int]:
+    """The units at these id paths (each path ends with its unit's id)."""
+    return [ancestor_ids(path)[-1] for path in paths]
 
 
-def _group_key(path: str, level: list[OrgUnit], parent: OrgUnit | None) -> int | None:
-    """Which row of the level a unit's figures belong to (None: outside the level)."""
-    for unit in level:
-        if path.startswith(unit.path):
-            return unit.id
-    if parent is not None and path == parent.path:
-        return parent.id
-    return None
+def _course_rows(session: Session, course_id: int, unit_ids: list[int],
+                 today: date) -> dict[int, Totals]:
+    """Each unit's (rolled-up) figures in one course, average best score included."""
+    totals: dict[int, Totals] = defaultdict(Totals)
+    for unit_id, due_on, learners, assigned, started, completed in session.execute(
+            select(CourseUnitStats.org_unit_id, CourseUnitStats.due_on,
+                   CourseUnitStats.learners, CourseUnitStats.assigned,
+                   CourseUnitStats.started, CourseUnitStats.completed)
+            .where(CourseUnitStats.course_id == course_id,
+                   CourseUnitStats.org_unit_id.in_(unit_ids))):
+        totals[unit_id].add_course_row(due_on, learners, assigned, started, completed, today)
+    for unit_id, scored, score_sum in session.execute(
+            select(ModuleUnitStats.org_unit_id, func.sum(ModuleUnitStats.scored),
+                   func.sum(ModuleUnitStats.score_sum))
+            .join(Module, Module.id == ModuleUnitStats.module_id)
+            .where(Module.course_id == course_id, Module.is_current,
+                   ModuleUnitStats.org_unit_id.in_(unit_ids))
+            .group_by(ModuleUnitStats.org_unit_id)):
+        totals[unit_id].scored += int(scored or 0)
+        totals[unit_id].score_sum += float(score_sum or 0)
+    return totals
 
 
 def breakdown(session: Session, course_id: int, level: list[OrgUnit],
               parent: OrgUnit | None, today: date) -> tuple[Totals, list[UnitRow]]:
     """Figures for each unit of ``level`` (the children of ``parent``, or the roots), plus a
-    row for the people directly in ``parent``; and the total. Two queries."""
-    paths = [parent.path] if parent is not None else [unit.path for unit in level]
-    rows = {unit.id: UnitRow(unit) for unit in level}
-    if parent is not None:
-        rows[parent.id] = UnitRow(parent, own=True)
-    total = Totals()
-    for path, due_on, learners, assigned, started, completed in session.execute(
-            select(OrgUnit.path, CourseUnitStats.due_on, CourseUnitStats.learners,
-                   CourseUnitStats.assigned, CourseUnitStats.started, CourseUnitStats.completed)
-            .join(OrgUnit, OrgUnit.id == CourseUnitStats.org_unit_id)
-            .where(CourseUnitStats.course_id == course_id, _within(paths))):
-        key = _group_key(path, level, parent)
-        if key is None:
-            continue
-        rows[key].totals.add_course_row(due_on, learners, assigned, started, completed, today)
-        total.add_course_row(due_on, learners, assigned, started, completed, today)
-    for path, scored, score_sum in session.execute(
-            select(OrgUnit.path, ModuleUnitStats.scored, ModuleUnitStats.score_sum)
-            .join(OrgUnit, OrgUnit.id == ModuleUnitStats.org_unit_id)
-            .join(Module, Module.id == ModuleUnitStats.module_id)
-            .where(Module.course_id == course_id, Module.is_current, _within(paths))):
-        key = _group_key(path, level, parent)
-        if key is None:
-            continue
-        for totals in (rows[key].totals, total):
-            totals.scored += scored
-            totals.score_sum += score_sum
-    shown = [row for row in rows.values() if not row.own or row.totals.learners]
+    row for the people directly in ``parent``; and the total. Two small queries."""
+    ids = [unit.id for unit in level] + ([parent.id] if parent is not None else [])
+    figures = _course_rows(session, course_id, ids, today)
+    rows = [UnitRow(unit, figures.get(unit.id, Totals())) for unit in level]
+    if parent is None:
+        total = Totals()
+        for row in rows:
+            total = total.plus(row.totals)
+    else:
+        total = figures.get(parent.id, Totals())
+        own = total
+        for row in rows:
+            own = own.minus(row.totals)
+        rows.append(UnitRow(parent, own, own=True))
+    shown = [row for row in rows if not row.own or row.totals.learners]
     shown.sort(key=lambda row: (row.own, row.unit.name))
     return total, shown
 
@@ -147,11 +153,11 @@ def course_totals(session: Session, paths: list[str], today: date,
                   course_ids: list[int] | None = None) -> dict[int, Totals]:
     """Each course's figures over the subtrees ``paths``: the dashboard's course list."""
     totals: dict[int, Totals] = defaultdict(Totals)
+    units = _ids(paths)
     query = (select(CourseUnitStats.course_id, CourseUnitStats.due_on,
                     func.sum(CourseUnitStats.learners), func.sum(CourseUnitStats.assigned),
                     func.sum(CourseUnitStats.started), func.sum(CourseUnitStats.completed))
-             .join(OrgUnit, OrgUnit.id == CourseUnitStats.org_unit_id)
-             .where(_within(paths))
+             .where(CourseUnitStats.org_unit_id.in_(units))
              .group_by(CourseUnitStats.course_id, CourseUnitStats.due_on))
     if course_ids is not None:
         query = query.where(CourseUnitStats.course_id.in_(course_ids))
@@ -160,8 +166,8 @@ def course_totals(session: Session, paths: list[str], today: date,
     score_query = (select(Module.course_id, func.sum(ModuleUnitStats.scored),
                           func.sum(ModuleUnitStats.score_sum))
                    .join(Module, Module.id == ModuleUnitStats.module_id)
-                   .join(OrgUnit, OrgUnit.id == ModuleUnitStats.org_unit_id)
-                   .where(Module.is_current, _within(paths)).group_by(Module.course_id))
+                   .where(Module.is_current, ModuleUnitStats.org_unit_id.in_(units))
+                   .group_by(Module.course_id))
     if course_ids is not None:
         score_query = score_query.where(Module.course_id.in_(course_ids))
     for course_id, scored, score_sum in session.execute(score_query):
@@ -191,8 +197,8 @@ def module_funnel(session: Session, course: Course, paths: list[str]) -> list[Fu
             select(ModuleUnitStats.module_id, func.sum(ModuleUnitStats.opened),
                    func.sum(ModuleUnitStats.attempted), func.sum(ModuleUnitStats.passed),
                    func.sum(ModuleUnitStats.scored), func.sum(ModuleUnitStats.score_sum))
-            .join(OrgUnit, OrgUnit.id == ModuleUnitStats.org_unit_id)
-            .where(ModuleUnitStats.module_id.in_(list(rows)), _within(paths))
+            .where(ModuleUnitStats.module_id.in_(list(rows)),
+                   ModuleUnitStats.org_unit_id.in_(_ids(paths)))
             .group_by(ModuleUnitStats.module_id)):
         row = rows[module_id]
         row.opened, row.attempted, row.passed, row.scored = (int(s or 0) for s in sums[:4])
@@ -206,8 +212,8 @@ def score_distribution(session: Session, course: Course, paths: list[str]) -> li
     module_ids = [module.id for module in course.modules]
     for score_bin, people in session.execute(
             select(ScoreBinStats.bin, func.sum(ScoreBinStats.people))
-            .join(OrgUnit, OrgUnit.id == ScoreBinStats.org_unit_id)
-            .where(ScoreBinStats.module_id.in_(module_ids), _within(paths))
+            .where(ScoreBinStats.module_id.in_(module_ids),
+                   ScoreBinStats.org_unit_id.in_(_ids(paths)))
             .group_by(ScoreBinStats.bin)):
         bins[score_bin] = int(people or 0)
     return bins
@@ -219,9 +225,9 @@ def weekly_completions(session: Session, course_id: int, paths: list[str], start
     first = start - timedelta(days=start.weekday())
     counts = dict(session.execute(
         select(WeeklyCompletionStats.week_start, func.sum(WeeklyCompletionStats.completed))
-        .join(OrgUnit, OrgUnit.id == WeeklyCompletionStats.org_unit_id)
         .where(WeeklyCompletionStats.course_id == course_id,
-               WeeklyCompletionStats.week_start.between(first, end), _within(paths))
+               WeeklyCompletionStats.week_start.between(first, end),
+               WeeklyCompletionStats.org_unit_id.in_(_ids(paths)))
         .group_by(WeeklyCompletionStats.week_start)).all())
     weeks, week = [], first
     while week <= end:
@@ -232,16 +238,28 @@ def weekly_completions(session: Session, course_id: int, paths: list[str], start
 
 def least_complete_units(session: Session, course_id: int, paths: list[str], today: date,
                          limit: int = 50) -> list[UnitRow]:
-    """Units with people of their own, lowest completion first (ties: more people first)."""
-    by_unit: dict[int, UnitRow] = {}
+    """Units with people of their own, lowest completion first (ties: more people first).
+
+    A unit's own people are its row minus its children's rows, so this reads the rows of
+    every unit in the subtrees (one per unit and due date: thousands, not people)."""
+    units: dict[int, OrgUnit] = {}
+    rolled: dict[int, Totals] = defaultdict(Totals)
+    clauses = [in_subtree(OrgUnit.path, path) for path in paths]
+    if not clauses:
+        return []
     for unit, due_on, learners, assigned, started, completed in session.execute(
             select(OrgUnit, CourseUnitStats.due_on, CourseUnitStats.learners,
                    CourseUnitStats.assigned, CourseUnitStats.started, CourseUnitStats.completed)
             .join(OrgUnit, OrgUnit.id == CourseUnitStats.org_unit_id)
-            .where(CourseUnitStats.course_id == course_id, _within(paths))):
-        row = by_unit.setdefault(unit.id, UnitRow(unit, own=True))
-        row.totals.add_course_row(due_on, learners, assigned, started, completed, today)
-    ranked = [row for row in by_unit.values() if row.totals.learners]
+            .where(CourseUnitStats.course_id == course_id, or_(*clauses))):
+        units[unit.id] = unit
+        rolled[unit.id].add_course_row(due_on, learners, assigned, started, completed, today)
+    own = {unit_id: totals for unit_id, totals in rolled.items()}
+    for unit_id, unit in units.items():
+        if unit.parent_id in own:
+            own[unit.parent_id] = own[unit.parent_id].minus(rolled[unit_id])
+    ranked = [UnitRow(units[unit_id], totals, own=True) for unit_id, totals in own.items()
+              if totals.learners > 0]
     ranked.sort(key=lambda row: (row.totals.completed / row.totals.learners,
                                  -row.totals.learners, row.unit.name, row.unit.id))
     return ranked[:limit]

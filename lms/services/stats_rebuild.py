@@ -19,7 +19,6 @@ from sqlalchemy import (
     delete,
     exists,
     func,
-    insert,
     or_,
     select,
     update,
@@ -44,6 +43,7 @@ from lms.models import (
     WeeklyCompletionStats,
 )
 from lms.services.org import in_subtree
+from lms.services.stats_counters import COUNTERS, apply_deltas, roll_up
 from lms.unit_of_work import transactional
 
 Progress = Callable[[int, int], None]
@@ -109,30 +109,34 @@ def _recount_course_rows(session: Session, course_id: int | None, unit_path: str
                 counted_started=or_(Enrollment.completed_at.is_not(None), started),
                 counted_completed_week=week_start(Enrollment.completed_at))
         .execution_options(synchronize_session=False))
-    for table, column in ((CourseUnitStats, CourseUnitStats.course_id),
-                          (WeeklyCompletionStats, WeeklyCompletionStats.course_id)):
-        session.execute(delete(table).where(*_where(
-            column == course_id if course_id else None,
-            _counter_unit_slice(table.org_unit_id, unit_path))))
     counted = _where(Enrollment.counted_unit_id.is_not(None),
-                     Enrollment.course_id == course_id if course_id else None,
-                     _counter_unit_slice(Enrollment.counted_unit_id, unit_path))
+                     Enrollment.course_id == course_id if course_id else None)
     due = func.coalesce(Enrollment.counted_due_on, NO_DUE_DATE)
     done = Enrollment.counted_completed_week.is_not(None)
-    session.execute(insert(CourseUnitStats).from_select(
-        ["course_id", "org_unit_id", "due_on", "learners", "assigned", "started", "completed"],
-        select(Enrollment.course_id, Enrollment.counted_unit_id, due, func.count(),
-               func.sum(cast(Enrollment.counted_assigned, Integer)),
-               func.sum(cast(Enrollment.counted_started, Integer)),
-               func.sum(case((done, 1), else_=0)))
-        .where(*counted).group_by(Enrollment.course_id, Enrollment.counted_unit_id, due)))
-    session.execute(insert(WeeklyCompletionStats).from_select(
-        ["course_id", "org_unit_id", "week_start", "completed"],
-        select(Enrollment.course_id, Enrollment.counted_unit_id,
-               Enrollment.counted_completed_week, func.count())
+    _replace(session, CourseUnitStats, CourseUnitStats.course_id, course_id, select(
+        Enrollment.course_id, Enrollment.counted_unit_id, due, func.count(),
+        func.sum(cast(Enrollment.counted_assigned, Integer)),
+        func.sum(cast(Enrollment.counted_started, Integer)), func.sum(case((done, 1), else_=0)))
+        .where(*counted).group_by(Enrollment.course_id, Enrollment.counted_unit_id, due))
+    _replace(session, WeeklyCompletionStats, WeeklyCompletionStats.course_id, course_id, select(
+        Enrollment.course_id, Enrollment.counted_unit_id, Enrollment.counted_completed_week,
+        func.count())
         .where(*counted, done)
         .group_by(Enrollment.course_id, Enrollment.counted_unit_id,
-                  Enrollment.counted_completed_week)))
+                  Enrollment.counted_completed_week))
+
+
+def _replace(session: Session, table, parent_column, parent_id: int | None, direct) -> None:
+    """Replace a counter table's rows (of one course or module set) with ``direct`` — sums
+    per person's own unit, grouped in SQL — rolled up to every ancestor in Python."""
+    keys, _values = COUNTERS[table.__table__]
+    deltas = {(table.__table__, tuple(row[:len(keys)])): list(row[len(keys):])
+              for row in session.execute(direct)}
+    if parent_id is None:
+        session.execute(delete(table))
+    elif parent_column is not None:
+        session.execute(delete(table).where(parent_column == parent_id))
+    apply_deltas(session, roll_up(session, deltas), rolled=True)
 
 
 def _recount_module_rows(session: Session, course_id: int | None, unit_path: str | None) -> None:
@@ -152,45 +156,36 @@ def _recount_module_rows(session: Session, course_id: int | None, unit_path: str
                 counted_passed=ModuleProgress.status == ProgressStatus.COMPLETED,
                 counted_score=ModuleProgress.best_score)
         .execution_options(synchronize_session=False))
-    module_slice = (ModuleUnitStats.module_id.in_(select(Module.id).where(Module.course_id ==
-                                                                          course_id))
-                    if course_id else None)
-    bin_slice = (ScoreBinStats.module_id.in_(select(Module.id).where(Module.course_id ==
-                                                                     course_id))
-                 if course_id else None)
-    session.execute(delete(ModuleUnitStats).where(*_where(
-        module_slice, _counter_unit_slice(ModuleUnitStats.org_unit_id, unit_path))))
-    session.execute(delete(ScoreBinStats).where(*_where(
-        bin_slice, _counter_unit_slice(ScoreBinStats.org_unit_id, unit_path))))
-    counted = _where(ModuleProgress.counted_unit_id.is_not(None), in_course,
-                     _counter_unit_slice(ModuleProgress.counted_unit_id, unit_path))
+    in_course_modules = (select(Module.id).where(Module.course_id == course_id)
+                         if course_id else None)
+    if in_course_modules is not None:
+        session.execute(delete(ModuleUnitStats)
+                        .where(ModuleUnitStats.module_id.in_(in_course_modules)))
+        session.execute(delete(ScoreBinStats).where(ScoreBinStats.module_id.in_(in_course_modules)))
+    counted = _where(ModuleProgress.counted_unit_id.is_not(None), in_course)
     scored = ModuleProgress.counted_score.is_not(None)
 
     def flag(column):
         return func.sum(cast(column, Integer))
 
-    session.execute(insert(ModuleUnitStats).from_select(
-        ["module_id", "org_unit_id", "opened", "attempted", "passed", "scored", "score_sum"],
-        select(ModuleProgress.module_id, ModuleProgress.counted_unit_id,
-               flag(ModuleProgress.counted_opened), flag(ModuleProgress.counted_attempted),
-               flag(ModuleProgress.counted_passed), func.sum(case((scored, 1), else_=0)),
-               func.coalesce(func.sum(ModuleProgress.counted_score), 0.0))
-        .where(*counted).group_by(ModuleProgress.module_id, ModuleProgress.counted_unit_id)))
+    _replace(session, ModuleUnitStats, None, course_id, select(
+        ModuleProgress.module_id, ModuleProgress.counted_unit_id,
+        flag(ModuleProgress.counted_opened), flag(ModuleProgress.counted_attempted),
+        flag(ModuleProgress.counted_passed), func.sum(case((scored, 1), else_=0)),
+        func.coalesce(func.sum(ModuleProgress.counted_score), 0.0))
+        .where(*counted).group_by(ModuleProgress.module_id, ModuleProgress.counted_unit_id))
     score_bin = _score_bin(ModuleProgress.counted_score)
-    session.execute(insert(ScoreBinStats).from_select(
-        ["module_id", "org_unit_id", "bin", "people"],
-        select(ModuleProgress.module_id, ModuleProgress.counted_unit_id, score_bin, func.count())
+    _replace(session, ScoreBinStats, None, course_id, select(
+        ModuleProgress.module_id, ModuleProgress.counted_unit_id, score_bin, func.count())
         .where(*counted, scored)
-        .group_by(ModuleProgress.module_id, ModuleProgress.counted_unit_id, score_bin)))
+        .group_by(ModuleProgress.module_id, ModuleProgress.counted_unit_id, score_bin))
 
 
 def recount_courses(session: Session, *, course_id: int | None = None,
                     unit_path: str | None = None, modules: bool = True) -> None:
-    """Recount one course (or all) for the people of one subtree (or everyone).
-
-    Relies on the invariant the incremental path keeps: everyone is counted in their current
-    unit, so the people of a subtree are exactly the counted rows of its units.
-    """
+    """Refresh the snapshots of one course (or all) for the people of one subtree (or
+    everyone), then regroup that course's counters from all its snapshots (small: one row
+    per unit and due date before rolling up)."""
     session.flush()
     _recount_course_rows(session, course_id, unit_path)
     if modules:

@@ -195,6 +195,41 @@ def _count_existing_records() -> None:
     for statement in _COUNT_STATEMENTS:
         connection.execute(sa.text(statement.replace("{week}", week)
                                    .replace("{no_due}", no_due)))
+    _roll_up(connection)
+
+
+#: Counter table → (key columns, the unit column second; value columns).
+_COUNTERS = {
+    "lms_course_unit_stats": (("course_id", "org_unit_id", "due_on"),
+                              ("learners", "assigned", "started", "completed")),
+    "lms_weekly_completion_stats": (("course_id", "org_unit_id", "week_start"), ("completed",)),
+    "lms_module_unit_stats": (("module_id", "org_unit_id"),
+                              ("opened", "attempted", "passed", "scored", "score_sum")),
+    "lms_score_bin_stats": (("module_id", "org_unit_id", "bin"), ("people",)),
+}
+
+
+def _roll_up(connection) -> None:
+    """Turn the per-unit sums written above into subtree sums: each unit's row is added to
+    the rows of all its ancestors (the counters count a unit's whole subtree)."""
+    paths = dict(connection.execute(sa.text("SELECT id, path FROM lms_org_units")).all())
+    for table, (keys, values) in _COUNTERS.items():
+        rolled: dict[tuple, list] = {}
+        for row in connection.execute(sa.text(
+                f"SELECT {', '.join(keys + values)} FROM {table}")).all():
+            key, counts = tuple(row[:len(keys)]), list(row[len(keys):])
+            for ancestor in (int(part) for part in paths[key[1]].strip("/").split("/")):
+                total = rolled.setdefault((key[0], ancestor, *key[2:]), [0] * len(counts))
+                for index, value in enumerate(counts):
+                    total[index] += value
+        connection.execute(sa.text(f"DELETE FROM {table}"))
+        if rolled:
+            columns = keys + values
+            connection.execute(
+                sa.text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                        f"({', '.join(':' + c for c in columns)})"),
+                [dict(zip(columns, (*key, *counts), strict=True))
+                 for key, counts in rolled.items()])
 
 
 def downgrade() -> None:
