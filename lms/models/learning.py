@@ -34,8 +34,9 @@ class Enrollment(Base):
         UniqueConstraint("user_id", "course_id"),
         Index("ix_lms_enrollments_course_completed", "course_id", "completed_at"),
         Index("ix_lms_enrollments_course_unit", "course_id", "counted_unit_id"),
-        # The overdue list: one course, past a due date, earliest first.
-        Index("ix_lms_enrollments_course_due", "course_id", "due_on"),
+        # The overdue list: one course, not completed, past a due date, earliest first (read
+        # in index order, so a page stops after its rows instead of sorting them all).
+        Index("ix_lms_enrollments_course_due", "course_id", "completed_at", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

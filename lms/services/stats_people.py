@@ -93,8 +93,8 @@ def _within(paths: list[str]):
 def overdue_query(course_id: int, paths: list[str], today: date) -> Select:
     """Past their due date and not done, in the subtrees at ``paths``: earliest due first,
     then in the order they were given the course. Both come from the index on (course_id,
-    due_on), so a page reads its rows in order and stops, instead of sorting every overdue
-    person of a 党委 first."""
+    completed_at, due_on), so a page reads its rows in order and stops, instead of sorting
+    every overdue person of a 党委 first."""
     return (_learners(course_id, Enrollment.assigned, Enrollment.due_on < today,
                       Enrollment.completed_at.is_(None), _within(paths))
             .order_by(Enrollment.due_on, Enrollment.id))
@@ -102,7 +102,10 @@ def overdue_query(course_id: int, paths: list[str], today: date) -> Select:
 
 def unit_query(course_id: int, unit_id: int) -> Select:
     """The people directly in one unit who hold the course, by name."""
-    return (_learners(course_id, User.org_unit_id == unit_id)
+    # counted_unit_id is the person's unit (the counters keep it so), and its index with
+    # the course finds the unit's few rows directly.
+    return (_learners(course_id, Enrollment.counted_unit_id == unit_id,
+                      User.org_unit_id == unit_id)
             .order_by(User.display_name, User.id))
 
 

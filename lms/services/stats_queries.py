@@ -242,24 +242,31 @@ def least_complete_units(session: Session, course_id: int, paths: list[str], tod
 
     A unit's own people are its row minus its children's rows, so this reads the rows of
     every unit in the subtrees (one per unit and due date: thousands, not people)."""
-    units: dict[int, OrgUnit] = {}
+    parent_of: dict[int, int | None] = {}
     rolled: dict[int, Totals] = defaultdict(Totals)
     clauses = [in_subtree(OrgUnit.path, path) for path in paths]
     if not clauses:
         return []
-    for unit, due_on, learners, assigned, started, completed in session.execute(
-            select(OrgUnit, CourseUnitStats.due_on, CourseUnitStats.learners,
-                   CourseUnitStats.assigned, CourseUnitStats.started, CourseUnitStats.completed)
+    for unit_id, parent_id, due_on, learners, assigned, started, completed in session.execute(
+            select(OrgUnit.id, OrgUnit.parent_id, CourseUnitStats.due_on,
+                   CourseUnitStats.learners, CourseUnitStats.assigned,
+                   CourseUnitStats.started, CourseUnitStats.completed)
             .join(OrgUnit, OrgUnit.id == CourseUnitStats.org_unit_id)
             .where(CourseUnitStats.course_id == course_id, or_(*clauses))):
-        units[unit.id] = unit
-        rolled[unit.id].add_course_row(due_on, learners, assigned, started, completed, today)
-    own = {unit_id: totals for unit_id, totals in rolled.items()}
-    for unit_id, unit in units.items():
-        if unit.parent_id in own:
-            own[unit.parent_id] = own[unit.parent_id].minus(rolled[unit_id])
-    ranked = [UnitRow(units[unit_id], totals, own=True) for unit_id, totals in own.items()
-              if totals.learners > 0]
-    ranked.sort(key=lambda row: (row.totals.completed / row.totals.learners,
-                                 -row.totals.learners, row.unit.name, row.unit.id))
-    return ranked[:limit]
+        parent_of[unit_id] = parent_id
+        rolled[unit_id].add_course_row(due_on, learners, assigned, started, completed, today)
+    own = dict(rolled)
+    for unit_id, parent_id in parent_of.items():
+        if parent_id in own:
+            own[parent_id] = own[parent_id].minus(rolled[unit_id])
+    ranked = sorted(((totals.completed / totals.learners, -totals.learners, unit_id)
+                     for unit_id, totals in own.items() if totals.learners > 0))
+    # Ties beyond the cut are decided by name, as people read them: take the tied rows too.
+    cut = {key[:2] for key in ranked[:limit]}
+    chosen = [unit_id for *key, unit_id in ranked if tuple(key) in cut]
+    units = {unit.id: unit for unit in session.scalars(
+        select(OrgUnit).where(OrgUnit.id.in_(chosen)))}
+    rows = [UnitRow(units[unit_id], own[unit_id], own=True) for unit_id in chosen]
+    rows.sort(key=lambda row: (row.totals.completed / row.totals.learners,
+                               -row.totals.learners, row.unit.name, row.unit.id))
+    return rows[:limit]

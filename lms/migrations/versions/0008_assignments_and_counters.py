@@ -41,7 +41,8 @@ def upgrade() -> None:
                                     ondelete="SET NULL")
         batch_op.create_index("ix_lms_enrollments_course_unit",
                               ["course_id", "counted_unit_id"])
-        batch_op.create_index("ix_lms_enrollments_course_due", ["course_id", "due_on"])
+        batch_op.create_index("ix_lms_enrollments_course_due",
+                              ["course_id", "completed_at", "due_on"])
     with op.batch_alter_table("lms_module_progress") as batch_op:
         batch_op.add_column(sa.Column("counted_unit_id", sa.Integer(), nullable=True))
         for flag in ("counted_opened", "counted_attempted", "counted_passed"):
