@@ -3,8 +3,9 @@
     python -m bench.admin_stats [--trainees 100000] [--seed 1] [--modules 20] [--repeat 30]
 
 The data set is built once per database with ``flask lms demo-data --modules N --course
-bench`` and kept: SQLite in a file under ``.bench/``, PostgreSQL in a database named after
-the parameters on the server at ``--postgres-url`` (default ``$LMS_TEST_POSTGRES_URL``, which
+bench`` and kept (its counters recounted by the current code on each run): SQLite in a file
+under ``.bench/``, PostgreSQL in a database named after the parameters and the migrations on
+the server at ``--postgres-url`` (default ``$LMS_TEST_POSTGRES_URL``, which
 ``scripts/with-postgres`` sets for a throwaway cluster, so there it is built on every run).
 Each view is then called ``--repeat`` times in a fresh session, after a few warm-up calls;
 the median and 95th percentile go to the terminal and to ``bench/results.md``. Exits 1 if
@@ -14,6 +15,7 @@ any median is at or over the target (50 ms).
 from __future__ import annotations
 
 import argparse
+import hashlib
 import math
 import os
 import platform
@@ -52,7 +54,17 @@ def _build(url: str, args: argparse.Namespace) -> None:
 
 
 def _name(args: argparse.Namespace) -> str:
-    return f"bench_n{args.trainees}_s{args.seed}_m{args.modules}"
+    """Named after the parameters and the schema: a changed migration builds afresh."""
+    digest = hashlib.sha256()
+    for migration in sorted((ROOT / "lms" / "migrations" / "versions").glob("*.py")):
+        digest.update(migration.read_bytes())
+    return f"bench_n{args.trainees}_s{args.seed}_m{args.modules}_{digest.hexdigest()[:8]}"
+
+
+def _refresh(url: str) -> None:
+    """A kept data set gets the counters as the current code counts them."""
+    print("Recounting the counters of the kept data set …", file=sys.stderr)
+    _flask(url, "stats", "rebuild")
 
 
 def sqlite_database(args: argparse.Namespace) -> str:
@@ -65,6 +77,8 @@ def sqlite_database(args: argparse.Namespace) -> str:
             stale.unlink()
         _build(f"sqlite:///{building}", args)
         building.rename(final)
+    else:
+        _refresh(f"sqlite:///{final}")
     return f"sqlite:///{final}"
 
 
@@ -88,7 +102,10 @@ def postgres_database(args: argparse.Namespace) -> str | None:
                 connection.execute(text(f"ALTER DATABASE {name}_building RENAME TO {name}"))
     finally:
         admin.dispose()
-    return base.set(database=name).render_as_string(False)
+    url = base.set(database=name).render_as_string(False)
+    if present:
+        _refresh(url)
+    return url
 
 
 def percentile(samples: list[float], share: float) -> float:

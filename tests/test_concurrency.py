@@ -113,7 +113,8 @@ def test_parallel_workers_write_without_errors_or_duplicates(empty_database, tmp
     with app.app_context():
         session = app.extensions["lms"].session()
         kept = counters(session)
-        assert sum(v[0] for v in kept["lms_course_unit_stats"].values()) == len(usernames)
+        # Rows count subtrees: the 党委's row (the largest) holds every racer.
+        assert max(v[0] for v in kept["lms_course_unit_stats"].values()) == len(usernames)
         with unit_of_work(session):
             stats_rebuild.rebuild(session)
         assert counters(session) == kept

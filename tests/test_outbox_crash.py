@@ -74,7 +74,8 @@ def test_events_survive_a_kill_between_commit_and_delivery(empty_database, tmp_p
     assert result.exit_code == 0, result.output
     heard = [json.loads(line) for line in probe.read_text("utf-8").splitlines()]
     assert sorted(e["name"] for e in heard) == ["course_enrolled", "course_version_created",
-                                               "module_completed", "module_viewed"]
-    assert f"Delivered {4 * len(state.listeners)}, failed 0" in result.output
+                                               "module_completed", "module_viewed",
+                                               "person_created"]
+    assert f"Delivered {5 * len(state.listeners)}, failed 0" in result.output
     again = app.test_cli_runner().invoke(args=["lms", "events", "dispatch"])
     assert "Delivered 0" in again.output  # delivered once, marked so

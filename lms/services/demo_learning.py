@@ -2,7 +2,9 @@
 
 A share never starts, a share stops partway (often on a quiz they failed), a share completes;
 past-due courses are further along, keen units more so. Times run from the enrolment to now,
-so completions spread over the weeks since the courses were assigned.
+so completions spread over the weeks since the courses were assigned. The random draws never
+depend on the clock, so a seed gives the same people and outcomes whenever it runs (the dates
+move with today).
 """
 
 from __future__ import annotations
@@ -66,7 +68,8 @@ def _shares(cover: Cover, today: date) -> tuple[float, float]:
 
 
 def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
-    return start + (end - start) * rng.random() if end > start else start
+    share = rng.random()  # drawn either way: the draws must not depend on the clock
+    return start + (end - start) * share if end > start else start
 
 
 def simulate(rng: random.Random, course: CourseModel, learner: Learner, cover: Cover,
@@ -87,8 +90,9 @@ def simulate(rng: random.Random, course: CourseModel, learner: Learner, cover: C
         end = start + (now - start) * rng.uniform(0.05, 1.0)
         due = datetime.combine(cover.due_on, datetime.min.time(), tzinfo=now.tzinfo) \
             if cover.due_on else None
-        if due is not None and start < due < end and rng.random() < 0.85:
-            end = _between(rng, start, due)
+        before_due, share = rng.random(), rng.random()
+        if due is not None and start < due < end and before_due < 0.85:
+            end = start + (due - start) * share
     else:
         stop = rng.randrange(len(modules))
         if stop == 0 and modules[0].quiz is None:
