@@ -13,17 +13,9 @@ from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from lms.services import tabular
 from lms.services.spreadsheet import csv_bytes, safe_cell, stream_csv, write_xlsx
 from lms.services.tabular import TableRefused, read_bounded, read_table
+from tests.admin.importing import xlsx_file as xlsx
 
 HEADER = ["姓名", "用户名"]
-
-
-def xlsx(rows: list[list[object]]) -> bytes:
-    workbook = Workbook()
-    for row in rows:
-        workbook.active.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def with_dimension(data: bytes, ref: str) -> bytes:
