@@ -36,7 +36,7 @@ class Enrollment(Base):
         Index("ix_lms_enrollments_course_unit", "course_id", "counted_unit_id"),
         # The overdue list: one course, not completed, past a due date, earliest first (read
         # in index order, so a page stops after its rows instead of sorting them all).
-        Index("ix_lms_enrollments_course_due", "course_id", "completed_at", "due_on"),
+        Index("ix_lms_enrollments_course_due", "course_id", "completed_at", "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
