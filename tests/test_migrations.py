@@ -121,3 +121,28 @@ def test_upgrade_turns_unit_name_paths_into_id_paths_and_back(empty_database):
     assert paths == {unit_id: path for unit_id, _, _, path in units}
     upgrade(engine)
     engine.dispose()
+
+
+def test_upgrade_gives_existing_people_the_search_key_the_app_keeps(empty_database):
+    """People imported before 0010 are found by the people search like new ones."""
+    from sqlalchemy import create_engine, text
+
+    from lms.migrate import upgrade
+    from lms.models.users import search_key
+
+    engine = create_engine(empty_database)
+    upgrade(engine, "0009")
+    people = [(1, "Wang.Wei", "王伟", "138 0000 0001"), (2, "li", "李Ａ", None)]
+    with engine.begin() as connection:
+        for user_id, username, name, phone in people:
+            connection.execute(text(
+                "INSERT INTO lms_users (id, username, display_name, phone, role, active, "
+                "created_at) VALUES (:id, :u, :n, :p, 'trainee', true, CURRENT_TIMESTAMP)"),
+                {"id": user_id, "u": username, "n": name, "p": phone})
+    upgrade(engine)
+    with engine.connect() as connection:
+        keys = dict(connection.execute(text("SELECT id, search_key FROM lms_users")).all())
+    engine.dispose()
+    assert keys == {user_id: search_key(name, username, phone)
+                    for user_id, username, name, phone in people}
+    assert keys[1] == "王伟\nwang.wei\n138 0000 0001"

@@ -6,7 +6,7 @@ import enum
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, Index, UniqueConstraint, false
+from sqlalchemy import JSON, Date, Enum, Float, ForeignKey, Index, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -35,8 +35,12 @@ class Enrollment(Base):
         Index("ix_lms_enrollments_course_completed", "course_id", "completed_at"),
         Index("ix_lms_enrollments_course_unit", "course_id", "counted_unit_id"),
         # The overdue list: one course, not completed, past a due date, earliest first (read
-        # in index order, so a page stops after its rows instead of sorting them all).
-        Index("ix_lms_enrollments_course_due", "course_id", "completed_at", "due_on", "id"),
+        # in index order, so a page stops after its rows instead of sorting them all). Partial,
+        # because PostgreSQL orders by an index only past columns fixed by "=", and
+        # "completed_at IS NULL" is not one.
+        Index("ix_lms_enrollments_open_due", "course_id", "due_on", "id",
+              sqlite_where=text("completed_at IS NULL"),
+              postgresql_where=text("completed_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

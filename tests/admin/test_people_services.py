@@ -195,3 +195,48 @@ def test_list_is_scoped_searchable_ordered_and_bounded(db, gb1_admin, site_admin
         people_admin.list_people(db, scope, unit=units[GB2])
     everyone = people_admin.list_people(db, scope_of(db, site_admin), unit=units[ROOT])
     assert everyone.total == 6
+
+
+def _reference(db, *, unit_prefix=None, query="", active_only=False, unitless=False):
+    """The list's order computed the slow way: every person sorted by unit path, name, id."""
+    people = []
+    for person in db.scalars(select(User)):
+        unit = db.get(OrgUnit, person.org_unit_id) if person.org_unit_id else None
+        if unit is None and not unitless:
+            continue
+        if unit is not None and unit_prefix and not unit.path.startswith(unit_prefix):
+            continue
+        text = "\n".join([person.display_name, person.username, person.phone or ""]).lower()
+        if query.lower() not in text or (active_only and not person.active):
+            continue
+        people.append(((unit is not None, unit.path if unit else ""), person.display_name,
+                       person.id))
+    return [person_id for *_, person_id in sorted(people)]
+
+
+def test_pages_follow_unit_path_then_name_across_units(db, gb1_admin, site_admin, units):
+    """Pages read per unit must still add up to one list in (unit path, name) order, with
+    every filter, whichever unit boundary a page starts or ends on."""
+    names = ["王伟", "李娜", "张伟", "刘洋", "陈静", "杨伟", "赵敏"]
+    targets = [units[BRANCH], units[GB1], units[GB2], units[BRANCH]]
+    for number in range(23):
+        person, _ = create(db, site_admin, targets[number % 4], username=f"list{number:02}",
+                           display_name=names[number * 5 % 7], phone=f"1380000{number:04}")
+        if number % 6 == 0:
+            people_admin.set_person_active(db, site_admin, person, False)
+    site, gb1 = scope_of(db, site_admin), scope_of(db, gb1_admin)
+    cases = [(site, {}, {"unitless": True}),
+             (site, {"unit": units[GB1]}, {"unit_prefix": units[GB1].path}),
+             (gb1, {}, {"unit_prefix": units[GB1].path}),
+             (site, {"query": "伟"}, {"query": "伟", "unitless": True}),
+             (site, {"query": " LIST1 "}, {"query": "list1", "unitless": True}),
+             (gb1, {"include_inactive": False}, {"unit_prefix": units[GB1].path,
+                                                  "active_only": True})]
+    for scope, filters, reference in cases:
+        expected = _reference(db, **reference)
+        for size in (1, 4, 7):
+            first = people_admin.list_people(db, scope, page_size=size, **filters)
+            seen = [row.person.id for page in range(1, first.pages + 1) for row in
+                    people_admin.list_people(db, scope, page=page, page_size=size,
+                                             **filters).items]
+            assert (first.total, seen) == (len(expected), expected), (filters, size)
