@@ -32,12 +32,13 @@ class Enrollment(Base):
     __tablename__ = "lms_enrollments"
     __table_args__ = (
         UniqueConstraint("user_id", "course_id"),
-        Index("ix_lms_enrollments_course_completed", "course_id", "completed_at"),
         Index("ix_lms_enrollments_course_unit", "course_id", "counted_unit_id"),
-        # The overdue list: one course, not completed, past a due date, earliest first (read
-        # in index order, so a page stops after its rows instead of sorting them all). Partial,
-        # because PostgreSQL orders by an index only past columns fixed by "=", and
-        # "completed_at IS NULL" is not one.
+        # The overdue list: one course, not completed, past a due date, earliest first, read
+        # in index order so a page stops after its rows instead of sorting them all. SQLite
+        # takes the first (which also serves any course + completion lookup); PostgreSQL
+        # orders by an index only past columns fixed by "=", which "IS NULL" is not, so it
+        # needs the second, partial one.
+        Index("ix_lms_enrollments_course_due", "course_id", "completed_at", "due_on", "id"),
         Index("ix_lms_enrollments_open_due", "course_id", "due_on", "id",
               sqlite_where=text("completed_at IS NULL"),
               postgresql_where=text("completed_at IS NULL")),

@@ -88,12 +88,14 @@ def _person_filters(query: str, include_inactive: bool) -> list[ColumnElement[bo
 
 
 def _units_in_order(session: Session, scope: Scope, unit: OrgUnit | None) -> list[int]:
+    """Unit ids in id-path order, sorted here: Python compares code points (the order SQLite
+    gives), where PostgreSQL would run its collation over every path."""
     where = [scope_clause(scope, OrgUnit.path)]
     if unit is not None:
         where.append(in_subtree(OrgUnit.path, unit.path))
     # Core, not ORM, execution for the plain per-unit rows: thousands of them per page view.
-    return list(session.connection().scalars(
-        select(OrgUnit.id).where(*where).order_by(OrgUnit.path)))
+    rows = session.connection().execute(select(OrgUnit.id, OrgUnit.path).where(*where)).all()
+    return [unit_id for unit_id, _ in sorted(rows, key=lambda row: row[1])]
 
 
 def _span(order: list[int | None], counts: dict[int | None, int], offset: int,
