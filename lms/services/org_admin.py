@@ -32,7 +32,8 @@ class UnitChangeRefused(InvalidInput):
 
 @dataclass(frozen=True)
 class TreeRow:
-    """One unit of the tree page: ``depth`` counts its ancestors shown above it."""
+    """One unit of the tree page: ``depth`` counts its ancestors shown above it, ``people``
+    the active people in its whole subtree."""
 
     unit: OrgUnit
     depth: int
@@ -60,13 +61,18 @@ def unit_tree(session: Session, scope: Scope) -> list[TreeRow]:
     units = list(session.scalars(
         select(OrgUnit).where(scope_clause(scope, OrgUnit.path)).order_by(OrgUnit.path)))
     ids = {unit.id for unit in units}
+    paths = {unit.id: unit.path for unit in units}
     people = {unit_id: count for unit_id, count in session.execute(
         select(User.org_unit_id, func.count(User.id))
         .join(OrgUnit, User.org_unit_id == OrgUnit.id)
         .where(User.active, scope_clause(scope, OrgUnit.path))
         .group_by(User.org_unit_id))}
+    subtree: dict[int, int] = {}  # a unit's people include its sub-units' people
+    for unit_id, count in people.items():
+        for ancestor in ancestor_ids(paths[unit_id]) if unit_id in paths else ():
+            subtree[ancestor] = subtree.get(ancestor, 0) + count
     return [TreeRow(unit, sum(1 for a in ancestor_ids(unit.path)[:-1] if a in ids),
-                    people.get(unit.id, 0)) for unit in units]
+                    subtree.get(unit.id, 0)) for unit in units]
 
 
 def _clean_name(name: str) -> str:

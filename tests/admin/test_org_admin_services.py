@@ -133,11 +133,13 @@ def test_deactivate_refuses_units_in_use_and_keeps_the_row(db, site_admin, tree)
     assert {row.target_id for row in audit_rows(db, "unit_deactivated")} >= {empty.id, child.id}
 
 
-def test_tree_is_ordered_with_depths_and_people_counts(db, site_admin, tree):
+def test_tree_is_ordered_with_depths_and_subtree_people_counts(db, site_admin, tree):
     rows = {row.unit.id: row for row in org_admin.unit_tree(db, scope_of(db, site_admin))}
     assert rows[tree[ROOT].id].depth == 0 and rows[tree[BRANCH].id].depth == 2
-    assert rows[tree[BRANCH].id].people == 1 and rows[tree[GB2].id].people == 1
-    assert rows[tree[GB1].id].people == 0
+    # A unit counts its whole subtree (the 支部 its 党小组 too): the 党委 shows everyone
+    # below it, not the 0 people placed directly in it.
+    assert rows[tree[BRANCH].id].people == 2 and rows[tree[GB2].id].people == 1
+    assert rows[tree[GB1].id].people == 2 and rows[tree[ROOT].id].people == 3
 
 
 def test_grant_changes_are_audited(db, make_user, grant, tree):
