@@ -12,6 +12,13 @@ from flask.cli import with_appcontext
 
 from lms import migrate
 from lms.cli_accounts import set_password_command
+from lms.cli_authoring import import_article_command
+from lms.cli_course_files import (
+    DRY_RUN_DONE,
+    export_course_command,
+    import_course_command,
+    report_lines,
+)
 from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
@@ -21,7 +28,7 @@ from lms.cli_stats import stats_cli
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Role
 from lms.resources import resource_dir
-from lms.services import accounts, catalog, demo, question_bank
+from lms.services import accounts, catalog, course_files, demo, question_bank
 from lms.services.errors import InvalidInput, NotFound
 
 
@@ -56,8 +63,10 @@ def _courses_root(directory: str | None) -> Path:
 
 @lms_cli.command("load-courses", help="Validate course folders and load them (all or nothing per course).")
 @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
+@click.option("--dry-run", is_flag=True,
+              help="Say per course what loading would replace; write nothing.")
 @with_appcontext
-def load_courses_command(directory: str | None) -> None:
+def load_courses_command(directory: str | None, dry_run: bool) -> None:
     state = _state()
     root = _courses_root(directory)
     folders = find_course_folders(root)
@@ -73,17 +82,15 @@ def load_courses_command(directory: str | None) -> None:
             try:
                 course_file = read_course(folder, state.question_types,
                                           current_app.config["LMS_DEFAULT_PASS_MARK"])
-                result = catalog.upsert_course(db, course_file)
+                result = course_files.load_course_file(db, course_file, dry_run=dry_run)
             except CourseInvalid as error:
                 failed += 1
                 messages.extend(str(problem) for problem in error.problems)
                 messages.append(f"{folder.name}: not loaded")
                 continue
-            verb = "created" if result.created else "updated" if result.changed else "unchanged"
-            messages.append(f"{course_file.slug}: {verb} ({len(course_file.modules)} modules)")
-            if result.changed:
-                messages.append(f"  version {result.version}" + (
-                    "" if result.created else f": {result.changes.summary()}"))
+            messages.extend(report_lines(result))
+    if dry_run:
+        messages.append(DRY_RUN_DONE)
     for message in messages:
         click.echo(message, err=message.endswith("not loaded") or ".yml:" in message
                    or ".md:" in message)
@@ -219,3 +226,6 @@ lms_cli.add_command(set_password_command)
 lms_cli.add_command(demo_data_command)
 lms_cli.add_command(stats_cli)
 lms_cli.add_command(imports_cli)
+lms_cli.add_command(export_course_command)
+lms_cli.add_command(import_course_command)
+lms_cli.add_command(import_article_command)

@@ -22,10 +22,18 @@ from lms.author import bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
 from lms.request_args import page_arg
-from lms.services import attempt_review, catalog, grading, question_bank, quiz_stats, quizzes
+from lms.services import (
+    attempt_review,
+    authoring,
+    catalog,
+    grading,
+    question_bank,
+    quiz_stats,
+    quizzes,
+)
 from lms.services.errors import InvalidInput
 from lms.services.item_analysis import analysis_csv
-from lms.services.permissions import Action, allowed
+from lms.services.permissions import Action
 
 PAGE_SIZE = 20
 
@@ -61,12 +69,11 @@ def index():
     _allow(Action.VIEW_GRADING_QUEUE)
     db = _state().session()
     scope = _scope()
-    courses = [course for course in catalog.list_courses(db)
-               if allowed(scope, Action.VIEW_ITEM_ANALYSIS, course)]
+    lines = authoring.course_lines(db, scope)
     return render_template(
-        "lms/author/index.html", courses=courses,
+        "lms/author/index.html", lines=lines,
         waiting=grading.waiting_count(db, scope=scope),
-        question_counts=catalog.question_counts(db, [course.id for course in courses]))
+        question_counts=catalog.question_counts(db, [line.course.id for line in lines]))
 
 
 def _combine() -> bool:

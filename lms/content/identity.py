@@ -20,6 +20,14 @@ from typing import Any
 
 #: A written ``id:``; derived keys contain "/", so the two can never collide.
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,79}$")
+#: A key derived here (file or bank), as an exported course writes it back in ``id:`` so that
+#: re-importing the files maps onto the same question.
+DERIVED_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}/(bank-)?[0-9a-f]{10}(-[1-9][0-9]{0,5})?$")
+
+
+def is_question_key(value: str) -> bool:
+    """Whether ``value`` may be written as a question's ``id:``."""
+    return bool(QUESTION_ID.match(value) or DERIVED_KEY.match(value))
 
 
 def normalise_prompt(prompt: str) -> str:

@@ -1,20 +1,22 @@
 """Read and validate a course folder (``course.yml`` + Markdown modules) without touching the DB.
 
 Every problem is reported as ``path:line: message`` so a trainer editing by hand can jump
-straight to it; a course with any problem is not loaded at all.
+straight to it; a course with any problem is not loaded at all. The same files may also come
+from memory (an uploaded zip, a draft): ``read_course`` takes a mapping of names to contents.
 """
 
 from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from lms.content.identity import QUESTION_ID, derived_keys
+from lms.content.identity import derived_keys, is_question_key
 from lms.content.markdown import render_markdown
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
@@ -23,7 +25,7 @@ from lms.quiz_settings import QuizSettings, SettingsError, parse_quiz_settings
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
-COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules"}
+COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules", "published"}
 MODULE_KEYS = {"slug", "title", "minutes", "required", "pass_mark", "quiz"}
 
 
@@ -76,12 +78,50 @@ class CourseFile:
     pass_mark: int
     content_hash: str
     modules: list[ModuleFile] = field(default_factory=list)
+    #: ``published: false`` (an imported draft): the course is created hidden from trainees.
+    published: bool = True
 
 
 class CourseInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
+
+
+class _Folder:
+    """Course files read from a folder on disk."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def path(self, name: str) -> Path:
+        return self.root / name
+
+    def read(self, name: str) -> bytes | None:
+        path = self.root / name
+        return path.read_bytes() if path.is_file() else None
+
+    def unused(self, used: set[str]) -> list[str]:
+        return []  # a folder may hold notes, images, drafts: only listed files are read
+
+
+class _Files(_Folder):
+    """Course files held in memory, named relative to the course folder."""
+
+    def __init__(self, files: Mapping[str, bytes | str]):
+        super().__init__(Path())
+        self.files = {name: data.encode("utf-8") if isinstance(data, str) else data
+                      for name, data in files.items()}
+
+    def path(self, name: str) -> Path:
+        return Path(name)
+
+    def read(self, name: str) -> bytes | None:
+        return self.files.get(name)
+
+    def unused(self, used: set[str]) -> list[str]:
+        """An uploaded course is complete: a file it does not use is a mistake worth naming."""
+        return sorted(set(self.files) - used)
 
 
 def find_course_folders(root: Path) -> list[Path]:
@@ -177,12 +217,18 @@ def _pass_mark(doc: _Yaml, data: dict, problems: list[Problem]) -> int | None:
     return value
 
 
-def read_course(folder: Path, registry: QuestionTypeRegistry,
+def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionTypeRegistry,
                 default_pass_mark: int = 60) -> CourseFile:
-    """Parse and validate one course folder; raise ``CourseInvalid`` listing every problem."""
+    """Parse and validate one course, from a folder or from a mapping of file names
+    (``course.yml``, ``01-intro.md``...) to contents; raise ``CourseInvalid`` listing every
+    problem."""
     problems: list[Problem] = []
-    path = folder / "course.yml"
-    raw = path.read_bytes()
+    source = _Folder(folder) if isinstance(folder, Path) else _Files(folder)
+    path = source.path("course.yml")
+    raw = source.read("course.yml")
+    if raw is None:
+        raise CourseInvalid([Problem(path, 1, "course.yml is missing")])
+    used = {"course.yml"}
     digest = hashlib.sha256(raw)
     doc = _yaml(raw.decode("utf-8", errors="replace"), path, problems)
     if doc is None:
@@ -196,6 +242,10 @@ def read_course(folder: Path, registry: QuestionTypeRegistry,
     description = _text(doc, data, "description", problems, required=False, limit=5000)
     audience = _text(doc, data, "audience", problems, required=False, limit=200)
     pass_mark = _pass_mark(doc, data, problems)
+    published = data.get("published", True)
+    if not isinstance(published, bool):
+        problems.append(Problem(path, doc.line(doc.child(doc.node, "published")),
+                                "published must be true or false"))
 
     modules: list[ModuleFile] = []
     names = data.get("modules")
@@ -215,13 +265,19 @@ def read_course(folder: Path, registry: QuestionTypeRegistry,
             problems.append(Problem(path, line, f"{name} is listed twice"))
             continue
         seen_files.add(name)
-        module_path = folder / name
-        if not module_path.is_file():
+        module_path = source.path(name)
+        module_bytes = source.read(name)
+        if module_bytes is None:
             problems.append(Problem(path, line, f"{name} does not exist"))
             continue
-        module_bytes = module_path.read_bytes()
+        sibling_name = name[:-len(".md")] + ".quiz.yml"
+        sibling_bytes = source.read(sibling_name)
+        used.update({name, sibling_name})
         digest.update(name.encode() + b"\0" + module_bytes)
-        module = _read_module(module_path, module_bytes, registry, problems)
+        if sibling_bytes is not None:
+            digest.update(sibling_name.encode() + b"\0" + sibling_bytes)
+        module = _read_module(module_path, module_bytes, registry, problems,
+                              (source.path(sibling_name), sibling_bytes))
         if module is None:
             continue
         if module.slug in seen_slugs:
@@ -231,17 +287,25 @@ def read_course(folder: Path, registry: QuestionTypeRegistry,
         seen_slugs[module.slug] = module_path
         modules.append(module)
     _check_unique_ids(modules, problems)
+    problems.extend(Problem(source.path(name), 1, "is not listed in course.yml modules")
+                    for name in source.unused(used))
     if problems:
         raise CourseInvalid(problems)
-    return CourseFile(path=folder, slug=slug, title=title, description=description,
+    return CourseFile(path=source.root, slug=slug, title=title, description=description,
                       audience=audience,
                       pass_mark=pass_mark if pass_mark is not None else default_pass_mark,
-                      content_hash=digest.hexdigest(), modules=modules)
+                      content_hash=digest.hexdigest(), modules=modules,
+                      published=published)
 
 
 def _check_unique_ids(modules: list[ModuleFile], problems: list[Problem]) -> None:
-    """A question id names one question in the whole course."""
+    """A question id names one question in the whole course (an id may be written in the
+    form of a derived key, as exports do, so those are checked against written ids too)."""
     first: dict[str, tuple[Path, int]] = {}
+    for module in modules:
+        for question in module.questions:
+            if question.written_id is None:
+                first.setdefault(question.derived_key, (module.path, question.line))
     for module in modules:
         for question in module.questions:
             if question.written_id is None:
@@ -256,7 +320,8 @@ def _check_unique_ids(modules: list[ModuleFile], problems: list[Problem]) -> Non
 
 
 def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
-                 problems: list[Problem]) -> ModuleFile | None:
+                 problems: list[Problem],
+                 sibling_file: tuple[Path, bytes | None]) -> ModuleFile | None:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -303,18 +368,18 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     if len(blocks) > 1:
         line = body_first_line + body.count("\n", 0, blocks[1].start())
         problems.append(Problem(path, line, "only one ```quiz block is allowed per module"))
-    sibling = path.with_suffix(".quiz.yml")
+    sibling, sibling_bytes = sibling_file
     if blocks:
         block = blocks[0]
         quiz_line = body_first_line + body.count("\n", 0, block.start()) + 1
         questions = _read_questions(block.group(1), path, quiz_line, registry, problems)
         body = body[: block.start()] + body[block.end():]
-    if sibling.is_file():
+    if sibling_bytes is not None:
         if blocks:
             problems.append(Problem(sibling, 1, f"{path.name} already has a ```quiz block"))
         else:
-            questions = _read_questions(sibling.read_text("utf-8"), sibling, 1, registry,
-                                        problems)
+            questions = _read_questions(sibling_bytes.decode("utf-8", errors="replace"),
+                                        sibling, 1, registry, problems)
     source = body.strip() + "\n"
     if not body.strip():
         problems.append(Problem(path, body_first_line, "the module has no text"))
@@ -367,7 +432,7 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
         if written_id is not None:
             if isinstance(written_id, int) and not isinstance(written_id, bool):
                 written_id = str(written_id)
-            if not isinstance(written_id, str) or not QUESTION_ID.match(written_id):
+            if not isinstance(written_id, str) or not is_question_key(written_id):
                 problems.append(Problem(path, doc.line(doc.child(item_node, "id")),
                                         f"question {index + 1}: id must be letters, digits, "
                                         "'.', '_' or '-' (at most 80), starting with a letter "

@@ -3,6 +3,7 @@
 from lms.models.admin import AdminAction
 from lms.models.assignments import Assignment, CompletionOverride
 from lms.models.courses import Course, Module, Question
+from lms.models.drafts import DraftFile
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.models.grants import Grant, GrantKind
 from lms.models.imports import ImportBatch
@@ -30,7 +31,7 @@ from lms.models.versions import (
 )
 
 __all__ = [
-    "AdminAction", "Assignment", "CompletionOverride",
+    "AdminAction", "Assignment", "CompletionOverride", "DraftFile",
     "NO_DUE_DATE", "CourseUnitStats", "ModuleUnitStats", "ScoreBinStats",
     "WeeklyCompletionStats",
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",

@@ -30,6 +30,8 @@ class Course(Base):
     audience: Mapped[str] = mapped_column(String(200), default="")
     pass_mark: Mapped[int] = mapped_column(default=60)
     published: Mapped[bool] = mapped_column(default=True)
+    #: Archived: off the catalogue and the trainer's active list, every record kept.
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Hash of the course files last loaded, so an unchanged folder is skipped unread.
     content_hash: Mapped[str] = mapped_column(String(64), default="")
     #: The current version; None only before the first publish.

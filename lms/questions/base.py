@@ -160,6 +160,19 @@ class QuestionType:
         spec losslessly."""
         raise NoFormat(f"question type {self.name!r} has no Excel layout")
 
+    def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """Return the definition as a course file's ```quiz block writes it, without ``type``
+        and ``id``; ``load_spec`` of it must give ``spec`` back (the course exporter checks,
+        and falls back to the Excel form). The default writes the stored values, leaving out
+        empty ones and 1 point."""
+        written: dict[str, Any] = {"prompt": spec["prompt"]}
+        for key in ("options", "answer", "explanation"):
+            if spec.get(key) not in (None, ""):
+                written[key] = spec[key]
+        if spec.get("points", 1) != 1:
+            written["points"] = spec["points"]
+        return written
+
 
 def letters(indexes: list[int], keep_order: bool = False) -> str:
     return "".join(chr(ord("A") + i) for i in (indexes if keep_order else sorted(indexes)))

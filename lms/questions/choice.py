@@ -163,6 +163,9 @@ class SingleChoice(QuestionType):
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
         return ExcelCells(letters([spec["answer"]]), spec["options"])
 
+    def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return {**super().file_write(spec), "answer": letters([spec["answer"]])}
+
 
 class MultipleChoice(QuestionType):
     """Scored by the quiz's mode, carried in the attempt's snapshot as ``scoring``.
@@ -239,3 +242,6 @@ class MultipleChoice(QuestionType):
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
         return ExcelCells(letters(spec["answer"]), spec["options"])
+
+    def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return {**super().file_write(spec), "answer": letters(spec["answer"])}

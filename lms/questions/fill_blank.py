@@ -129,6 +129,12 @@ class FillBlank(QuestionType):
             raise ValueError("a fill-in answer contains | or ;")
         return ExcelCells("|".join(";".join(alts) for alts in spec["answer"]))
 
+    def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """A blank's answers as ``甲|乙``, or as a list when one contains | or ;."""
+        answer = [alts if any(re.search(r"[|;；]", alt) for alt in alts) else "|".join(alts)
+                  for alts in spec["answer"]]
+        return {**super().file_write(spec), "answer": answer}
+
 
 def _blank_answer(prompt: str, row: ExcelRow) -> list[list[str]]:
     blanks = len(BLANK.findall(prompt))

@@ -69,3 +69,6 @@ class Ordering(QuestionType):
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
         return ExcelCells(letters(spec["answer"], keep_order=True), spec["options"])
+
+    def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return {**super().file_write(spec), "answer": letters(spec["answer"], keep_order=True)}

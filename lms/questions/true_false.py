@@ -76,3 +76,6 @@ class TrueFalse(QuestionType):
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
         return ExcelCells("正确" if spec["answer"] else "错误")
+
+    def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
+        return {**super().file_write(spec), "answer": "正确" if spec["answer"] else "错误"}

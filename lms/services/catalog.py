@@ -44,14 +44,14 @@ def upsert_course(session: Session, course_file: CourseFile, *,
         .execution_options(populate_existing=True)
     )
     created = course is None
-    if course is None:
-        course = Course(slug=course_file.slug, title=course_file.title)
+    if course is None:  # ``published: false`` hides a new course; later its state is the site's
+        course = Course(slug=course_file.slug, title=course_file.title,
+                        published=course_file.published)
         session.add(course)
     elif course.content_hash == course_file.content_hash:
         return UpsertResult(course.id, created=False, changed=False)
     course.content_hash = course_file.content_hash
-    bank = {m.slug: [QuestionContent.from_row(q) for q in m.questions if q.origin == "bank"]
-            for m in course.modules}
+    bank = kept_bank_questions(course, course_file)
     if not created:
         _keep_identity_of_questions_given_an_id(session, course, course_file)
     published = versioning.publish(session, course, content_from_files(course_file, bank),
@@ -62,23 +62,39 @@ def upsert_course(session: Session, course_file: CourseFile, *,
                         changes=published.changes)
 
 
+def kept_bank_questions(course: Course,
+                        course_file: CourseFile) -> dict[str, list[QuestionContent]]:
+    """Imported questions stay after each module's file questions, unless the files now
+    write them (an exported course names every question by its key)."""
+    written = {q.key for m in course_file.modules for q in m.questions}
+    return {m.slug: [QuestionContent.from_row(q) for q in m.questions
+                     if q.origin == "bank" and q.key not in written] for m in course.modules}
+
+
+def identity_renames(file_keys: set[str], course_file: CourseFile) -> dict[str, str]:
+    """Writing an ``id:`` on a question that had none keeps the question: its row, known by
+    the key derived from its prompt, takes the new id as its key. Returns old key → new key
+    given the keys of the course's "file" questions."""
+    keys, renames = set(file_keys), {}
+    derived_in_use = {q.derived_key for m in course_file.modules for q in m.questions
+                      if not q.written_id}
+    for question in (q for m in course_file.modules for q in m.questions if q.written_id):
+        if (question.written_id not in keys and question.derived_key in keys
+                and question.derived_key not in derived_in_use):
+            renames[question.derived_key] = question.written_id
+            keys.remove(question.derived_key)
+            keys.add(question.written_id)
+    return renames
+
+
 def _keep_identity_of_questions_given_an_id(session: Session, course: Course,
                                             course_file: CourseFile) -> None:
-    """Writing an ``id:`` on a question that had none keeps the question: its row, known by
-    the key derived from its prompt, takes the new id as its key."""
-    written = [q for m in course_file.modules for q in m.questions if q.written_id]
-    if not written:
+    if not any(q.written_id for m in course_file.modules for q in m.questions):
         return
     rows = {q.key: q for q in session.scalars(select(Question).where(
         Question.course_id == course.id, Question.origin == "file"))}
-    derived_in_use = {q.derived_key for m in course_file.modules for q in m.questions
-                      if not q.written_id}
-    for question in written:
-        row = rows.get(question.derived_key)
-        if (question.written_id not in rows and row is not None
-                and question.derived_key not in derived_in_use):
-            row.key = question.written_id
-            rows[question.written_id] = rows.pop(question.derived_key)
+    for old, new in identity_renames(set(rows), course_file).items():
+        rows[old].key = new
 
 
 def get_course(session: Session, slug: str) -> Course:

@@ -33,6 +33,7 @@ Resource = Course | OrgUnit | QuizAttempt | None
 class Action(enum.StrEnum):
     STUDY_COURSE = "study_course"              # a Course
     AUTHOR_COURSE = "author_course"            # a Course; None: "authors some course"
+    CREATE_COURSE = "create_course"            # None: start a new course (and author it)
     VIEW_ITEM_ANALYSIS = "view_item_analysis"  # a Course (the numbers follow the scope)
     GRADE_ATTEMPT = "grade_attempt"            # a QuizAttempt
     VIEW_GRADING_QUEUE = "view_grading_queue"  # None (the list follows the scope)
@@ -180,6 +181,8 @@ Rule = Callable[[Scope, Any], bool]
 RULES: dict[Action, tuple[tuple[type, ...], Rule]] = {
     Action.STUDY_COURSE: ((Course,), _study),
     Action.AUTHOR_COURSE: ((Course, type(None)), _author),
+    # Trainers, admins and anyone holding a grant start courses; the creator becomes author.
+    Action.CREATE_COURSE: ((type(None),), lambda scope, _: scope.everything or scope.staff),
     Action.VIEW_ITEM_ANALYSIS: ((Course,), lambda scope, course: scope.reaches_course(course)),
     Action.GRADE_ATTEMPT: ((QuizAttempt,), lambda scope, attempt: scope.may_grade(attempt)),
     Action.VIEW_GRADING_QUEUE: ((type(None),), lambda scope, _: scope.staff),
