@@ -93,3 +93,10 @@ class ArticleUploadForm(FlaskForm):
         render_kw={"autocomplete": "off", "autocapitalize": "none"})
     title = StringField(_l("Course title (optional)"), filters=[_strip], validators=[
         Length(max=200, message=_l("Use at most 200 characters."))])
+
+
+class AddCoauthorForm(FlaskForm):
+    username = StringField(_l("Username of the trainer"), filters=[_strip], validators=[
+        DataRequired(_l("Enter a username.")),
+        Length(max=80, message=_l("Use at most 80 characters."))],
+        render_kw={"autocomplete": "off", "autocapitalize": "none"})

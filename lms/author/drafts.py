@@ -11,6 +11,7 @@ from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, current_require, current_scope, login_required
 from lms.author import bp
 from lms.author.draft_forms import (
+    AddCoauthorForm,
     AddModuleForm,
     DiscardForm,
     EditFileForm,
@@ -21,7 +22,7 @@ from lms.author.draft_forms import (
 )
 from lms.author.draft_wording import refusal_text
 from lms.content.loader import FRONT_MATTER, CourseInvalid
-from lms.services import authoring, draft_outline, drafts
+from lms.services import authoring, coauthors, draft_outline, drafts
 from lms.services.course_files import course_files
 from lms.services.errors import NotFound
 from lms.services.permissions import Action
@@ -86,12 +87,15 @@ def render_draft(course, status: int = 200, **forms):
     settings = forms.pop("settings_form", None) or SettingsForm(
         formdata=None, data={**(plan.settings if plan else {}),
                              "revision": str(plan.revision) if plan else ""})
+    coauthor_form = forms.pop("coauthor_form", None) or AddCoauthorForm(formdata=None)
     add_form = forms.pop("add_form", None) or AddModuleForm(
         formdata=None, data={"revision": str(plan.revision) if plan else ""})
     return render_template(
         "lms/author/draft.html", course=course, rows=rows, plan=plan,
         titles=chapter_titles(rows), status=authoring.status_of(course), problems=problems,
-        settings_form=settings, add_form=add_form, start_form=PostForm(), publish_form=PublishForm(),
+        settings_form=settings, add_form=add_form, start_form=PostForm(),
+        authors=coauthors.authors_of(_state().session(), course), coauthor_form=coauthor_form,
+        current_user_id=current_learner().id, publish_form=PublishForm(),
         discard_form=DiscardForm(), **forms), status
 
 
