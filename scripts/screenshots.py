@@ -29,6 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import screenshots_admin  # noqa: E402  (next to this script)
+import screenshots_author  # noqa: E402
 
 from lms import create_app, migrate  # noqa: E402
 
@@ -193,7 +194,7 @@ def shoot_width(browser, base: str, width: int, outdir: Path) -> list[Path]:
 def shoot_trainer(browser, base: str, width: int, outdir: Path) -> list[Path]:
     """The trainer's pages: teaching index, quiz statistics, import preview, grading queue."""
     first_slug = seed_modules()[0][0]
-    camera = Camera(browser, width, outdir, prefix="t")
+    camera = Camera(browser, width, outdir, prefix="t", check=screenshots_admin.check)
     context, page, shot, files = camera.context, camera.page, camera.shot, camera.files
 
     page.goto(f"{base}/login")
@@ -212,6 +213,7 @@ def shoot_trainer(browser, base: str, width: int, outdir: Path) -> list[Path]:
     shot("import-preview")
     page.goto(f"{base}/author/grading")
     shot("grading-queue")
+    screenshots_author.shoot_authoring(camera, base, submit)
     context.close()
     return files
 

@@ -138,6 +138,7 @@ def save_file(session: Session, actor: User, course: Course, name: str, text: st
     """Save one file of the draft; ``revision`` is the one the editor started from (None:
     a new file). The row is locked first, so of two saves from the same revision exactly
     one wins and the other gets ``DraftConflict``."""
+    text = one_newline(text)
     _check_file(name, text)
     row = session.scalar(select(DraftFile).where(
         DraftFile.course_id == course.id, DraftFile.name == name).with_for_update()
@@ -186,9 +187,14 @@ def module_body(text: str) -> str:
     return QUIZ_BLOCK.sub("", FRONT_MATTER.sub("", text, count=1))
 
 
+def one_newline(text: str) -> str:
+    """Browsers send a textarea's lines ending in CR LF; course files end them in LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
 def preview(text: str) -> Markup:
     """The text rendered by the trainee's own renderer and sanitizer (course.yml: nothing)."""
-    return render_markdown(module_body(text))
+    return render_markdown(module_body(one_newline(text)))
 
 
 def read_draft(files: Mapping[str, str], registry: QuestionTypeRegistry,

@@ -173,3 +173,19 @@ def test_editing_a_published_course_changes_nothing_for_trainees_until_published
     assert db.scalar(select(func.count()).select_from(CourseVersion).join(
         Course, Course.id == CourseVersion.course_id)
         .where(Course.slug == "jiceng-dangjian")) == versions + 1
+
+
+def test_text_from_a_browser_textarea_keeps_one_kind_of_line_end(client, login_as, db):
+    """Browsers post CR LF; the front matter must still be read as front matter."""
+    login_as("trainer")
+    create(client)
+    url = file_url("01-introduction.md")
+    text = "---\r\nslug: introduction\r\ntitle: 第一章\r\nminutes: 5\r\n---\r\n\r\n正文。\r\n"
+    html = post_form(client, f"{draft_url()}/preview", {"text": text},
+                     token_from=url).get_json()["html"]
+    assert "slug" not in html and "正文。" in html
+    post_form(client, url, {"text": text, "revision": revision_of(client.get(url).get_data(
+        as_text=True))})
+    row = db.scalar(select(DraftFile).where(DraftFile.name == "01-introduction.md"))
+    db.refresh(row)
+    assert "\r" not in row.text and "可以发布" in client.get(draft_url()).get_data(as_text=True)
