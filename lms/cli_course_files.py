@@ -34,6 +34,7 @@ def report_lines(load: CourseLoad) -> list[str]:
     if load.changed:
         lines.append(f"  version {load.version}" + (
             "" if load.created or load.changes is None else f": {load.changes.summary()}"))
+    lines.extend(f"warning: {warning}" for warning in load.warnings)
     return lines
 
 

@@ -302,3 +302,17 @@ class CompletionOverridden(Event):
     module_id: int | None
     override_id: int
     reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseStatusChanged(Event):
+    """A course author changed who sees a course: ``old_status`` → ``new_status``, each one of
+    ``draft`` (never published), ``published``, ``unpublished``, ``archived``, or ``deleted``
+    (only a course without trainee records; its slug and title are kept here)."""
+
+    name: ClassVar[str] = "course_status_changed"
+    course_id: int
+    course_slug: str
+    course_title: str
+    old_status: str
+    new_status: str

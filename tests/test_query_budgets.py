@@ -94,8 +94,9 @@ COURSE = 12           # 10
 MODULE_REVISIT = 15   # 13 (12 for a module without a quiz)
 QUIZ_START = 22       # 20: starting is a write unit, which re-reads what it locks
 QUIZ_RESUME = 11      # 9: resuming in time only reads
-AUTHOR_INDEX = 10     # 8 for a trainer with a unit, 6 for a site admin: user, grants, unit,
-                      #   courses, modules, waiting count, question counts, name path
+AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, modules,
+                      #   trainees per course, open drafts, waiting count, question counts,
+                      #   cited passages (needs review), name path
 GRADING_QUEUE = 8     # 6: user, grants, unit, the page of attempts with trainee, module and
                       #   course joined, their count, name path
 ITEM_ANALYSIS = 11    # 9 for a trainer with a unit

@@ -40,6 +40,8 @@ ACTION_LABELS = {
     "person_moved": _l("Person moved"),
     "person_activation_changed": _l("Person deactivated or reactivated"),
     "password_changed": _l("Password set by an administrator"),
+    "course_version_created": _l("Course version published"),
+    "course_status_changed": _l("Course status changed"),
 }
 
 

@@ -35,6 +35,11 @@ KEY_LABELS = {
     "password": _l("Password"),
     "reason": _l("Reason"),
     "due_on": _l("Due date"),
+    "status": _l("Status"),
+    "version": _l("Version"),
+    "restored_from": _l("Restores version"),
+    "slug": _l("Short name"),
+    "title": _l("Title"),
 }
 #: Words for stored values, by key: grant and unit kinds, roles, where a change came from.
 VALUE_LABELS = {
@@ -44,6 +49,9 @@ VALUE_LABELS = {
     "role": {"admin": _l("Administrator"), "trainer": _l("Trainer"), "trainee": _l("Trainee")},
     "source": {"form": _l("Form"), "import": _l("Import")},
     "password": {"one-time": _l("One-time password"), "set": _l("Password set")},
+    "status": {"draft": _l("Draft"), "published": _l("Published"),
+               "unpublished": _l("Unpublished"), "archived": _l("Archived"),
+               "deleted": _l("Deleted")},
 }
 
 

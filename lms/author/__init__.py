@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("author", __name__, url_prefix="/author")
 
-from lms.author import article_upload, coauthors, draft_outline, drafts, views  # noqa: E402,F401,I001
+from lms.author import article_upload, coauthors, course_zip_views, draft_outline, draft_questions, drafts, history, views  # noqa: E402,F401,I001

@@ -100,3 +100,8 @@ class AddCoauthorForm(FlaskForm):
         DataRequired(_l("Enter a username.")),
         Length(max=80, message=_l("Use at most 80 characters."))],
         render_kw={"autocomplete": "off", "autocapitalize": "none"})
+
+
+class RequiredForm(FlaskForm):
+    required = HiddenField()
+    revision = HiddenField()

@@ -11,7 +11,13 @@ from flask_babel import gettext as _
 
 from lms.auth.session import current_learner, current_scope, login_required
 from lms.author import bp
-from lms.author.draft_forms import AddModuleForm, MoveModuleForm, RemoveModuleForm, SettingsForm
+from lms.author.draft_forms import (
+    AddModuleForm,
+    MoveModuleForm,
+    RemoveModuleForm,
+    RequiredForm,
+    SettingsForm,
+)
 from lms.author.draft_wording import refusal_text
 from lms.author.drafts import render_draft
 from lms.services import authoring, draft_outline, drafts
@@ -114,4 +120,21 @@ def remove_module(slug: str, name: str):
     else:
         flash(_("Chapter removed from the draft. Published versions and trainees' records "
                 "keep it."))
+    return _back(slug, "#chapters")
+
+
+@bp.route("/courses/<slug>/draft/modules/<name>/required", methods=["POST"])
+@login_required
+def set_module_required(slug: str, name: str):
+    """Required chapters count towards completing the course; optional ones do not."""
+    course = _course(slug)
+    form = RequiredForm()
+    if form.validate_on_submit() and form.required.data in ("0", "1"):
+        try:
+            draft_outline.set_required(_db(), current_learner(), course, name,
+                                       _revision(form), form.required.data == "1")
+        except drafts.DraftConflict:
+            _conflict()
+        except drafts.DraftRefused as refused:
+            flash(refusal_text(refused), "error")
     return _back(slug, "#chapters")

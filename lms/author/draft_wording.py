@@ -19,6 +19,7 @@ REFUSALS = {
     "no_draft": _l("There is no draft to publish."),
     "slug_changed": _l("A draft cannot change the course's short name (slug)."),
     "last_module": _l("A course keeps at least one chapter."),
+    "bad_front_matter": _l("The chapter's settings at the top of its file cannot be read: edit it as text."),
 }
 
 

@@ -3,7 +3,6 @@ preview, publish or discard the draft. Every route checks authorship of its cour
 
 from __future__ import annotations
 
-import yaml
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 
@@ -21,7 +20,7 @@ from lms.author.draft_forms import (
     SettingsForm,
 )
 from lms.author.draft_wording import refusal_text
-from lms.content.loader import FRONT_MATTER, CourseInvalid
+from lms.content.loader import CourseInvalid
 from lms.services import authoring, coauthors, draft_outline, drafts
 from lms.services.course_files import course_files
 from lms.services.errors import NotFound
@@ -36,15 +35,18 @@ def _course(slug: str):
     return authoring.get_authored_course(_state().session(), current_scope(), slug)
 
 
-def _problems(files: dict[str, str]) -> list[str]:
+def _check(files: dict[str, str]) -> tuple[list[str], list[str]]:
+    """The draft's problems (publishing is refused) and warnings (questions whose cite is
+    not in their chapter's text: publishable, then listed as needing review)."""
     state = _state()
     try:
-        drafts.read_draft(files, state.question_types,
-                          current_app.config["LMS_DEFAULT_PASS_MARK"])
+        course_file = drafts.read_draft(files, state.question_types,
+                                        current_app.config["LMS_DEFAULT_PASS_MARK"])
     except CourseInvalid as invalid:
         return [f"{problem.path.name}:{problem.line}: {problem.message}"
-                for problem in invalid.problems]
-    return []
+                for problem in invalid.problems], []
+    return [], [f"{warning.path.name}:{warning.line}: {warning.message}"
+                for warning in course_file.warnings]
 
 
 @bp.route("/courses/new", methods=["GET", "POST"])
@@ -65,24 +67,10 @@ def new_course():
     return render_template("lms/author/course_new.html", form=form), status
 
 
-def chapter_titles(rows) -> dict[str, str]:
-    """Each chapter file's title from its front matter (the file name when unreadable)."""
-    titles = {}
-    for row in rows:
-        match = FRONT_MATTER.match(row.text)
-        try:
-            front = yaml.safe_load(match.group(1)) if match else None
-        except yaml.YAMLError:
-            front = None
-        title = front.get("title") if isinstance(front, dict) else None
-        titles[row.name] = str(title) if title else row.name
-    return titles
-
-
 def render_draft(course, status: int = 200, **forms):
     """The draft page; a refused form comes back through ``forms`` with what was typed."""
     rows = drafts.files_of(_state().session(), course)
-    problems = _problems({row.name: row.text for row in rows}) if rows else []
+    problems, warnings = _check({row.name: row.text for row in rows}) if rows else ([], [])
     plan = draft_outline.outline(rows) if rows else None
     settings = forms.pop("settings_form", None) or SettingsForm(
         formdata=None, data={**(plan.settings if plan else {}),
@@ -92,7 +80,8 @@ def render_draft(course, status: int = 200, **forms):
         formdata=None, data={"revision": str(plan.revision) if plan else ""})
     return render_template(
         "lms/author/draft.html", course=course, rows=rows, plan=plan,
-        titles=chapter_titles(rows), status=authoring.status_of(course), problems=problems,
+        chapters=draft_outline.chapters(rows), status=authoring.status_of(course), problems=problems,
+        warnings=warnings,
         settings_form=settings, add_form=add_form, start_form=PostForm(),
         authors=coauthors.authors_of(_state().session(), course), coauthor_form=coauthor_form,
         current_user_id=current_learner().id, publish_form=PublishForm(),
@@ -153,6 +142,28 @@ def edit_file(slug: str, name: str):
                            preview_form=PreviewForm()), status
 
 
+@bp.route("/courses/<slug>/draft/files/<name>/autosave", methods=["POST"])
+@login_required
+def autosave_file(slug: str, name: str):
+    """The editor's periodic save: the same conflict-checked save as the Save button,
+    answered in JSON so the page carries on with the new revision."""
+    course = _course(slug)
+    _file(course, name)
+    form = EditFileForm()
+    if not form.validate_on_submit():
+        return jsonify(error=_("Not saved automatically: the form expired. Press Save.")), 400
+    revision = int(form.revision.data) if (form.revision.data or "").isdigit() else -1
+    try:
+        saved = drafts.save_file(_state().session(), current_learner(), course, name,
+                                 form.text.data or "", revision)
+    except drafts.DraftConflict as clash:
+        return jsonify(error=_("Someone else saved this file meanwhile: press Save to see "
+                               "both texts."), revision=clash.current.revision), 409
+    except drafts.DraftRefused as refused:
+        return jsonify(error=refusal_text(refused)), 400
+    return jsonify(revision=saved.revision)
+
+
 @bp.route("/courses/<slug>/draft/preview", methods=["POST"])
 @login_required
 def preview(slug: str):
@@ -186,6 +197,9 @@ def publish(slug: str):
         flash(_("Published as version %(number)s.", number=result.version))
     else:
         flash(_("Nothing changed since the last version: no new version was made."))
+    if result.warnings:
+        flash(_("%(count)s questions cite a passage that is not in their chapter’s text: they "
+                "are listed under “Needs review”.", count=len(result.warnings)), "warning")
     return redirect(url_for("lms.author.index"), 303)
 
 

@@ -27,6 +27,7 @@ from lms.services import (
     authoring,
     catalog,
     grading,
+    needs_review,
     question_bank,
     quiz_stats,
     quizzes,
@@ -73,7 +74,9 @@ def index():
     return render_template(
         "lms/author/index.html", lines=lines,
         waiting=grading.waiting_count(db, scope=scope),
-        question_counts=catalog.question_counts(db, [line.course.id for line in lines]))
+        question_counts=catalog.question_counts(db, [line.course.id for line in lines]),
+        needs_review=needs_review.questions_needing_review(
+            db, [line.course.id for line in lines if line.authored]))
 
 
 def _combine() -> bool:

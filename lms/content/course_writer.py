@@ -47,7 +47,7 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-def _yaml(value: Any) -> str:
+def dump_yaml(value: Any) -> str:
     return yaml.dump(value, Dumper=_Dumper, allow_unicode=True, sort_keys=False,
                      default_flow_style=False, width=1 << 30)
 
@@ -69,7 +69,7 @@ def write_course(slug: str, content: CourseContent, registry: QuestionTypeRegist
                                                  ("audience", content.audience)) if value})
     course.update(pass_mark=content.pass_mark, **({} if published else {"published": False}),
                   modules=list(files))
-    return {"course.yml": _yaml(course), **files}
+    return {"course.yml": dump_yaml(course), **files}
 
 
 def write_module(module: ModuleContent, registry: QuestionTypeRegistry) -> str:
@@ -87,15 +87,16 @@ def write_module(module: ModuleContent, registry: QuestionTypeRegistry) -> str:
             if value != getattr(DEFAULT_QUIZ, key)}
     if quiz:
         front["quiz"] = quiz
-    text = f"---\n{_yaml(front)}---\n\n{module.source.strip()}\n"
+    text = f"---\n{dump_yaml(front)}---\n\n{module.source.strip()}\n"
     if module.questions:
         questions = [write_question(q, registry) for q in module.questions]
-        text += f"\n```quiz\n{_yaml(questions)}```\n"
+        text += f"\n```quiz\n{dump_yaml(questions)}```\n"
     return text
 
 
 def write_question(question: QuestionContent, registry: QuestionTypeRegistry) -> dict[str, Any]:
-    """The question as a ```quiz item, checked to read back as the same definition."""
+    """The question as a ```quiz item, checked to read back as the same definition; its
+    ``cite:`` (read by the loader for every type, not by the type) comes last."""
     where = f"question {question.key}"
     if not is_question_key(question.key):
         raise CourseWriteError(f"{where}: the key cannot be written as an id")
@@ -110,7 +111,8 @@ def write_question(question: QuestionContent, registry: QuestionTypeRegistry) ->
         except SpecError:
             continue
         if _plain({k: loaded.get(k) for k in SPEC_KEYS}) == _plain(spec):
-            return {"id": question.key, "type": question.type, **written}
+            cite = {} if question.cite is None else {"cite": question.cite}
+            return {"id": question.key, "type": question.type, **written, **cite}
     raise CourseWriteError(f"{where}: type {question.type!r} cannot write it as a course file")
 
 

@@ -14,40 +14,51 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from lms.content.citations import CiteError, citation_warnings, read_cite
+from lms.content.course_source import (  # noqa: F401  (SLUG, Problem: imported from here too)
+    SLUG,
+    FolderSource,
+    MappingSource,
+    Problem,
+    YamlDoc,
+    check_keys,
+    parse_yaml,
+    pass_mark_value,
+    slug_value,
+    text_value,
+    whole_number,
+)
 from lms.content.identity import derived_keys, is_question_key
 from lms.content.markdown import render_markdown
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
 from lms.quiz_settings import QuizSettings, SettingsError, parse_quiz_settings
 
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules", "published"}
 MODULE_KEYS = {"slug", "title", "minutes", "required", "pass_mark", "quiz"}
-
-
-@dataclass(frozen=True)
-class Problem:
-    path: Path
-    line: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}: {self.message}"
+#: Keys of every question, whatever its type: read by the loader, not by the type.
+COMMON_KEYS = {"id", "cite"}
 
 
 @dataclass
 class QuestionFile:
-    """A question as written; ``key`` is its ``id:`` or, without one, ``derived_key``."""
+    """A question as written; ``key`` is its ``id:`` or, without one, ``derived_key``.
+
+    ``cite`` (the passage of its module it rests on, lms.content.citations) is read here,
+    beside ``id``, not by the question type: it means the same for every type, plugins
+    included, and needs the module's text to check."""
 
     type: str
     spec: dict[str, Any]
     written_id: str | None = None
     line: int = 0
     derived_key: str = ""
+    cite: str | None = None
+    cite_line: int = 0
+    #: The file it is written in (a module's ``.quiz.yml`` sibling, or the module).
+    path: Path | None = None
 
     @property
     def key(self) -> str:
@@ -80,48 +91,14 @@ class CourseFile:
     modules: list[ModuleFile] = field(default_factory=list)
     #: ``published: false`` (an imported draft): the course is created hidden from trainees.
     published: bool = True
+    #: Worth saying but not blocking: questions whose cite is not in their module's text.
+    warnings: list[Problem] = field(default_factory=list)
 
 
 class CourseInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
         self.problems = problems
-
-
-class _Folder:
-    """Course files read from a folder on disk."""
-
-    def __init__(self, root: Path):
-        self.root = root
-
-    def path(self, name: str) -> Path:
-        return self.root / name
-
-    def read(self, name: str) -> bytes | None:
-        path = self.root / name
-        return path.read_bytes() if path.is_file() else None
-
-    def unused(self, used: set[str]) -> list[str]:
-        return []  # a folder may hold notes, images, drafts: only listed files are read
-
-
-class _Files(_Folder):
-    """Course files held in memory, named relative to the course folder."""
-
-    def __init__(self, files: Mapping[str, bytes | str]):
-        super().__init__(Path())
-        self.files = {name: data.encode("utf-8") if isinstance(data, str) else data
-                      for name, data in files.items()}
-
-    def path(self, name: str) -> Path:
-        return Path(name)
-
-    def read(self, name: str) -> bytes | None:
-        return self.files.get(name)
-
-    def unused(self, used: set[str]) -> list[str]:
-        """An uploaded course is complete: a file it does not use is a mistake worth naming."""
-        return sorted(set(self.files) - used)
 
 
 def find_course_folders(root: Path) -> list[Path]:
@@ -131,117 +108,31 @@ def find_course_folders(root: Path) -> list[Path]:
     return sorted(p.parent for p in root.glob("*/course.yml"))
 
 
-class _Yaml:
-    """A parsed YAML document that remembers the line of every mapping key and list item."""
-
-    def __init__(self, text: str, path: Path, first_line: int = 1):
-        self.path = path
-        self.offset = first_line - 1
-        loader = yaml.SafeLoader(text)
-        try:
-            self.node = loader.get_single_node()
-            self.data = loader.construct_document(self.node) if self.node is not None else None
-        finally:
-            loader.dispose()
-
-    def line(self, node: yaml.Node | None) -> int:
-        return (node.start_mark.line + 1 + self.offset) if node is not None else self.offset + 1
-
-    @staticmethod
-    def child(node: yaml.Node | None, key: str | int) -> yaml.Node | None:
-        if isinstance(node, yaml.MappingNode) and isinstance(key, str):
-            for key_node, value_node in node.value:
-                if key_node.value == key:
-                    return value_node
-        if isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
-            return node.value[key]
-        return None
-
-
-def _yaml(text: str, path: Path, problems: list[Problem], first_line: int = 1) -> _Yaml | None:
-    try:
-        return _Yaml(text, path, first_line)
-    except yaml.YAMLError as error:
-        mark = getattr(error, "problem_mark", None)
-        line = (mark.line + first_line) if mark is not None else first_line
-        reason = getattr(error, "problem", None) or str(error)
-        problems.append(Problem(path, line, f"invalid YAML: {reason}"))
-        return None
-
-
-def _check_keys(doc: _Yaml, node, allowed: set[str], problems: list[Problem]) -> None:
-    if not isinstance(node, yaml.MappingNode):
-        return
-    for key_node, _ in node.value:
-        if key_node.value not in allowed:
-            problems.append(Problem(doc.path, doc.line(key_node),
-                                    f"unknown key {key_node.value!r}"))
-
-
-def _whole_number(value: Any, low: int, high: int | None) -> bool:
-    return (isinstance(value, int) and not isinstance(value, bool) and value >= low
-            and (high is None or value <= high))
-
-
-def _text(doc: _Yaml, data: dict, key: str, problems: list[Problem], *, required: bool,
-          limit: int) -> str:
-    value = data.get(key)
-    line = doc.line(doc.child(doc.node, key))
-    if value is None or value == "":
-        if required:
-            problems.append(Problem(doc.path, line, f"{key} is required"))
-        return ""
-    if not isinstance(value, str):
-        problems.append(Problem(doc.path, line, f"{key} must be text"))
-        return ""
-    if len(value) > limit:
-        problems.append(Problem(doc.path, line, f"{key} is longer than {limit} characters"))
-    return value.strip()
-
-
-def _slug(doc: _Yaml, data: dict, problems: list[Problem]) -> str:
-    slug = data.get("slug")
-    if not isinstance(slug, str) or not SLUG.match(slug):
-        problems.append(Problem(doc.path, doc.line(doc.child(doc.node, "slug")),
-                                "slug must be lowercase letters, digits and hyphens"))
-        return ""
-    return slug
-
-
-def _pass_mark(doc: _Yaml, data: dict, problems: list[Problem]) -> int | None:
-    value = data.get("pass_mark")
-    if value is not None and not _whole_number(value, 0, 100):
-        problems.append(Problem(doc.path, doc.line(doc.child(doc.node, "pass_mark")),
-                                "pass_mark must be a whole number from 0 to 100"))
-        return None
-    return value
-
-
 def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionTypeRegistry,
                 default_pass_mark: int = 60) -> CourseFile:
     """Parse and validate one course, from a folder or from a mapping of file names
     (``course.yml``, ``01-intro.md``...) to contents; raise ``CourseInvalid`` listing every
     problem."""
     problems: list[Problem] = []
-    source = _Folder(folder) if isinstance(folder, Path) else _Files(folder)
+    source = FolderSource(folder) if isinstance(folder, Path) else MappingSource(folder)
     path = source.path("course.yml")
     raw = source.read("course.yml")
     if raw is None:
         raise CourseInvalid([Problem(path, 1, "course.yml is missing")])
     used = {"course.yml"}
     digest = hashlib.sha256(raw)
-    doc = _yaml(raw.decode("utf-8", errors="replace"), path, problems)
+    doc = parse_yaml(raw.decode("utf-8", errors="replace"), path, problems)
     if doc is None:
         raise CourseInvalid(problems)
     if not isinstance(doc.data, dict):
         raise CourseInvalid([Problem(path, 1, "course.yml must be a mapping of keys")])
     data = doc.data
-    _check_keys(doc, doc.node, COURSE_KEYS, problems)
-    slug = _slug(doc, data, problems)
-    title = _text(doc, data, "title", problems, required=True, limit=200)
-    description = _text(doc, data, "description", problems, required=False, limit=5000)
-    audience = _text(doc, data, "audience", problems, required=False, limit=200)
-    pass_mark = _pass_mark(doc, data, problems)
+    check_keys(doc, doc.node, COURSE_KEYS, problems)
+    slug = slug_value(doc, data, problems)
+    title = text_value(doc, data, "title", problems, required=True, limit=200)
+    description = text_value(doc, data, "description", problems, required=False, limit=5000)
+    audience = text_value(doc, data, "audience", problems, required=False, limit=200)
+    pass_mark = pass_mark_value(doc, data, problems)
     published = data.get("published", True)
     if not isinstance(published, bool):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "published")),
@@ -295,7 +186,7 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
                       audience=audience,
                       pass_mark=pass_mark if pass_mark is not None else default_pass_mark,
                       content_hash=digest.hexdigest(), modules=modules,
-                      published=published)
+                      published=published, warnings=citation_warnings(modules))
 
 
 def _check_unique_ids(modules: list[ModuleFile], problems: list[Problem]) -> None:
@@ -333,25 +224,25 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     if match is None:
         problems.append(Problem(path, 1, "must start with front matter between --- lines"))
         return None
-    doc = _yaml(match.group(1), path, problems, first_line=2)
+    doc = parse_yaml(match.group(1), path, problems, first_line=2)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
         problems.append(Problem(path, 2, "front matter must be a mapping of keys"))
         return None
     data = doc.data
-    _check_keys(doc, doc.node, MODULE_KEYS, problems)
-    slug = _slug(doc, data, problems)
-    title = _text(doc, data, "title", problems, required=True, limit=200)
+    check_keys(doc, doc.node, MODULE_KEYS, problems)
+    slug = slug_value(doc, data, problems)
+    title = text_value(doc, data, "title", problems, required=True, limit=200)
     minutes = data.get("minutes")
-    if not _whole_number(minutes, 1, 600):
+    if not whole_number(minutes, 1, 600):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "minutes")),
                                 "minutes must be a whole number of estimated minutes (1-600)"))
     required = data.get("required", True)
     if not isinstance(required, bool):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "required")),
                                 "required must be true or false"))
-    pass_mark = _pass_mark(doc, data, problems)
+    pass_mark = pass_mark_value(doc, data, problems)
     quiz = QuizSettings()
     try:
         quiz = parse_quiz_settings(data.get("quiz"))
@@ -372,13 +263,13 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     if blocks:
         block = blocks[0]
         quiz_line = body_first_line + body.count("\n", 0, block.start()) + 1
-        questions = _read_questions(block.group(1), path, quiz_line, registry, problems)
+        questions = read_questions(block.group(1), path, quiz_line, registry, problems)
         body = body[: block.start()] + body[block.end():]
     if sibling_bytes is not None:
         if blocks:
             problems.append(Problem(sibling, 1, f"{path.name} already has a ```quiz block"))
         else:
-            questions = _read_questions(sibling_bytes.decode("utf-8", errors="replace"),
+            questions = read_questions(sibling_bytes.decode("utf-8", errors="replace"),
                                         sibling, 1, registry, problems)
     source = body.strip() + "\n"
     if not body.strip():
@@ -398,9 +289,9 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
                       questions=questions, quiz=quiz)
 
 
-def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTypeRegistry,
+def read_questions(text: str, path: Path, first_line: int, registry: QuestionTypeRegistry,
                     problems: list[Problem]) -> list[QuestionFile]:
-    doc = _yaml(text, path, problems, first_line=first_line)
+    doc = parse_yaml(text, path, problems, first_line=first_line)
     if doc is None:
         return []
     if doc.data is None:
@@ -425,7 +316,7 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
                                     f"(known: {known})"))
             continue
         for key_node, _ in item_node.value:
-            if key_node.value not in question_type.keys and key_node.value != "id":
+            if key_node.value not in question_type.keys | COMMON_KEYS:
                 problems.append(Problem(path, doc.line(key_node),
                                         f"question {index + 1}: unknown key {key_node.value!r}"))
         written_id = item.pop("id", None)
@@ -438,6 +329,14 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
                                         "'.', '_' or '-' (at most 80), starting with a letter "
                                         "or digit"))
                 continue
+        cite, cite_line = None, doc.line(doc.child(item_node, "cite"))
+        if "cite" in item:
+            try:
+                cite = read_cite(item.pop("cite"))
+            except CiteError as error:
+                problems.append(Problem(path, cite_line,
+                                        f"question {index + 1}: cite: {error}"))
+                continue
         try:
             spec = question_type.load_spec(item)
         except SpecError as error:
@@ -447,5 +346,5 @@ def _read_questions(text: str, path: Path, first_line: int, registry: QuestionTy
                                     f"question {index + 1}: {error.field}: {error.message}"))
             continue
         questions.append(QuestionFile(type=type_name, spec=spec, written_id=written_id,
-                                      line=line))
+                                      line=line, cite=cite, cite_line=cite_line, path=path))
     return questions

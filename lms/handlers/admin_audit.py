@@ -9,7 +9,9 @@ from sqlalchemy.orm import Session
 from lms.events import (
     CompletionOverridden,
     CourseAssigned,
+    CourseStatusChanged,
     CourseUnassigned,
+    CourseVersionCreated,
     Event,
     GrantChanged,
     PasswordChanged,
@@ -77,6 +79,25 @@ def _describe_learning(event: Event, session: Session) -> tuple[str, int, int | 
     return ("assignment", event.assignment_id, unit_id, target, None)
 
 
+#: A course's versions (who published which) and its status; site-wide (no unit).
+COURSE_EVENTS = (CourseVersionCreated, CourseStatusChanged)
+
+
+def _describe_course(event: Event) -> tuple[str, int, int | None, Any, Any]:
+    """Like ``_describe``, for a published version or a course's changed status (a deleted
+    course keeps its slug and title here, its row being gone)."""
+    if isinstance(event, CourseVersionCreated):
+        restored = event.changes.get("restored_from")
+        return ("course", event.course_id, None, None,
+                {"version": event.version_number,
+                 **({"restored_from": restored} if restored else {})})
+    assert isinstance(event, CourseStatusChanged)
+    gone = ({"slug": event.course_slug, "title": event.course_title}
+            if event.new_status == "deleted" else {})
+    return ("course", event.course_id, None, {"status": event.old_status, **gone},
+            {"status": event.new_status})
+
+
 class AdminAuditHandler(EventHandler):
     """An in-transaction handler, so a change is never kept without its audit row, nor an
     audit row written for a change that rolled back."""
@@ -84,12 +105,14 @@ class AdminAuditHandler(EventHandler):
     name: ClassVar[str] = "admin_audit"
     events: ClassVar[tuple[type[Event], ...]] = (
         UnitCreated, UnitRenamed, UnitMoved, UnitDeactivated, GrantChanged, *PERSON_EVENTS,
-        *LEARNING_EVENTS)
+        *LEARNING_EVENTS, *COURSE_EVENTS)
 
     def handle(self, event: Event, session: Session) -> None:
         described = (_describe_person(event, session) if isinstance(event, PERSON_EVENTS)
                      else _describe_learning(event, session)
-                     if isinstance(event, LEARNING_EVENTS) else self._describe(event))
+                     if isinstance(event, LEARNING_EVENTS)
+                     else _describe_course(event) if isinstance(event, COURSE_EVENTS)
+                     else self._describe(event))
         if described is None:
             return
         target_kind, target_id, unit_id, before, after = described

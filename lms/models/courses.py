@@ -116,6 +116,10 @@ class Question(InCurrentVersion, Base):
     answer_key: Mapped[Any] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[int] = mapped_column(default=1)
+    #: The passage of its module it rests on (lms.content.citations), or None. A column,
+    #: not a key in ``options``/``answer_key`` (whose shape each type owns): the needs-review
+    #: list reads it for every question of a course, and a NULL says "cites nothing" plainly.
+    cite: Mapped[str | None] = mapped_column(Text)
     #: "file" questions come and go with the course files; "bank" questions came from a
     #: GIFT or Excel import and stay in their module when the files are reloaded.
     origin: Mapped[str] = mapped_column(String(10), default="file")
@@ -128,11 +132,12 @@ class Question(InCurrentVersion, Base):
         """Return the definition a question type grades against.
 
         It names the question's stable id and revision, so an attempt's snapshot records
-        which wording was asked.
+        which wording was asked, and the passage it cited then (shown after submission).
         """
         return {
             "question_id": self.id, "question_key": self.key, "revision": self.revision,
             "type": self.type, "prompt": self.prompt,
             "options": self.options, "answer": self.answer_key,
             "explanation": self.explanation, "points": self.points,
+            **({"cite": self.cite} if self.cite is not None else {}),
         }

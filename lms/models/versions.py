@@ -117,6 +117,8 @@ class QuestionRevision(Base):
     answer_key: Mapped[Any] = mapped_column(JSON)
     explanation: Mapped[str] = mapped_column(Text, default="")
     points: Mapped[int]
+    #: The passage it cited, as published (None: none).
+    cite: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship()

@@ -12,6 +12,14 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from lms.questions.excel_form import ExcelCells, ExcelRow
 from lms.questions.gift_form import GiftBlock, GiftSkip
+from lms.questions.question_form import (
+    FormField,
+    FormValueError,
+    default_fields,
+    replace_fields,
+    values_from_written,
+    written_from_values,
+)
 
 if TYPE_CHECKING:
     from lms.quiz_settings import QuizSettings
@@ -173,10 +181,30 @@ class QuestionType:
             written["points"] = spec["points"]
         return written
 
+    # The browser form (lms.questions.question_form): fields described as data.
+
+    def form_fields(self) -> list[FormField]:
+        """The fields a trainer fills in, one per key the definition may write. The default
+        derives them from ``keys``: prompt and explanation are several lines, options one per
+        line, points a whole number, any other key one line of text."""
+        return default_fields(self.keys)
+
+    def form_values(self, written: dict[str, Any]) -> dict[str, str]:
+        """The text each field shows for a definition as ``file_write`` writes it."""
+        return values_from_written(self.form_fields(), written)
+
+    def form_raw(self, values: dict[str, str]) -> dict[str, Any]:
+        """The definition (without ``type``) typed into the form, for ``load_spec``; empty
+        fields are left out. Raise ``SpecError`` naming the field a value cannot fill."""
+        try:
+            return written_from_values(self.form_fields(), values)
+        except FormValueError as error:
+            raise SpecError(error.field, error.message) from None
+
 
 def letters(indexes: list[int], keep_order: bool = False) -> str:
     return "".join(chr(ord("A") + i) for i in (indexes if keep_order else sorted(indexes)))
 
 
-__all__ = ["ExcelCells", "ExcelRow", "GiftBlock", "GiftSkip", "Grade", "NoFormat", "QuestionType",
-           "SpecError", "letters"]
+__all__ = ["ExcelCells", "ExcelRow", "FormField", "GiftBlock", "GiftSkip", "Grade", "NoFormat",
+           "QuestionType", "SpecError", "letters", "replace_fields"]

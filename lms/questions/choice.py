@@ -18,6 +18,7 @@ from lms.questions.gift_form import (
     percent,
     question_text,
 )
+from lms.questions.question_form import FormField, replace_fields
 
 if TYPE_CHECKING:
     from lms.quiz_settings import QuizSettings
@@ -103,6 +104,15 @@ def _read_excel(row: ExcelRow) -> tuple[list[str] | None, str | None]:
     return options, read_letters(row, len(options)) if options else None
 
 
+def _choice_fields(fields: list[FormField], answer_help: str) -> list[FormField]:
+    return replace_fields(
+        fields,
+        FormField("options", "lines", _l("Options"),
+                  _l("One option per line, 2 to 8; the first is A, the next B, and so on."),
+                  required=True),
+        FormField("answer", "text", _l("Correct answer"), answer_help, required=True))
+
+
 def _parse_indexes(values: list[str], count: int) -> list[int] | None:
     picked = set()
     for value in values:
@@ -127,6 +137,9 @@ class SingleChoice(QuestionType):
             raise SpecError("answer", "a single-choice question has exactly one answer")
         spec["answer"] = indexes[0]
         return spec
+
+    def form_fields(self) -> list[FormField]:
+        return _choice_fields(super().form_fields(), _l("The letter of the right option, such as B."))
 
     def remap_answer(self, answer: int, order: list[int]) -> int:
         return order.index(answer)
@@ -189,6 +202,10 @@ class MultipleChoice(QuestionType):
             raise SpecError("answer", "a multiple-choice question needs at least two answers")
         spec["answer"] = indexes
         return spec
+
+    def form_fields(self) -> list[FormField]:
+        return _choice_fields(super().form_fields(),
+                              _l("The letters of every right option, at least two, such as ACD."))
 
     def public_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         return {**super().public_spec(spec), "multiple": True}

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from lms.questions.base import Grade, QuestionType, SpecError
 from lms.questions.excel_form import ExcelCells, ExcelRow
 from lms.questions.gift_form import GiftBlock, GiftSkip, escape, general_feedback, question_text
+from lms.questions.question_form import FormField, replace_fields
 
 BLANK = re.compile(r"_{3,}")
 EMPTY_BRACKETS = re.compile(r"[（(][\s\u3000]*[)）]")  # a blank as a sheet writes it: （  ）
@@ -52,6 +53,16 @@ class FillBlank(QuestionType):
             key.append(accepted)
         spec["answer"] = key
         return spec
+
+    def form_fields(self) -> list[FormField]:
+        return replace_fields(
+            super().form_fields(),
+            FormField("prompt", "textarea", _l("Question"),
+                      _l("Mark each blank with ____ (four underscores)."), required=True),
+            FormField("answer", "lines", _l("Accepted answers"),
+                      _l("One line per blank, in order; several answers accepted for the same "
+                         "blank are separated by |, such as 党员|共产党员."), required=True),
+            drop=["options"])
 
     def public_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         parts = BLANK.split(spec["prompt"])

@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 from lms.questions.base import Grade, QuestionType, SpecError, letters
 from lms.questions.choice import _load_options, _read_excel
 from lms.questions.excel_form import ExcelCells, ExcelRow
+from lms.questions.question_form import FormField, replace_fields
 
 
 class Ordering(QuestionType):
@@ -31,6 +32,16 @@ class Ordering(QuestionType):
             raise SpecError("answer", "must use every option letter exactly once")
         spec["answer"] = order
         return spec
+
+    def form_fields(self) -> list[FormField]:
+        return replace_fields(
+            super().form_fields(),
+            FormField("options", "lines", _l("Items to put in order"),
+                      _l("One item per line, 2 to 8; the first is A, the next B, and so on. "
+                         "Trainees see them shuffled."), required=True),
+            FormField("answer", "text", _l("Correct order"),
+                      _l("Every letter once, in the right order, such as CABD."),
+                      required=True))
 
     def remap_answer(self, answer: list[int], order: list[int]) -> list[int]:
         return [order.index(i) for i in answer]

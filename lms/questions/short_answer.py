@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError
 from lms.questions.excel_form import ExcelCells, ExcelRow
+from lms.questions.question_form import FormField, replace_fields
 
 MAX_LENGTH = 5000
 
@@ -28,6 +29,12 @@ class ShortAnswer(QuestionType):
             raise SpecError("answer", "the reference answer must be text")
         spec["answer"] = reference.strip()
         return spec
+
+    def form_fields(self) -> list[FormField]:
+        reference = FormField("answer", "textarea", _l("Reference answer"),
+                              _l("What a good answer says, for the trainer who grades it and "
+                                 "for trainees after grading; may be left empty."))
+        return replace_fields(super().form_fields(), reference, drop=["options"])
 
     def parse_response(self, values: list[str]) -> str | None:
         text = (values[0] if values else "").strip()

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from lms.questions.base import Grade, QuestionType, SpecError
 from lms.questions.excel_form import ExcelCells, ExcelRow
 from lms.questions.gift_form import TF_WORDS, GiftBlock, feedback, general_feedback, question_text
+from lms.questions.question_form import FormField, replace_fields
 
 TRUE_WORDS = {"正确", "对", "是", "√", "true", "t", "yes"}
 FALSE_WORDS = {"错误", "错", "否", "×", "false", "f", "no"}
@@ -33,6 +34,11 @@ class TrueFalse(QuestionType):
         else:
             raise SpecError("answer", "must be 正确 or 错误 (also 对/错, true/false)")
         return spec
+
+    def form_fields(self) -> list[FormField]:
+        answer = FormField("answer", "choice", _l("Correct answer"), required=True,
+                           choices=(("正确", _l("True")), ("错误", _l("False"))))
+        return replace_fields(super().form_fields(), answer, drop=["options"])
 
     def parse_response(self, values: list[str]) -> bool | None:
         value = values[0] if values else ""

@@ -26,6 +26,9 @@ class ReviewedQuestion:
     explanation: str | None
     comment: str
     feedback: str
+    #: The passage the question cited when it was asked; shown, like the explanation, only
+    #: when the quiz shows answers (it points straight at the answer).
+    cite: str | None = None
 
 
 def answers_visible(attempt: QuizAttempt, passed_before: bool) -> bool:
@@ -59,6 +62,7 @@ def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
             possible=result["possible"],
             explanation=spec.get("explanation", "") if show_answers else None,
             comment=result.get("comment", ""), feedback=result.get("feedback", ""),
+            cite=spec.get("cite") if show_answers else None,
         ))
     return reviewed
 

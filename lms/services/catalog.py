@@ -24,6 +24,9 @@ class UpsertResult:
     changed: bool
     version: int | None = None
     changes: VersionChanges | None = None
+    #: ``path:line: message`` per question whose cite is not in its module's text: it was
+    #: published all the same and is listed as needing review (lms.services.needs_review).
+    warnings: tuple[str, ...] = ()
 
 
 @transactional

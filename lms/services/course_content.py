@@ -26,10 +26,13 @@ class QuestionContent:
     answer: Any
     explanation: str
     points: int
+    #: The passage of its module it rests on (lms.content.citations), or None.
+    cite: str | None = None
 
     @classmethod
     def from_file(cls, question: QuestionFile) -> QuestionContent:
-        return cls.from_spec(question.key, "file", question.type, question.spec)
+        return replace(cls.from_spec(question.key, "file", question.type, question.spec),
+                       cite=question.cite)
 
     @classmethod
     def from_spec(cls, key: str, origin: str, type_name: str,
@@ -43,13 +46,18 @@ class QuestionContent:
         return cls(key=question.key, origin=question.origin, type=question.type,
                    prompt=question.prompt, options=question.options,
                    answer=question.answer_key, explanation=question.explanation,
-                   points=question.points)
+                   points=question.points, cite=question.cite)
 
     @cached_property
     def digest(self) -> str:
-        return content_hash({"type": self.type, "prompt": self.prompt, "options": self.options,
-                             "answer": self.answer, "explanation": self.explanation,
-                             "points": self.points})
+        """The content's hash; a cite is hashed only when there is one, so questions without
+        (every one recorded before cites existed) keep their hash and their revision."""
+        content = {"type": self.type, "prompt": self.prompt, "options": self.options,
+                   "answer": self.answer, "explanation": self.explanation,
+                   "points": self.points}
+        if self.cite is not None:
+            content["cite"] = self.cite
+        return content_hash(content)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ number it would make) without writing anything, by the rules ``upsert_course`` f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -36,6 +36,9 @@ class CourseLoad:
     version: int | None = None
     changes: VersionChanges | None = None
     dry_run: bool = False
+    #: ``path:line: message`` per question whose cite is not in its module's text (loaded
+    #: all the same; the question is listed as needing review).
+    warnings: tuple[str, ...] = ()
 
 
 def find_course(session: Session, slug: str) -> Course:
@@ -79,11 +82,12 @@ def load_course_file(session: Session, course_file: CourseFile, *, dry_run: bool
     if slug is not None and course_file.slug != slug:
         raise InvalidInput(f"the files are for course {course_file.slug!r}, not {slug!r}",
                            field="file")
+    warnings = tuple(str(warning) for warning in course_file.warnings)
     if dry_run:
-        return preview_load(session, course_file)
+        return replace(preview_load(session, course_file), warnings=warnings)
     result = catalog.upsert_course(session, course_file, actor_id=actor_id)
     return CourseLoad(course_file.slug, len(course_file.modules), result.created,
-                      result.changed, result.version, result.changes)
+                      result.changed, result.version, result.changes, warnings=warnings)
 
 
 def import_course_zip(session: Session, registry: QuestionTypeRegistry, data: bytes, *,

@@ -16,6 +16,7 @@ import yaml
 from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
+from lms.content.loader import FRONT_MATTER
 from lms.models import Course, DraftFile, User
 from lms.services import drafts
 from lms.services.drafts import DraftRefused
@@ -29,6 +30,55 @@ class Outline:
     settings: dict[str, Any]
     modules: list[str]   # chapter file names in course order
     revision: int        # of course.yml
+
+
+@dataclass(frozen=True)
+class Chapter:
+    """What the chapter list shows of one module file, read from its front matter."""
+
+    title: str
+    required: bool
+    revision: int
+
+
+def chapters(rows: list[DraftFile]) -> dict[str, Chapter]:
+    """Each module file's title and required flag (the file name, required, if unreadable)."""
+    found = {}
+    for row in rows:
+        front = _front(row.text)
+        title = front.get("title") if front else None
+        found[row.name] = Chapter(str(title) if title else row.name,
+                                  front.get("required", True) is not False if front else True,
+                                  row.revision)
+    return found
+
+
+def _front(text: str) -> dict[str, Any] | None:
+    match = FRONT_MATTER.match(text)
+    try:
+        front = yaml.safe_load(match.group(1)) if match else None
+    except yaml.YAMLError:
+        return None
+    return front if isinstance(front, dict) else None
+
+
+@transactional
+def set_required(session: Session, actor: User, course: Course, name: str, revision: int,
+                 required: bool) -> None:
+    """Mark a chapter required (counts towards completing the course) or optional."""
+    row = next((r for r in drafts.files_of(session, course) if r.name == name), None)
+    if row is None or not name.endswith(".md"):
+        raise DraftRefused("gone", f"{name} is no longer in the draft")
+    match = FRONT_MATTER.match(row.text)
+    front = _front(row.text)
+    if match is None or front is None:
+        raise DraftRefused("bad_front_matter", f"{name} has no readable front matter")
+    if required:
+        front.pop("required", None)  # the default: written only when it is not
+    else:
+        front["required"] = False
+    text = f"---\n{_dump(front)}---\n" + row.text[match.end():]
+    drafts.save_file(session, actor, course, name, text, revision)
 
 
 def _load(text: str) -> dict[str, Any]:

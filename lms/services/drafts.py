@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import tempfile
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 import yaml
@@ -68,7 +69,7 @@ def courses_with_drafts(session: Session, course_ids: list[int]) -> set[int]:
         DraftFile.course_id.in_(sorted(course_ids))).group_by(DraftFile.course_id)))
 
 
-def _check_files(files: Mapping[str, str]) -> None:
+def check_files(files: Mapping[str, str]) -> None:
     if "course.yml" not in files:
         raise DraftRefused("no_course_file", "a course needs a course.yml")
     if len(files) > MAX_FILES:
@@ -84,7 +85,7 @@ def _check_file(name: str, text: str) -> None:
         raise DraftRefused("too_long", f"{name} is longer than {MAX_FILE_CHARS} characters")
 
 
-def _slug_and_title(files: Mapping[str, str]) -> tuple[str, str]:
+def slug_and_title(files: Mapping[str, str]) -> tuple[str, str]:
     """What a new course row needs before the whole draft is valid: its slug and title."""
     try:
         data = yaml.safe_load(files["course.yml"])
@@ -105,8 +106,8 @@ def create_course(session: Session, actor: User, files: Mapping[str, str]) -> Co
     author (a course-author grant), so they may edit and publish it."""
     from lms.services import grants  # grants imports catalog lookups; keep the cycle lazy
 
-    _check_files(files)
-    slug, title = _slug_and_title(files)
+    check_files(files)
+    slug, title = slug_and_title(files)
     if session.scalar(select(func.count()).where(Course.slug == slug)):
         raise DraftRefused("slug_taken", f"a course {slug!r} exists already")
     course = Course(slug=slug, title=title, published=False)
@@ -126,7 +127,7 @@ def start_draft(session: Session, actor: User, course: Course,
     out); an open draft is kept as it is."""
     if courses_with_drafts(session, [course.id]):
         return
-    _check_files(files)
+    check_files(files)
     for name, text in files.items():
         session.add(DraftFile(course_id=course.id, name=name, text=text,
                               updated_by_id=actor.id))
@@ -213,7 +214,9 @@ def publish(session: Session, actor: User, course: Course, registry: QuestionTyp
     """Publish the draft as the course's next version and close the draft.
 
     The draft must keep the course's slug. Trainees see the new version from this commit;
-    their progress and attempts stay with the modules and questions they belong to.
+    their progress and attempts stay with the modules and questions they belong to. A
+    question whose cite is no longer in its chapter's text does not stop it: the result's
+    ``warnings`` name each, and they are listed as needing review.
     """
     rows = files_of(session, course)
     if not rows:
@@ -224,4 +227,5 @@ def publish(session: Session, actor: User, course: Course, registry: QuestionTyp
     result = catalog.upsert_course(session, course_file, actor_id=actor.id)
     course.published, course.archived_at = True, None
     session.execute(delete(DraftFile).where(DraftFile.course_id == course.id))
-    return result
+    return replace(result, warnings=tuple(f"{w.path.name}:{w.line}: {w.message}"
+                                          for w in course_file.warnings))

@@ -9,7 +9,7 @@ and item statistics stay attached. What changed is returned and raised as an eve
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from sqlalchemy import func, select
@@ -43,13 +43,17 @@ class VersionChanges:
     questions_added: tuple[str, ...] = ()
     questions_revised: tuple[str, ...] = ()
     questions_removed: tuple[str, ...] = ()
+    #: A roll back: this version publishes again the content of version ``restored_from``.
+    restored_from: int | None = None
 
     def as_json(self) -> dict[str, Any]:
-        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()}
+        return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()
+                if not (k == "restored_from" and v is None)}
 
     def summary(self) -> str:
         """One line for the CLI, e.g. "modules changed: a; questions revised: a/q1"."""
-        parts = ["details changed"] if self.details_changed else []
+        parts = [f"restores version {self.restored_from}"] if self.restored_from else []
+        parts += ["details changed"] if self.details_changed else []
         for name, values in asdict(self).items():
             if isinstance(values, tuple) and values:
                 parts.append(f"{name.replace('_', ' ')}: {', '.join(values)}")
@@ -67,8 +71,9 @@ class Published:
 
 @transactional
 def publish(session: Session, course: Course, content: CourseContent, *,
-            actor_id: int | None = None) -> Published | None:
-    """Make ``content`` the course's current version; None when it is the current one."""
+            actor_id: int | None = None, restored_from: int | None = None) -> Published | None:
+    """Make ``content`` the course's current version; None when it is the current one.
+    ``restored_from``: the content is that earlier version's (a roll back), said in changes."""
     keys = [q.key for m in content.modules for q in m.questions]
     if len(keys) != len(set(keys)):
         raise ValueError("question keys must be unique within a course")
@@ -99,8 +104,8 @@ def publish(session: Session, course: Course, content: CourseContent, *,
                      for m in content.modules for q in m.questions}
     details_changed = not first and old_details != (course.title, course.description,
                                                     course.audience, course.pass_mark)
-    changes = _changes(details_changed, old_modules, new_modules, old_questions,
-                       new_questions)
+    changes = replace(_changes(details_changed, old_modules, new_modules, old_questions,
+                               new_questions), restored_from=restored_from)
     version = CourseVersion(course_id=course.id, number=number, content_hash=content.digest,
                             title=content.title, description=content.description,
                             audience=content.audience, pass_mark=content.pass_mark,
@@ -186,6 +191,7 @@ class _Rows:
         question.type, question.prompt = content.type, content.prompt
         question.options, question.answer_key = content.options, content.answer
         question.explanation, question.points = content.explanation, content.points
+        question.cite = content.cite
         revision = (self.question_revisions.get((question.id, content.digest))
                     if question.id is not None else None)
         if revision is None:
@@ -193,7 +199,7 @@ class _Rows:
                 question=question, number=self.last_question_number.get(question.id, 0) + 1,
                 content_hash=content.digest, type=content.type, prompt=content.prompt,
                 options=content.options, answer_key=content.answer,
-                explanation=content.explanation, points=content.points)
+                explanation=content.explanation, points=content.points, cite=content.cite)
             self.session.add(revision)
         question.revision = revision.number
         return revision

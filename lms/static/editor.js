@@ -33,6 +33,38 @@
       .catch(function () { /* offline: the preview waits for the next change */ });
   }
 
+  // Autosave to the server every 20 s while the text changes, with the revision this page
+  // holds: someone else's newer save is never overwritten (the server answers 409).
+  var saved = text.value, saving = false, stopped = false;
+  var revisionField = form.querySelector('[name="revision"]');
+  function autosave() {
+    if (saving || stopped || text.value === saved || !form.dataset.autosaveUrl) return;
+    var sending = text.value, body = new FormData();
+    body.append("text", sending);
+    body.append("revision", revisionField.value);
+    body.append("csrf_token", csrf);
+    saving = true;
+    fetch(form.dataset.autosaveUrl, { method: "POST", credentials: "same-origin", body: body })
+      .then(function (response) {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      })
+      .then(function (result) {
+        if (result.ok) {
+          saved = sending;
+          revision = revisionField.value = String(result.data.revision);
+          localStorage.setItem(key, JSON.stringify({ revision: revision, text: text.value }));
+          if (status) status.textContent = status.dataset.autosaved.replace(
+            "__TIME__", new Date().toLocaleTimeString());
+        } else {
+          stopped = true;  // a conflict or an expired form: the Save button shows what to do
+          if (status) status.textContent = result.data.error || "";
+        }
+      })
+      .catch(function () { /* offline: the copy on this device keeps the text */ })
+      .finally(function () { saving = false; });
+  }
+  setInterval(autosave, 20000);
+
   text.addEventListener("input", function () {
     localStorage.setItem(key, JSON.stringify({ revision: revision, text: text.value }));
     clearTimeout(timer);

@@ -189,3 +189,20 @@ def test_text_from_a_browser_textarea_keeps_one_kind_of_line_end(client, login_a
     row = db.scalar(select(DraftFile).where(DraftFile.name == "01-introduction.md"))
     db.refresh(row)
     assert "\r" not in row.text and "可以发布" in client.get(draft_url()).get_data(as_text=True)
+
+
+def test_autosave_saves_with_the_revision_and_never_over_a_newer_save(client, login_as, db):
+    login_as("trainer")
+    create(client)
+    url = file_url("01-introduction.md")
+    opened = revision_of(client.get(url).get_data(as_text=True))
+    first = post_form(client, f"{url}/autosave", {"text": "---\nslug: introduction\ntitle: 第一章"
+                                                          "\n---\n\n自动保存的内容。\n",
+                                                  "revision": opened}, token_from=url)
+    assert first.status_code == 200 and first.get_json()["revision"] == int(opened) + 1
+    stale = post_form(client, f"{url}/autosave", {"text": "过期页面的内容。", "revision": opened},
+                      token_from=url)
+    assert stale.status_code == 409 and "其他人" in stale.get_json()["error"]
+    row = db.scalar(select(DraftFile).where(DraftFile.name == "01-introduction.md"))
+    db.refresh(row)
+    assert "自动保存的内容。" in row.text

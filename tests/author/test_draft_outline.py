@@ -7,7 +7,7 @@ import re
 import yaml
 from sqlalchemy import select
 
-from lms.models import Course, DraftFile
+from lms.models import Course, DraftFile, Module
 from tests.author.test_course_editor import create, draft_url
 from tests.conftest import post_form
 
@@ -83,3 +83,17 @@ def test_a_stale_page_gets_a_conflict_and_changes_nothing(client, login_as, db):
     text = response.get_data(as_text=True)
     assert response.status_code == 409 and "过期页面的标题" in text and "其他人" in text
     assert course_yml(db)["title"] == "新课程"
+
+
+def test_a_chapter_is_made_optional_and_publishes_so(client, login_as, db):
+    login_as("trainer")
+    create(client)
+    row = db.scalar(select(DraftFile).where(DraftFile.name == "01-introduction.md"))
+    file_revision = str(row.revision)
+    post_form(client, f"{draft_url()}/modules/01-introduction.md/required",
+              {"required": "0", "revision": file_revision}, token_from=draft_url())
+    assert "选修" in client.get(draft_url()).get_data(as_text=True)
+    post_form(client, f"{draft_url()}/publish", {"confirm_publish": "y"}, token_from=draft_url())
+    module = db.scalar(select(Module).where(Module.slug == "introduction"))
+    db.refresh(module)
+    assert module.required is False
