@@ -88,6 +88,16 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
 _usernames = itertools.count(1)
 
 
+def create_staff(live_server, role: str, name: str) -> tuple[str, str]:
+    """A new account of ``role`` (``admin`` without a unit is a site administrator)."""
+    username = f"{role}-{next(_usernames)}"
+    result = live_server.app.test_cli_runner().invoke(
+        args=["lms", "create-user", username, "--role", role, "--name", name,
+              "--password-stdin"], input=f"{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    return username, PASSWORD
+
+
 @pytest.fixture
 def fresh_trainee(live_server) -> tuple[str, str]:
     """A trainee nobody else has used, so progress starts at zero."""

@@ -11,22 +11,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import create_staff
 from tests.browser.test_trainee_flow import horizontal_overflow, sign_in, submit_quiz
 
 pytestmark = pytest.mark.browser
 
 SEED_ARTICLE = Path(__file__).resolve().parents[2] / ".." / "shared" / "seed" / "article.txt"
 _numbers = itertools.count(1)
-
-
-def make_trainer(live_server) -> tuple[str, str]:
-    username = f"author{next(_numbers)}"
-    result = live_server.app.test_cli_runner().invoke(
-        args=["lms", "create-user", username, "--role", "trainer", "--name", "李讲师",
-              "--password-stdin"], input=f"{PASSWORD}\n")
-    assert result.exit_code == 0, result.output
-    return username, PASSWORD
 
 
 def click_and_load(page, selector: str) -> None:
@@ -69,7 +60,7 @@ def test_a_trainer_publishes_an_article_and_a_second_version(new_page, live_serv
         pytest.skip("the seed article ../shared/seed/article.txt is missing")
     base, slug = live_server.url, f"article-{next(_numbers)}"
     trainer = new_page(1280, 800)
-    sign_in(trainer, base, *make_trainer(live_server))
+    sign_in(trainer, base, *create_staff(live_server, "trainer", "李讲师"))
 
     trainer.goto(f"{base}/author/courses/import-article")
     trainer.set_input_files("input[type=file]", str(SEED_ARTICLE))

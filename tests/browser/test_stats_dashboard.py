@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from lms.models import User
 from lms.services import catalog, progress
 from lms.unit_of_work import unit_of_work
-from tests.browser.conftest import PASSWORD
+from tests.browser.conftest import create_staff
 from tests.browser.test_trainee_flow import COURSE, horizontal_overflow, sign_in
 
 pytestmark = pytest.mark.browser
@@ -22,12 +22,7 @@ _numbers = itertools.count(1)
 
 def make_admin(live_server) -> tuple[str, str]:
     """A site administrator (the admin role without a unit)."""
-    username = f"stats-admin{next(_numbers)}"
-    result = live_server.app.test_cli_runner().invoke(
-        args=["lms", "create-user", username, "--role", "admin", "--name", "组织部管理员",
-              "--password-stdin"], input=f"{PASSWORD}\n")
-    assert result.exit_code == 0, result.output
-    return username, PASSWORD
+    return create_staff(live_server, "admin", "组织部管理员")
 
 
 def studied(live_server, username: str) -> dict:
