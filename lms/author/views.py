@@ -14,7 +14,6 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from itsdangerous import BadSignature, URLSafeSerializer
 
 from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, current_require, current_scope, login_required
@@ -25,6 +24,7 @@ from lms.request_args import page_arg
 from lms.services import (
     attempt_review,
     authoring,
+    bank_import,
     catalog,
     grading,
     needs_review,
@@ -33,6 +33,7 @@ from lms.services import (
     quizzes,
 )
 from lms.services.errors import InvalidInput
+from lms.services.import_batches import BatchRefused
 from lms.services.item_analysis import analysis_csv
 from lms.services.permissions import Action
 
@@ -137,10 +138,6 @@ def bank_template():
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.secret_key, salt="lms-question-import")
-
-
 @bp.route("/courses/<slug>/modules/<module_slug>/import", methods=["GET", "POST"])
 @login_required
 def import_questions(slug: str, module_slug: str):
@@ -163,11 +160,7 @@ def import_questions(slug: str, module_slug: str):
     except InvalidInput as error:
         return render_template("lms/author/import.html", course=course, module=module,
                                form=upload, problems=[error.message]), 400
-    payload = _serializer().dumps({
-        "module_id": module.id,
-        "questions": [{"source": q.source, "type": q.type, "raw": q.raw}
-                      for q in parsed.questions],
-    })
+    payload = bank_import.stage(state.session(), current_learner(), module, parsed)
     return render_template("lms/author/import.html", course=course, module=module,
                            form=upload, parsed=parsed, registry=state.question_types,
                            confirm=ConfirmImportForm(payload=payload))
@@ -180,20 +173,18 @@ def confirm_import(slug: str, module_slug: str):
     _allow(Action.AUTHOR_COURSE, course)
     state = _state()
     form = ConfirmImportForm()
-    try:
-        data = _serializer().loads(form.payload.data or "") if form.validate_on_submit() \
-            else None
-    except BadSignature:
-        data = None
-    if not data or data.get("module_id") != module.id:
+    if not form.validate_on_submit():
         flash(_("The import could not be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
-    pending = [question_bank.PendingQuestion(q["source"], q["type"], q["raw"])
-               for q in data["questions"]]
-    db = state.session()
     try:
-        count = question_bank.import_questions(db, state.question_types, module, pending,
-                                               actor_id=current_learner().id)
+        count = bank_import.confirm(state.session(), state.question_types, current_learner(),
+                                    module, form.payload.data or "")
+    except BatchRefused as refused:
+        if refused.reason == "already_imported":
+            flash(_("This file was imported already: nothing was imported again."), "error")
+            return redirect(url_for(".quiz", slug=course.slug, module_slug=module.slug))
+        flash(_("The import could not be confirmed. Please upload the file again."), "error")
+        return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
     except InvalidInput as error:
         flash(error.message, "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))

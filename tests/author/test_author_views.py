@@ -54,6 +54,22 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, gran
     assert bank_count(db) == 32
     page = client.get(QUIZ).get_data(as_text=True)
     assert "已导入32道题。" in page and page.count("已导入</span>") == 32
+    # The confirm works once: a double click or a replayed request imports nothing more.
+    again = post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
+    assert again.status_code == 302 and bank_count(db) == 32
+    assert "没有重复导入" in client.get(QUIZ).get_data(as_text=True)
+
+
+def test_another_author_cannot_confirm_someone_elses_preview(client, login_as, db, grant):
+    grant(login_as("trainer"), course="assess")
+    preview = client.post(IMPORT, data={"csrf_token": csrf_token(client, IMPORT),
+                                        "file": (io.BytesIO(GIFT.read_bytes()), "moodle.gift")},
+                          content_type="multipart/form-data").get_data(as_text=True)
+    payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', preview).group(1)
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+    grant(login_as("trainer"), course="assess")
+    post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
+    assert bank_count(db) == 0
 
 
 def test_excel_with_errors_imports_nothing_and_names_the_rows(client, login_as, db, grant):
