@@ -195,7 +195,7 @@ def import_questions_command(file: str, course_slug: str, module_slug: str) -> N
     with click.progressbar(length=len(parsed.questions), label="Importing questions",
                            file=sys.stderr) as bar:
         count = question_bank.import_questions(db, state.question_types, module,
-                                               parsed.questions)
+                                               parsed.questions).added
         bar.update(count)
     click.echo(f"Imported {count} questions into {course_slug}/{module_slug}"
                f" ({len(parsed.skipped)} skipped).")

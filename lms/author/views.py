@@ -25,6 +25,7 @@ from lms.services import (
     attempt_review,
     authoring,
     bank_import,
+    bank_reimport,
     catalog,
     grading,
     needs_review,
@@ -161,8 +162,10 @@ def import_questions(slug: str, module_slug: str):
         return render_template("lms/author/import.html", course=course, module=module,
                                form=upload, problems=[error.message]), 400
     payload = bank_import.stage(state.session(), current_learner(), module, parsed)
+    rows = bank_reimport.preview(state.session(), state.question_types, module,
+                                 parsed.questions)
     return render_template("lms/author/import.html", course=course, module=module,
-                           form=upload, parsed=parsed, registry=state.question_types,
+                           form=upload, parsed=parsed, rows=rows, registry=state.question_types,
                            confirm=ConfirmImportForm(payload=payload))
 
 
@@ -177,8 +180,8 @@ def confirm_import(slug: str, module_slug: str):
         flash(_("The import could not be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
     try:
-        count = bank_import.confirm(state.session(), state.question_types, current_learner(),
-                                    module, form.payload.data or "")
+        counts = bank_import.confirm(state.session(), state.question_types, current_learner(),
+                                     module, form.payload.data or "", form.existing.data)
     except BatchRefused as refused:
         if refused.reason == "already_imported":
             flash(_("This file was imported already: nothing was imported again."), "error")
@@ -188,7 +191,12 @@ def confirm_import(slug: str, module_slug: str):
     except InvalidInput as error:
         flash(error.message, "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
-    flash(_("%(count)s questions were imported.", count=count), "info")
+    if counts.updated or counts.skipped:
+        flash(_("%(added)s questions were added, %(updated)s updated, %(skipped)s already there "
+                "were skipped.", added=counts.added, updated=counts.updated,
+                skipped=counts.skipped), "info")
+    else:
+        flash(_("%(count)s questions were imported.", count=counts.added), "info")
     return redirect(url_for(".quiz", slug=course.slug, module_slug=module.slug))
 
 

@@ -18,6 +18,8 @@ registry owns its 题型 labels and how 选项 and 正确答案 hold its answer 
   taken for blanks so that several blanks fit in one cell.)
 - 排序题: the option letters in the correct order, e.g. ``CABD``
 - 简答题: the reference answer text, may be left empty
+- 数值题: accepted numbers separated by ``；``, e.g. ``3.14±0.01；3.1..3.2 (50%)``; 选项A… hold
+  the units, if any
 
 Like the course loader, every row is checked before anything is returned, so a trainer fixes
 the whole list at once and a bank is never half imported. Export prefixes text that Excel would
@@ -260,6 +262,9 @@ def template_workbook() -> bytes:
         ("填空题", "“三会一课”中的“一课”是指____；主题党日一般每____开展一次。", [],
          "党课|月;个月", "两个空的答案用“|”隔开；一个空有多种写法时用“;”隔开。", 2, "中等",
          "组织生活"),
+        ("数值题", "中国共产党第一次全国代表大会于哪一年召开？", [], "1921；1920..1922 (50%)",
+         "几个答案用“；”隔开；3.14±0.01 表示允许误差，1920..1922 表示范围，(50%) 表示得一半分；"
+         "选项列可填单位（学员可不写单位）。", 1, "简单", "党史"),
     )]
     return _workbook(examples, TEMPLATE_OPTIONS, [t.excel_labels[0] for t in BUILTIN_TYPES])
 
@@ -327,14 +332,16 @@ def _workbook(rows: list[dict[str, Any]], options: int, labels: list[str]) -> by
 
 
 GUIDE = [
-    ("题型", "必填", "单选题、多选题、判断题、填空题、排序题、简答题（也可简写为单选、多选等）。"),
+    ("题型", "必填", "单选题、多选题、判断题、填空题、排序题、简答题、数值题（也可简写为单选、多选等）。"),
     ("题干", "必填", "题目内容。填空题用____（下划线）或空括号（  ）标出每个空。"),
     ("选项A–选项F", "单选、多选、排序题必填",
      "至少填写选项A、选项B，须从A起连续填写，不能跳空；判断、填空、简答题留空。"),
     ("正确答案", "必填（简答题可空）",
      "单选填一个字母，如 A；多选填两个及以上字母，如 ABD、A,B,D 或 A、B、D；判断填“正确”或“错误”"
      "（也可填“对”/“错”）；填空题多个空之间用“|”分隔，同一个空有多种正确写法时用“;”分隔，"
-     "如 党课|月;个月；排序题按正确顺序填写选项字母，如 CABD；简答题填写参考答案。"
+     "如 党课|月;个月；排序题按正确顺序填写选项字母，如 CABD；简答题填写参考答案；"
+     "数值题填写数值，可带误差或范围，如 3.14±0.01 或 1..5，多个答案用“；”分隔，"
+     "部分得分在后面加 (50%)，数值题的单位填在选项列（可空）。"
      "列名也可写作“答案”。"),
     ("解析", "可空", "交卷后向学员显示的答案解析。"),
     ("分值", "可空", "正整数，留空按1分计。"),

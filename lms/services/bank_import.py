@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from lms.models import Module, User
 from lms.plugins import QuestionTypeRegistry
 from lms.services import import_batches, question_bank
+from lms.services.bank_reimport import ImportCounts
 from lms.services.import_batches import BatchRefused
 from lms.unit_of_work import transactional
 
@@ -29,12 +30,13 @@ def stage(session: Session, actor: User, module: Module,
 
 @transactional
 def confirm(session: Session, registry: QuestionTypeRegistry, actor: User, module: Module,
-            token: str) -> int:
-    """Import the staged questions once; how many were imported."""
+            token: str, existing: str = "skip") -> ImportCounts:
+    """Import the staged questions once; ``existing`` says what becomes of the questions the
+    module already holds (lms.services.bank_reimport), decided here, under the course lock."""
     batch = import_batches.claim(session, actor, KIND, token)
     if batch.summary.get("module_id") != module.id:
         raise BatchRefused("unknown")
     pending = [question_bank.PendingQuestion(row["source"], row["type"], row["raw"])
                for row in batch.rows]
     return question_bank.import_questions(session, registry, module, pending,
-                                          actor_id=actor.id)
+                                          actor_id=actor.id, existing=existing)

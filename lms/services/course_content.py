@@ -104,10 +104,15 @@ class CourseContent:
             "pass_mark": self.pass_mark, "modules": [[m.slug, m.digest] for m in self.modules],
         })
 
-    def with_questions_added(self, module_slug: str,
-                             questions: list[QuestionContent]) -> CourseContent:
+    def with_questions_added(self, module_slug: str, questions: list[QuestionContent],
+                             revised: dict[str, QuestionContent] | None = None
+                             ) -> CourseContent:
+        """Append ``questions`` to the module's; ``revised`` replaces questions by key, in
+        place (a re-import's update keeps each question's key and position)."""
+        revised = revised or {}
         return replace(self, modules=tuple(
-            replace(m, questions=m.questions + tuple(questions)) if m.slug == module_slug else m
+            replace(m, questions=tuple(revised.get(q.key, q) for q in m.questions)
+                    + tuple(questions)) if m.slug == module_slug else m
             for m in self.modules))
 
 

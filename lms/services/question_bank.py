@@ -6,7 +6,7 @@ reloading the course files keeps them after the module's file questions.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 from typing import Any
 
@@ -21,6 +21,7 @@ from lms.models import Course, Module, Question
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
 from lms.services import versioning
+from lms.services.bank_reimport import EXISTING, ImportCounts, match_existing
 from lms.services.course_content import QuestionContent, content_from_rows
 from lms.services.errors import InvalidInput
 from lms.unit_of_work import raise_event, transactional
@@ -85,10 +86,16 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
 
 @transactional
 def import_questions(session: Session, registry: QuestionTypeRegistry, module: Module,
-                     questions: list[PendingQuestion], *, actor_id: int | None = None) -> int:
-    """Append the questions to the module's bank; validated again, all or nothing."""
+                     questions: list[PendingQuestion], *, actor_id: int | None = None,
+                     existing: str = "copy") -> ImportCounts:
+    """Add the questions to the module's bank; validated again, all or nothing.
+    ``existing`` says what to do with questions the module already holds
+    (lms.services.bank_reimport): "skip", "update" (a new revision) or "copy"."""
     if not questions:
         raise InvalidInput("there are no questions to import", field="file")
+    if existing not in EXISTING:
+        raise InvalidInput(f"unknown choice {existing!r} for questions already there",
+                           field="existing")
     specs = []
     for question in questions:
         question_type = registry.get(question.type)
@@ -98,28 +105,46 @@ def import_questions(session: Session, registry: QuestionTypeRegistry, module: M
             specs.append((question.type, question_type.load_spec(question.raw)))
         except SpecError as error:
             raise InvalidInput(f"{question.source}: {error}") from None
-    _publish_with_bank_questions(session, module, specs, actor_id)
-    raise_event(session, QuestionsImported(actor_id=actor_id, course_id=module.course_id,
-                                           module_id=module.id, count=len(specs)))
-    return len(specs)
+    counts = _publish_with_bank_questions(session, module, specs, actor_id, existing)
+    if counts.added or counts.updated:
+        raise_event(session, QuestionsImported(actor_id=actor_id, course_id=module.course_id,
+                                               module_id=module.id,
+                                               count=counts.added + counts.updated))
+    return counts
 
 
 def _publish_with_bank_questions(session: Session, module: Module,
                                  specs: list[tuple[str, dict[str, Any]]],
-                                 actor_id: int | None) -> None:
-    """Imported questions join the module's quiz in a new course version."""
+                                 actor_id: int | None, existing: str) -> ImportCounts:
+    """New questions join the module's quiz, and known ones are revised ("update") under
+    their own key, in one new course version; nothing is published when nothing changed."""
     course = session.scalar(  # locked first, as upsert_course does
         select(Course).where(Course.id == module.course_id).with_for_update()
         .options(selectinload(Course.modules).selectinload(Module.questions))
         .execution_options(populate_existing=True))
+    current = next(m for m in course.modules if m.id == module.id).questions
+    matches = (match_existing(current, specs) if existing != "copy"
+               else [None] * len(specs))
+    by_key = {q.key: q for q in current}
     taken = set(session.scalars(select(Question.key).where(Question.course_id == course.id)))
-    added = []
-    for type_name, spec in specs:
-        key = bank_key(module.slug, spec["prompt"], taken)
-        taken.add(key)
-        added.append(QuestionContent.from_spec(key, "bank", type_name, spec))
-    content = content_from_rows(course).with_questions_added(module.slug, added)
-    versioning.publish(session, course, content, actor_id=actor_id)
+    added, revised, skipped = [], {}, 0
+    for (type_name, spec), key in zip(specs, matches, strict=True):
+        if key is None:
+            key = bank_key(module.slug, spec["prompt"], taken)
+            taken.add(key)
+            added.append(QuestionContent.from_spec(key, "bank", type_name, spec))
+            continue
+        old = QuestionContent.from_row(by_key[key])
+        new = replace(QuestionContent.from_spec(key, old.origin, type_name, spec),
+                      cite=old.cite)
+        if existing == "update" and new.digest != old.digest:
+            revised[key] = new
+        else:
+            skipped += 1
+    if added or revised:
+        content = content_from_rows(course).with_questions_added(module.slug, added, revised)
+        versioning.publish(session, course, content, actor_id=actor_id)
+    return ImportCounts(len(added), len(revised), skipped)
 
 
 def questions_for_export(session: Session, course: Course,
@@ -143,5 +168,5 @@ def export_bank(questions: list[tuple[str, dict[str, Any]]], kind: str,
     raise InvalidInput(f"unknown export format {kind!r}: use gift or xlsx", field="format")
 
 
-__all__ = ["BankInvalid", "ParsedBank", "PendingQuestion", "export_bank", "import_questions",
+__all__ = ["BankInvalid", "ImportCounts", "ParsedBank", "PendingQuestion", "export_bank", "import_questions",
            "parse_bank", "questions_for_export"]

@@ -40,8 +40,8 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, gran
                           content_type="multipart/form-data")
     text = preview.get_data(as_text=True)
     assert preview.status_code == 200
-    assert "预览：将导入 32 道题" in text
-    assert "line 16: unsupported type (numerical)" in text
+    assert "预览：将导入 40 道题" in text
+    assert "line 55: unsupported type (matching)" in text
     assert bank_count(db) == 0  # nothing stored before confirming
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', text).group(1)
 
@@ -51,12 +51,12 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, gran
 
     done = post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
     assert done.status_code == 302 and done.location.endswith(QUIZ)
-    assert bank_count(db) == 32
+    assert bank_count(db) == 40
     page = client.get(QUIZ).get_data(as_text=True)
-    assert "已导入32道题。" in page and page.count("已导入</span>") == 32
+    assert "已导入40道题。" in page and page.count("已导入</span>") == 40
     # The confirm works once: a double click or a replayed request imports nothing more.
     again = post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
-    assert again.status_code == 302 and bank_count(db) == 32
+    assert again.status_code == 302 and bank_count(db) == 40
     assert "没有重复导入" in client.get(QUIZ).get_data(as_text=True)
 
 
@@ -126,12 +126,12 @@ def test_cli_import_and_export(runner, tmp_path, db):
     result = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "assess",
                                  "--module", "scoring"])
     assert result.exit_code == 0, result.output
-    assert "Imported 32 questions" in result.output
+    assert "Imported 40 questions" in result.output
     assert "line 55: unsupported type (matching)" in result.output
     out = tmp_path / "bank.xlsx"
     result = runner.invoke(args=["lms", "export-questions", "--course", "assess",
                                  "--module", "scoring", "--format", "xlsx", "--out", str(out)])
-    assert result.exit_code == 0 and "Exported 33 questions" in result.output
+    assert result.exit_code == 0 and "Exported 41 questions" in result.output
     result = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "nope",
                                  "--module", "x"])
     assert result.exit_code == 2

@@ -53,6 +53,15 @@ EVERY_TYPE = """\
 - type: short_answer
   prompt: 简述作用。
   answer: 核心力量。
+- type: numerical
+  prompt: 长度是多少米？
+  answer:
+    - "3.14±0.01 # 正确"  # quoted: YAML reads an unquoted " #" as a comment
+    - 3.1..3.2 (50%)
+  units: [米, m]
+- type: numerical
+  prompt: 二加二等于几？
+  answer: 4
 - type: likert
   prompt: 我同意。
   answer: D

@@ -243,7 +243,7 @@ def test_template_imports_cleanly_and_explains_columns() -> None:
     data = template_workbook()
     rows = read_question_bank(data, REGISTRY)
     assert [r.raw["type"] for r in rows] == [
-        "single_choice", "multiple_choice", "true_false", "fill_blank"]
+        "single_choice", "multiple_choice", "true_false", "fill_blank", "numerical"]
     assert all(r.difficulty and r.topic for r in rows)
     specs(rows)  # every example passes its type's own validation
     workbook = load_workbook(io.BytesIO(data))
@@ -286,7 +286,7 @@ def test_a_plugin_type_round_trips_through_its_own_excel_form() -> None:
     assert specs_in(read_question_bank(data, registry), registry) == original
 
     assert problems(data, REGISTRY) == [  # without the plugin the rows are not understood
-        f"第{n}行: 题型“量表题”无法识别，可填：单选题、多选题、判断题、填空题、排序题、简答题"
+        f"第{n}行: 题型“量表题”无法识别，可填：单选题、多选题、判断题、填空题、排序题、简答题、数值题"
         for n in (2, 3)]
     gap = xlsx([row("量表", "有空缺？", ["低", None, "高"], "A")])
     assert problems(gap, registry) == ["第2行: 选项: option 2 must be non-empty text"]

@@ -76,6 +76,7 @@ def test_public_specs_never_carry_the_answer_or_explanation():
         "fill_blank": ({"answer": "党课甲"}, {"answer": "团课乙"}),
         "ordering": ({"options": options, "answer": "BAC"}, {"answer": "CBA"}),
         "short_answer": ({"answer": "参考答案甲"}, {"answer": "参考答案乙"}),
+        "numerical": ({"answer": "3.14±0.01 # 党课甲"}, {"answer": "2..5"}),
     }
     assert set(keys) == {question_type.name for question_type in BUILTIN_TYPES}
     for question_type in BUILTIN_TYPES:

@@ -47,6 +47,12 @@ SAMPLES: dict[str, list[dict[str, Any]]] = {
         {"prompt": "简述党支部的作用。"},
         {"prompt": "谈谈体会。", "answer": "言之有物。\n条理清楚。", "points": 10},
     ],
+    "numerical": [
+        {"prompt": "圆周率约为多少？", "answer": "3.14"},
+        {"prompt": "长度是多少米？", "answer": ["3.14±0.01 # 正确", "3.1..3.2 (50%)",
+                                         "* (0%) # 请再算一遍"],
+         "units": ["米", "m"], "explanation": "保留两位小数。", "points": 2},
+    ],
     "likert": [
         {"prompt": "我能说出“三会一课”的内容。", "answer": "D", "points": 2},
         {"prompt": "满意度调查。", "options": ["低", "中", "高"]},
