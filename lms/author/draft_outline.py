@@ -87,20 +87,30 @@ def add_module(slug: str):
     return render_draft(course, 400, add_form=form)
 
 
+def _chapter_change(slug: str, change, done: str | None = None):
+    """Apply one change to the chapter list; a conflict or a refusal is said, never raised."""
+    try:
+        change()
+    except drafts.DraftConflict:
+        _conflict()
+    except drafts.DraftRefused as refused:
+        flash(refusal_text(refused), "error")
+    else:
+        if done:
+            flash(done)
+    return _back(slug, "#chapters")
+
+
 @bp.route("/courses/<slug>/draft/modules/<name>/move", methods=["POST"])
 @login_required
 def move_module(slug: str, name: str):
     course = _course(slug)
     form = MoveModuleForm()
-    if form.validate_on_submit() and form.step.data in ("up", "down"):
-        try:
-            draft_outline.move_module(_db(), current_learner(), course, _revision(form), name,
-                                      -1 if form.step.data == "up" else 1)
-        except drafts.DraftConflict:
-            _conflict()
-        except drafts.DraftRefused as refused:
-            flash(refusal_text(refused), "error")
-    return _back(slug, "#chapters")
+    if not (form.validate_on_submit() and form.step.data in ("up", "down")):
+        return _back(slug, "#chapters")
+    return _chapter_change(slug, lambda: draft_outline.move_module(
+        _db(), current_learner(), course, _revision(form), name,
+        -1 if form.step.data == "up" else 1))
 
 
 @bp.route("/courses/<slug>/draft/modules/<name>/remove", methods=["POST"])
@@ -111,16 +121,10 @@ def remove_module(slug: str, name: str):
     if not form.validate_on_submit():
         flash(_("Tick the box to confirm."), "error")
         return _back(slug, "#chapters")
-    try:
-        draft_outline.remove_module(_db(), current_learner(), course, _revision(form), name)
-    except drafts.DraftConflict:
-        _conflict()
-    except drafts.DraftRefused as refused:
-        flash(refusal_text(refused), "error")
-    else:
-        flash(_("Chapter removed from the draft. Published versions and trainees' records "
-                "keep it."))
-    return _back(slug, "#chapters")
+    return _chapter_change(
+        slug, lambda: draft_outline.remove_module(_db(), current_learner(), course,
+                                                  _revision(form), name),
+        _("Chapter removed from the draft. Published versions and trainees' records keep it."))
 
 
 @bp.route("/courses/<slug>/draft/modules/<name>/required", methods=["POST"])
@@ -129,12 +133,7 @@ def set_module_required(slug: str, name: str):
     """Required chapters count towards completing the course; optional ones do not."""
     course = _course(slug)
     form = RequiredForm()
-    if form.validate_on_submit() and form.required.data in ("0", "1"):
-        try:
-            draft_outline.set_required(_db(), current_learner(), course, name,
-                                       _revision(form), form.required.data == "1")
-        except drafts.DraftConflict:
-            _conflict()
-        except drafts.DraftRefused as refused:
-            flash(refusal_text(refused), "error")
-    return _back(slug, "#chapters")
+    if not (form.validate_on_submit() and form.required.data in ("0", "1")):
+        return _back(slug, "#chapters")
+    return _chapter_change(slug, lambda: draft_outline.set_required(
+        _db(), current_learner(), course, name, _revision(form), form.required.data == "1"))
