@@ -39,7 +39,7 @@ screenshots: $(STAMP) browser-deps
 	$(BIN)/python scripts/screenshots.py
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k GiftSkip -k SpecError:2 -k Problem -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d lms/translations
 

@@ -22,6 +22,7 @@ from lms.cli_course_files import (
 from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
+from lms.cli_hours import hours_cli
 from lms.cli_imports import imports_cli
 from lms.cli_plugins import plugins_command
 from lms.cli_stats import stats_cli
@@ -29,6 +30,7 @@ from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Role
 from lms.resources import resource_dir
 from lms.services import accounts, catalog, course_files, demo, question_bank
+from lms.services.bank_reimport import EXISTING
 from lms.services.errors import InvalidInput, NotFound
 
 
@@ -172,8 +174,12 @@ def _course_and_module(db, course_slug: str, module_slug: str | None):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--course", "course_slug", required=True, help="Course slug.")
 @click.option("--module", "module_slug", required=True, help="Module slug.")
+@click.option("--existing", type=click.Choice(EXISTING), default="skip", show_default=True,
+              help="Questions the module already holds (same type and text): skip them, "
+                   "update them as a new revision, or import them again as copies.")
 @with_appcontext
-def import_questions_command(file: str, course_slug: str, module_slug: str) -> None:
+def import_questions_command(file: str, course_slug: str, module_slug: str,
+                             existing: str) -> None:
     state = _state()
     db = state.session()
     _, module = _course_and_module(db, course_slug, module_slug)
@@ -189,16 +195,21 @@ def import_questions_command(file: str, course_slug: str, module_slug: str) -> N
         raise click.UsageError(error.message) from None
     for skipped in parsed.skipped:
         click.echo(f"{path}: skipped {skipped}", err=True)
+    if parsed.examples:
+        click.echo(f"{path}: {parsed.examples} example rows of the template (题干 starting "
+                   "with 【示例】) were not imported.", err=True)
     if not parsed.questions:
         click.echo("No question in the file can be imported.", err=True)
         sys.exit(1)
     with click.progressbar(length=len(parsed.questions), label="Importing questions",
                            file=sys.stderr) as bar:
-        count = question_bank.import_questions(db, state.question_types, module,
-                                               parsed.questions).added
-        bar.update(count)
-    click.echo(f"Imported {count} questions into {course_slug}/{module_slug}"
-               f" ({len(parsed.skipped)} skipped).")
+        counts = question_bank.import_questions(db, state.question_types, module,
+                                                parsed.questions, existing=existing)
+        bar.update(len(parsed.questions))
+    click.echo(f"Imported {counts.added} questions into {course_slug}/{module_slug}"
+               f" ({len(parsed.skipped)} skipped)."
+               + (f" {counts.skipped} already there were skipped." if counts.skipped else "")
+               + (f" {counts.updated} were updated." if counts.updated else ""))
 
 
 @lms_cli.command("export-questions", help="Export a course's or a module's questions.")
@@ -212,8 +223,11 @@ def export_questions_command(course_slug: str, module_slug: str | None, kind: st
     db = _state().session()
     course, module = _course_and_module(db, course_slug, module_slug)
     questions = question_bank.questions_for_export(db, course, module)
-    Path(out).write_bytes(question_bank.export_bank(questions, kind,
-                                                       _state().question_types))
+    try:
+        data = question_bank.export_bank(questions, kind, _state().question_types)
+    except InvalidInput as error:
+        raise click.ClickException(error.message) from None
+    Path(out).write_bytes(data)
     click.echo(f"Exported {len(questions)} questions to {out}.")
 
 
@@ -225,6 +239,7 @@ lms_cli.add_command(plugins_command)
 lms_cli.add_command(set_password_command)
 lms_cli.add_command(demo_data_command)
 lms_cli.add_command(stats_cli)
+lms_cli.add_command(hours_cli)
 lms_cli.add_command(imports_cli)
 lms_cli.add_command(export_course_command)
 lms_cli.add_command(import_course_command)

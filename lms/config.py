@@ -50,6 +50,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_DISPATCH_AFTER_REQUEST", True,
             "Deliver new outbox events to listeners after each response that raised some; "
             "when off, run `flask lms events dispatch` from a timer instead.", _bool),
+    Setting("LMS_STUDY_BEAT_SECONDS", 30,
+            "How often a module page sends its heartbeat while the trainee studies; the page "
+            "stops after 4 quiet intervals and asks 还在学习吗 after 6.", int),
+    Setting("LMS_STUDY_BEAT_CAP_SECONDS", 40,
+            "Most seconds of study one heartbeat credits (module pages beat about every 30 s).",
+            int),
+    Setting("LMS_STUDY_TIME_CAP_MULTIPLE", 3.0,
+            "A module's credited study time stops at this multiple of its estimated minutes.",
+            float),
+    Setting("LMS_HOURS_RULE", "per_class_hour",
+            "How active study becomes 学时: per_class_hour (minutes ÷ 45, down to 0.5) or "
+            "bands (≥30 min 1, 15–30 min 0.5, less 0.25, +0.5 for passing the test); "
+            "run `flask lms hours recompute --year Y` after changing it."),
     Setting("LMS_DISPATCH_BATCH", 50,
             "Most outbox deliveries one web response dispatches after it is sent.", int),
 )

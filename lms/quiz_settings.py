@@ -6,9 +6,11 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 MULTIPLE_CHOICE_SCORING = ("all_or_nothing", "per_option", "half")
+MATCHING_SCORING = ("per_pair", "all_or_nothing")
 SHOW_ANSWERS = ("after_each", "after_pass", "never")
 KEYS = {"attempts", "shuffle_questions", "shuffle_options", "draw", "time_limit",
-        "multiple_choice_scoring", "show_answers"}
+        "multiple_choice_scoring", "matching_scoring", "show_answers"}
+ADDED_LATER = ("matching_scoring",)
 
 
 class SettingsError(ValueError):
@@ -24,6 +26,8 @@ class QuizSettings:
 
     ``multiple_choice_scoring``: all_or_nothing (少选不得分, the default), per_option
     (少选得部分分) or half (少选得一半分); any wrong option scores 0 in every mode.
+    ``matching_scoring``: per_pair (每连对一对得相应部分分, the default, as Moodle grades a
+    matching question) or all_or_nothing (全部连对才得分).
     """
 
     attempts: int | None = None          # None: unlimited
@@ -32,10 +36,18 @@ class QuizSettings:
     draw: int | None = None              # ask N questions drawn from the module's pool
     time_limit: int | None = None        # minutes, enforced on the server
     multiple_choice_scoring: str = "all_or_nothing"
+    matching_scoring: str = "per_pair"
     show_answers: str = "after_each"
 
     def to_json(self) -> dict[str, Any]:
-        return asdict(self)
+        """The settings as stored; a setting added later is left out at its default, so the
+        stored settings (part of a module's content hash) of a quiz that does not use it
+        stay as they were and reloading an unchanged course makes no new version."""
+        data = asdict(self)
+        for key in ADDED_LATER:
+            if data[key] == getattr(QuizSettings, key):
+                del data[key]
+        return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any] | None) -> QuizSettings:
@@ -69,6 +81,9 @@ def parse_quiz_settings(raw: Any) -> QuizSettings:
     if scoring not in MULTIPLE_CHOICE_SCORING:
         raise SettingsError("multiple_choice_scoring",
                             f"must be one of {', '.join(MULTIPLE_CHOICE_SCORING)}")
+    matching = raw.get("matching_scoring", "per_pair")
+    if matching not in MATCHING_SCORING:
+        raise SettingsError("matching_scoring", f"must be one of {', '.join(MATCHING_SCORING)}")
     show = raw.get("show_answers", "after_each")
     if show not in SHOW_ANSWERS:
         raise SettingsError("show_answers", f"must be one of {', '.join(SHOW_ANSWERS)}")
@@ -79,5 +94,6 @@ def parse_quiz_settings(raw: Any) -> QuizSettings:
         draw=_positive(raw.get("draw"), "draw", 500),
         time_limit=_positive(raw.get("time_limit"), "time_limit", 600),
         multiple_choice_scoring=scoring,
+        matching_scoring=matching,
         show_answers=show,
     )

@@ -22,6 +22,7 @@ from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
 from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
+from lms.questions.details import prompt_html, prompt_text
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.services.errors import DomainError
 from lms.services.org import name_path
@@ -80,6 +81,8 @@ def template_globals() -> dict:
         "lms_can": _can,
         "lms_admins_units": _admins_units,
         "lms_unit_name_path": _unit_name_path,
+        "lms_prompt": prompt_html,
+        "lms_prompt_text": prompt_text,
     }
 
 

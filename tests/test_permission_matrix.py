@@ -52,6 +52,10 @@ ANALYSTS = STAFF - {"other_author"}
 AUTHORS = {"author", "site_admin"}
 ADMINS = {"unit_admin", "site_admin"}  # unit_admin's subtree holds UNIT_A
 
+#: The JSON the page's own script sends to these endpoints.
+JSON_BODIES = {"lms.learn.save_draft": {"json": {"answers": {"q1": ["草稿"]}}},
+               "lms.learn.study_beat": {"json": {"tab": "matrix", "seq": 1}}}
+
 #: (endpoint, method) → (URL template, expected status per actor).
 MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
     ("lms.auth.login", "GET"): ("/login", expect(302, anonymous=200)),
@@ -70,6 +74,8 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
                                    expect(404, trainee=200)),
     ("lms.learn.save_draft", "POST"): ("/attempts/{attempt}/draft",
                                        expect(404, anonymous=401, trainee=409)),
+    ("lms.learn.study_beat", "POST"): ("{x}/modules/essay/beat",
+                                       expect(200, anonymous=401)),
     ("lms.author.index", "GET"): ("/author/", only(STAFF, 200)),
     ("lms.author.grading_queue", "GET"): ("/author/grading", only(STAFF, 200)),
     ("lms.author.quiz", "GET"): ("/author{x}/modules/essay/quiz", only(ANALYSTS, 200)),
@@ -297,8 +303,7 @@ def test_every_route_answers_each_actor_as_the_matrix_says(app, client, make_use
     try:
         for (endpoint, method), (template, statuses) in MATRIX.items():
             url = template.format(**values)
-            kwargs = {"json": {"answers": {"q1": ["草稿"]}}} if endpoint.endswith("draft") \
-                else {"data": {}}
+            kwargs = JSON_BODIES.get(endpoint, {"data": {}})
             response = client.open(url, method=method, **kwargs)
             wanted = statuses[actor]
             got: int | str = response.status_code

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from lms.events import EVENT_TYPES
+from lms.questions.base import QuestionType
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "plugins.md"
@@ -43,3 +44,13 @@ def test_the_example_in_the_doc_is_the_tested_plugin():
     body = source.split('"""', 2)[2].lstrip("\n")
     listings = re.findall(r"^```python\n(.*?)^```", DOC.read_text("utf-8"), re.S | re.M)
     assert body in listings, "update the lms_likert/__init__.py listing in docs/plugins.md"
+
+
+def test_every_question_type_attribute_and_method_is_documented():
+    """A plugin author learns the whole contract from the doc: each class attribute and public
+    method of QuestionType is named there in backticks."""
+    names = {name for name in (*vars(QuestionType), *QuestionType.__annotations__)
+             if not name.startswith("_")}
+    text = DOC.read_text("utf-8")
+    missing = sorted(n for n in names if f"`{n}`" not in text and f"`{n}(" not in text)
+    assert not missing, f"docs/plugins.md does not document QuestionType.{missing}"

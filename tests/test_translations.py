@@ -11,12 +11,16 @@ from babel.messages.pofile import read_po
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "lms" / "translations"
 METHODS = [("lms/**.py", "python"), ("templates/**.html", "jinja2")]
+#: As the Makefile's ``make messages``: problems raised without a request are msgids too
+#: (lms.problems), translated when a page shows them.
+KEYWORDS = {"_": None, "gettext": None, "_l": None, "ngettext": (1, 2), "GiftSkip": None,
+            "Problem": None, "SpecError": (2,)}
 
 
 def source_msgids() -> set[str]:
     ids = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
-        str(ROOT), METHODS, keywords={"_": None, "gettext": None, "_l": None, "ngettext": (1, 2)},
+        str(ROOT), METHODS, keywords=KEYWORDS,
     ):
         ids.add(message if isinstance(message, str) else message[0])
     return ids

@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, current_require, current_scope, login_required
-from lms.author import bp
+from lms.author import bank_problems, bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
 from lms.request_args import page_arg
@@ -124,7 +124,13 @@ def export_questions(slug: str, kind: str):
     module_slug = request.args.get("module")
     module = catalog.get_module(db, course, module_slug) if module_slug else None
     questions = question_bank.questions_for_export(db, course, module)
-    data = question_bank.export_bank(questions, kind, _state().question_types)
+    try:
+        data = question_bank.export_bank(questions, kind, _state().question_types)
+    except InvalidInput as error:
+        flash(_("The questions could not be exported: %(reason)s", reason=error.message),
+              "error")
+        return redirect(url_for(".quiz", slug=course.slug, module_slug=module.slug)
+                        if module else url_for(".index"))
     name = f"{course.slug}{'-' + module.slug if module else ''}.{kind}"
     mimetype = ("text/plain" if kind == "gift" else
                 "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -135,7 +141,7 @@ def export_questions(slug: str, kind: str):
 @login_required
 def bank_template():
     _allow(Action.AUTHOR_COURSE)
-    return _download(template_workbook(), "题库模板.xlsx",
+    return _download(template_workbook(_state().question_types), "题库模板.xlsx",
                      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
@@ -164,9 +170,10 @@ def import_questions(slug: str, module_slug: str):
     payload = bank_import.stage(state.session(), current_learner(), module, parsed)
     rows = bank_reimport.preview(state.session(), state.question_types, module,
                                  parsed.questions)
+    skipped = [bank_problems.describe(skip, state.question_types) for skip in parsed.skipped]
     return render_template("lms/author/import.html", course=course, module=module,
                            form=upload, parsed=parsed, rows=rows, registry=state.question_types,
-                           confirm=ConfirmImportForm(payload=payload))
+                           skipped=skipped, confirm=ConfirmImportForm(payload=payload))
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/import/confirm", methods=["POST"])

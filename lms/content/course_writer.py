@@ -18,6 +18,7 @@ from lms.content.identity import is_question_key
 from lms.content.loader import QUIZ_BLOCK
 from lms.plugins import QuestionTypeRegistry
 from lms.questions.base import NoFormat, QuestionType, SpecError
+from lms.questions.details import KEYS as DETAIL_KEYS
 from lms.quiz_settings import QuizSettings
 
 if TYPE_CHECKING:
@@ -104,13 +105,15 @@ def write_question(question: QuestionContent, registry: QuestionTypeRegistry) ->
     if question_type is None:
         raise CourseWriteError(f"{where}: question type {question.type!r} is not installed")
     spec = {"prompt": question.prompt, "options": question.options, "answer": question.answer,
-            "explanation": question.explanation, "points": question.points}
+            "explanation": question.explanation, "points": question.points,
+            **(question.details or {})}
     for written in _forms(question_type, spec):
         try:
             loaded = question_type.load_spec({"type": question.type, **written})
         except SpecError:
             continue
-        if _plain({k: loaded.get(k) for k in SPEC_KEYS}) == _plain(spec):
+        kept = {k: loaded[k] for k in DETAIL_KEYS if k in loaded}
+        if _plain({**{k: loaded.get(k) for k in SPEC_KEYS}, **kept}) == _plain(spec):
             cite = {} if question.cite is None else {"cite": question.cite}
             return {"id": question.key, "type": question.type, **written, **cite}
     raise CourseWriteError(f"{where}: type {question.type!r} cannot write it as a course file")
@@ -136,7 +139,7 @@ def _forms(question_type: QuestionType, spec: dict[str, Any]):
         written["explanation"] = spec["explanation"]
     if spec["points"] != 1:
         written["points"] = spec["points"]
-    yield written
+    yield {**written, **{k: spec[k] for k in DETAIL_KEYS if spec.get(k)}}
 
 
 def _plain(value: Any) -> Any:

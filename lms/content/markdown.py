@@ -29,6 +29,11 @@ def render_markdown(source: str) -> Markup:
     iframes, event handlers and javascript: links are removed.
     """
     html = markdown.markdown(source, extensions=["extra", "sane_lists"], output_format="html")
+    return sanitize_html(html)
+
+
+def sanitize_html(html: str) -> Markup:
+    """Keep only the allow-list of ``html`` (imported HTML question text, rendered Markdown)."""
     cleaned = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -3,11 +3,12 @@
 from lms.handlers.admin_audit import AdminAuditHandler
 from lms.handlers.assignment_sync import AssignmentSyncHandler
 from lms.handlers.course_completion import CourseCompletionHandler
+from lms.handlers.hours_ledger import HoursLedgerHandler
 from lms.handlers.stats_counters import StatsCountersHandler
 
 # The counters come last: they count what the other handlers wrote.
 BUILTIN_HANDLERS = (CourseCompletionHandler, AssignmentSyncHandler, AdminAuditHandler,
-                    StatsCountersHandler)
+                    HoursLedgerHandler, StatsCountersHandler)
 
 __all__ = ["AdminAuditHandler", "AssignmentSyncHandler", "BUILTIN_HANDLERS",
-           "CourseCompletionHandler", "StatsCountersHandler"]
+           "CourseCompletionHandler", "HoursLedgerHandler", "StatsCountersHandler"]

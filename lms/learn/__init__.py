@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("learn", __name__)
 
-from lms.learn import access, views  # noqa: E402,F401  (hooks and routes attach to bp)
+from lms.learn import access, study, views  # noqa: E402,F401  (hooks and routes attach to bp)

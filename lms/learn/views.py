@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from flask import current_app, jsonify, redirect, render_template, request, url_for
-from flask_wtf.csrf import validate_csrf
-from wtforms import ValidationError
 
 from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
 from lms.learn import bp
+from lms.learn.json_body import JsonRefused, bad_request, signed_in_json
 from lms.models import AttemptStatus
 from lms.services import (
     assignments,
     attempt_review,
     catalog,
     due_dates,
+    hours,
     overrides,
     progress,
     quizzes,
@@ -36,9 +36,11 @@ def home():
     db = _state().session()
     user = current_learner()
     outlines = progress.course_outlines(db, user, catalog.list_courses(db))
-    sections = due_dates.home_sections(outlines, assignments.today())
+    today = assignments.today()
+    sections = due_dates.home_sections(outlines, today)
     return render_template("lms/learn/home.html", assigned=sections.assigned,
-                           mine=sections.mine, available=sections.available)
+                           mine=sections.mine, available=sections.available, year=today.year,
+                           hours=hours.year_totals(db, user.id, today.year))
 
 
 @bp.route("/courses/<slug>")
@@ -171,17 +173,12 @@ def save_draft(attempt_id: int):
 
     Answers in JSON (errors too), with the CSRF token in the X-CSRFToken header.
     """
-    user = current_learner()
-    if user is None:
-        return jsonify(error="Unauthorized", message="sign in first"), 401
-    if current_app.config.get("WTF_CSRF_ENABLED", True):
-        try:
-            validate_csrf(request.headers.get("X-CSRFToken", ""))
-        except ValidationError as error:
-            return jsonify(error="CSRFError", message=str(error)), 400
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict) or not isinstance(payload.get("answers"), dict):
-        return jsonify(error="BadRequest", message='expected {"answers": {...}}'), 400
+    try:
+        user, payload = signed_in_json()
+    except JsonRefused as refused:
+        return refused.response
+    if not isinstance(payload.get("answers"), dict):
+        return bad_request('expected {"answers": {...}}')
     try:
         attempt = quizzes.save_draft(_state().session(), user, attempt_id, payload["answers"],
                                      grace=_grace())

@@ -6,6 +6,7 @@ from lms.models.courses import Course, Module, Question
 from lms.models.drafts import DraftFile
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.models.grants import Grant, GrantKind
+from lms.models.hours import HoursEntry, HoursKind
 from lms.models.imports import ImportBatch
 from lms.models.learning import (
     AttemptStatus,
@@ -21,6 +22,7 @@ from lms.models.stats import (
     ScoreBinStats,
     WeeklyCompletionStats,
 )
+from lms.models.study import StudyBeat, StudyClock
 from lms.models.users import OrgUnit, OrgUnitKind, Role, User
 from lms.models.versions import (
     CourseVersion,
@@ -35,8 +37,8 @@ __all__ = [
     "NO_DUE_DATE", "CourseUnitStats", "ModuleUnitStats", "ScoreBinStats",
     "WeeklyCompletionStats",
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",
-    "Grant", "GrantKind", "ImportBatch",
+    "Grant", "GrantKind", "HoursEntry", "HoursKind", "ImportBatch",
     "CourseVersion", "CourseVersionModule", "ModuleRevision", "ModuleRevisionQuestion",
-    "QuestionRevision",
+    "QuestionRevision", "StudyBeat", "StudyClock",
     "OutboxDelivery", "OutboxEvent", "ProgressStatus", "Question", "QuizAttempt", "Role", "User",
 ]

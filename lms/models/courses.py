@@ -120,6 +120,9 @@ class Question(InCurrentVersion, Base):
     #: not a key in ``options``/``answer_key`` (whose shape each type owns): the needs-review
     #: list reads it for every question of a course, and a NULL says "cites nothing" plainly.
     cite: Mapped[str | None] = mapped_column(Text)
+    #: Details every type may have (lms.questions.details): name, 知识点, difficulty, the
+    #: prompt's format; None when it has none.
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: "file" questions come and go with the course files; "bank" questions came from a
     #: GIFT or Excel import and stay in their module when the files are reloaded.
     origin: Mapped[str] = mapped_column(String(10), default="file")
@@ -140,4 +143,5 @@ class Question(InCurrentVersion, Base):
             "options": self.options, "answer": self.answer_key,
             "explanation": self.explanation, "points": self.points,
             **({"cite": self.cite} if self.cite is not None else {}),
+            **(self.details or {}),
         }

@@ -84,6 +84,8 @@ class ModuleProgress(Base):
     first_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     seconds_active: Mapped[int] = mapped_column(default=0)
+    #: How far down the module the trainee last read (0–1), so 继续学习 returns there.
+    read_position: Mapped[float | None] = mapped_column(Float)
     best_score: Mapped[float | None] = mapped_column(Float)
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: The course version the module was completed in; completion is decided then and

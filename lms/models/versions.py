@@ -119,6 +119,8 @@ class QuestionRevision(Base):
     points: Mapped[int]
     #: The passage it cited, as published (None: none).
     cite: Mapped[str | None] = mapped_column(Text)
+    #: Its details as published (lms.questions.details), None: none.
+    details: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     question: Mapped[Question] = relationship()

@@ -10,6 +10,9 @@ import random
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from lms.problems import SpecError
+from lms.questions.details import KEYS as DETAIL_KEYS
+from lms.questions.details import read_details
 from lms.questions.excel_form import ExcelCells, ExcelRow
 from lms.questions.gift_form import GiftBlock, GiftSkip
 from lms.questions.question_form import (
@@ -25,13 +28,6 @@ if TYPE_CHECKING:
     from lms.quiz_settings import QuizSettings
 
 
-class SpecError(ValueError):
-    """A question definition is invalid; ``field`` names the offending key."""
-
-    def __init__(self, field: str, message: str):
-        super().__init__(f"{field}: {message}")
-        self.field = field
-        self.message = message
 
 
 class NoFormat(ValueError):
@@ -59,7 +55,7 @@ class QuestionType:
     template: ClassVar[str]
     #: Keys a definition may use; a plugin adds its own to catch typos in course files.
     keys: ClassVar[frozenset[str]] = frozenset(
-        {"type", "prompt", "options", "answer", "explanation", "points"}
+        {"type", "prompt", "options", "answer", "explanation", "points", *DETAIL_KEYS}
     )
     #: A folder of the plugin's own templates, searched after LMS's; name templates after
     #: the plugin (``"lms_likert/likert.html"``) so they cannot shadow another's.
@@ -74,7 +70,8 @@ class QuestionType:
         """Validate a definition from a course file and return it normalised.
 
         The result has ``prompt``, ``options`` (or None), ``answer`` (the key, type specific),
-        ``explanation`` and ``points``. Raise ``SpecError`` naming the field on any problem.
+        ``explanation`` and ``points``, and the details it gives (lms.questions.details).
+        Raise ``SpecError`` naming the field on any problem.
         """
         prompt = raw.get("prompt")
         if not isinstance(prompt, str) or not prompt.strip():
@@ -85,15 +82,17 @@ class QuestionType:
         explanation = raw.get("explanation", "")
         if not isinstance(explanation, str):
             raise SpecError("explanation", "must be text")
+        details = read_details(raw)
         return {
             "prompt": prompt.strip(), "options": None, "explanation": explanation.strip(),
-            "points": points, "answer": None,
+            "points": points, "answer": None, **details,
         }
 
     def public_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         """Return what the browser may see before submission: never the answer."""
-        return {"type": self.name, "prompt": spec["prompt"], "options": spec.get("options"),
-                "points": spec["points"]}
+        shown = {"type": self.name, "prompt": spec["prompt"], "options": spec.get("options"),
+                 "points": spec["points"]}
+        return {**shown, "format": spec["format"]} if spec.get("format") else shown
 
     def shuffle(self, spec: dict[str, Any], rng: random.Random) -> dict[str, Any]:
         """Return the spec with its options in a random order and the key to match.
@@ -147,6 +146,10 @@ class QuestionType:
     #: Texts of the 题型 cell that mean this type in an Excel bank; the first is written.
     #: Empty: the type has no Excel layout.
     excel_labels: ClassVar[tuple[str, ...]] = ()
+    #: A definition as a course file writes it (prompt, options, answer, explanation, points,
+    #: difficulty, topic), shown as this type's example row in the Excel template, marked
+    #: 【示例】 so that it is never imported. None: no example row.
+    excel_example: ClassVar[dict[str, Any] | None] = None
 
     def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
         """Return the definition (without ``type`` and ``points``) for a block of one of
@@ -174,7 +177,7 @@ class QuestionType:
         and falls back to the Excel form). The default writes the stored values, leaving out
         empty ones and 1 point."""
         written: dict[str, Any] = {"prompt": spec["prompt"]}
-        for key in ("options", "answer", "explanation"):
+        for key in ("options", "answer", "explanation", *DETAIL_KEYS):
             if spec.get(key) not in (None, ""):
                 written[key] = spec[key]
         if spec.get("points", 1) != 1:

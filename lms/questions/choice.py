@@ -1,4 +1,4 @@
-"""单选题 and 多选题."""
+"""单选题 and 多选题, each option with optional feedback (lms.questions.option_feedback)."""
 
 from __future__ import annotations
 
@@ -8,16 +8,11 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.questions import choice_form, option_feedback
 from lms.questions.base import Grade, QuestionType, SpecError, letters
-from lms.questions.excel_form import ExcelCells, ExcelRow, read_letters, read_options
-from lms.questions.gift_form import (
-    GiftBlock,
-    GiftSkip,
-    escape,
-    general_feedback,
-    percent,
-    question_text,
-)
+from lms.questions.choice_form import read_cells as _read_excel  # noqa: F401 (ordering's)
+from lms.questions.excel_form import ExcelCells, ExcelRow
+from lms.questions.gift_form import GiftBlock, percent
 from lms.questions.question_form import FormField, replace_fields
 
 if TYPE_CHECKING:
@@ -31,14 +26,14 @@ def _load_options(raw: dict[str, Any]) -> list[str]:
     if not isinstance(options, list) or len(options) < 2:
         raise SpecError("options", "needs at least two options")
     if len(options) > MAX_OPTIONS:
-        raise SpecError("options", f"has more than {MAX_OPTIONS} options")
+        raise SpecError("options", "has more than %(n)s options", n=MAX_OPTIONS)
     cleaned = []
     for number, option in enumerate(options, start=1):
         if isinstance(option, bool) or not isinstance(option, (str, int, float)):
-            raise SpecError("options", f"option {number} must be text")
+            raise SpecError("options", "option %(n)s must be text", n=number)
         text = str(option).strip()
         if not text:
-            raise SpecError("options", f"option {number} is empty")
+            raise SpecError("options", "option %(n)s is empty", n=number)
         cleaned.append(text)
     if len(set(cleaned)) != len(cleaned):
         raise SpecError("options", "two options have the same text")
@@ -53,9 +48,10 @@ def _parse_letters(answer: Any, count: int) -> list[int]:
     for letter in picked:
         index = ord(letter) - ord("A")
         if not 0 <= index < count:
-            raise SpecError("answer", f"{letter} is not one of the options A–{chr(64 + count)}")
+            raise SpecError("answer", "%(letter)s is not one of the options A–%(last)s",
+                            letter=letter, last=chr(64 + count))
         if index in indexes:
-            raise SpecError("answer", f"{letter} is given twice")
+            raise SpecError("answer", "%(letter)s is given twice", letter=letter)
         indexes.append(index)
     return sorted(indexes)
 
@@ -68,55 +64,29 @@ def _labels_as_written(spec: dict[str, Any],
     return labels, tuple(letters([i]) for i in range(len(order)))
 
 
-def _read_gift(block: GiftBlock) -> tuple[list[int], dict[str, Any]]:
-    """``=`` anywhere means one right option (Moodle's radio buttons), else weights > 0 count.
-
-    A ``~%50%`` option beside an ``=`` one is partial credit in Moodle, not a right answer,
-    and this LMS grades all or nothing, so it is imported as a wrong option.
-    """
-    leading, answers = block.answers()
-    if leading:
-        raise GiftSkip("unparseable: text before the first ~ or = answer")
-    if any(a.marker == "=" for a in answers):
-        right = [i for i, a in enumerate(answers) if a.marker == "=" and a.weight in (None, 100)]
-        if len(right) > 1:
-            raise GiftSkip("unsupported: several full-credit options in a single-answer question")
-    else:
-        right = [i for i, a in enumerate(answers) if (a.weight or 0) > 0]
-    if not right:
-        raise GiftSkip("unparseable: no option is marked right (= or a positive %weight%)")
-    notes = [(letters([i]), a.feedback) for i, a in enumerate(answers)]
-    return right, {"prompt": block.prompt(), "options": [a.text for a in answers],
-                   "answer": letters(right), "explanation": block.explanation(notes)}
-
-
-def _write_gift(spec: dict[str, Any], right: list[int], mark: str, wrong: str) -> str:
-    lines = [f"\t{mark if i in right else wrong}{escape(option)}"
-             for i, option in enumerate(spec["options"])]
-    general = general_feedback(spec)
-    lines += [f"\t{general}"] if general else []
-    return question_text(spec["prompt"]) + " {\n" + "\n".join(lines) + "\n}"
-
-
-def _read_excel(row: ExcelRow) -> tuple[list[str] | None, str | None]:
-    """选项A… and 正确答案 as letters; None where a problem was reported."""
-    options = read_options(row)
-    return options, read_letters(row, len(options)) if options else None
-
-
 def _choice_fields(fields: list[FormField], answer_help: str) -> list[FormField]:
-    return replace_fields(
+    return option_feedback.with_field(replace_fields(
         fields,
         FormField("options", "lines", _l("Options"),
                   _l("One option per line, 2 to 8; the first is A, the next B, and so on."),
                   required=True),
-        FormField("answer", "text", _l("Correct answer"), answer_help, required=True))
+        FormField("answer", "text", _l("Correct answer"), answer_help, required=True)),
+        _l("Optional: a line per option that has feedback, its letter first, such as "
+           "B：党章总纲明确规定……; shown after submission to trainees who chose it."))
+
+
+def _load_choice(raw: dict[str, Any], spec: dict[str, Any]) -> tuple[list[int], list[str] | None]:
+    """The right options' indexes and the feedback per option of a definition."""
+    spec["options"] = _load_options(raw)
+    indexes = _parse_letters(raw.get("answer"), len(spec["options"]))
+    labels = [letters([i]) for i in range(len(spec["options"]))]
+    return indexes, option_feedback.read(raw, labels)
 
 
 def _parse_indexes(values: list[str], count: int) -> list[int] | None:
     picked = set()
     for value in values:
-        if not value.isdigit() or int(value) >= count:
+        if not (value.isascii() and value.isdigit()) or int(value) >= count:
             return None
         picked.add(int(value))
     return sorted(picked) or None
@@ -126,33 +96,45 @@ class SingleChoice(QuestionType):
     name = "single_choice"
     label = _l("Single choice")
     template = "lms/questions/choice.html"
+    keys = QuestionType.keys | {"feedback"}
     gift_kinds = frozenset({"choice"})
     excel_labels = ("单选题", "单选")
+    excel_example = {
+        "prompt": "党的最高理想和最终目标是（  ）。",
+        "options": ["实现共产主义", "全面建成小康社会", "实现社会主义现代化", "实现中华民族伟大复兴"],
+        "answer": "A", "explanation": "党章总纲明确：党的最高理想和最终目标是实现共产主义。",
+        "difficulty": "easy", "topic": "党章"}
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
-        spec["options"] = _load_options(raw)
-        indexes = _parse_letters(raw.get("answer"), len(spec["options"]))
+        indexes, notes = _load_choice(raw, spec)
         if len(indexes) != 1:
             raise SpecError("answer", "a single-choice question has exactly one answer")
-        spec["answer"] = indexes[0]
+        spec["answer"] = option_feedback.join(indexes[0], notes)
         return spec
 
     def form_fields(self) -> list[FormField]:
         return _choice_fields(super().form_fields(), _l("The letter of the right option, such as B."))
 
-    def remap_answer(self, answer: int, order: list[int]) -> int:
-        return order.index(answer)
+    def form_values(self, written: dict[str, Any]) -> dict[str, str]:
+        return choice_form.form_values(self.form_fields(), written)
+
+    def remap_answer(self, answer: Any, order: list[int]) -> Any:
+        key, notes = option_feedback.split(answer)
+        return option_feedback.join(order.index(key), option_feedback.remap(notes, order))
 
     def parse_response(self, values: list[str]) -> int | None:
         picked = _parse_indexes(values[:1], 10**6)
         return picked[0] if picked else None
 
     def grade(self, spec: dict[str, Any], response: int) -> Grade:
-        return Grade(spec["points"] if response == spec["answer"] else 0, spec["points"])
+        """Full marks for the right option; the chosen option's feedback either way."""
+        key, notes = option_feedback.split(spec["answer"])
+        return Grade(spec["points"] if response == key else 0, spec["points"],
+                     option_feedback.chosen(notes, [response]))
 
     def describe_answer(self, spec: dict[str, Any]) -> str:
-        return letters([spec["answer"]])
+        return letters([option_feedback.key(spec["answer"])])
 
     def describe_response(self, spec: dict[str, Any], response: int) -> str:
         return letters([response])
@@ -161,23 +143,25 @@ class SingleChoice(QuestionType):
         return _labels_as_written(spec, [] if response is None else [response])
 
     def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
-        right, raw = _read_gift(block)
-        return raw if len(right) == 1 else None
+        single, raw = choice_form.read_gift(block)
+        return raw if single else None
 
     def gift_write(self, spec: dict[str, Any]) -> str:
-        return _write_gift(spec, [spec["answer"]], "=", "~")
+        return choice_form.write_gift(spec, [option_feedback.key(spec["answer"])], "=", "~")
 
     def excel_read(self, row: ExcelRow) -> dict[str, Any]:
-        options, answer = _read_excel(row)
-        if answer is not None and len(answer) != 1:
+        raw = choice_form.read_excel(row)
+        if raw["answer"] is not None and len(raw["answer"]) != 1:
             row.problem(f"单选题只能有一个正确答案，填写了“{row.answer}”")
-        return {"options": options, "answer": answer}
+        return raw
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
-        return ExcelCells(letters([spec["answer"]]), spec["options"])
+        return choice_form.excel_cells(spec)
 
     def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
-        return {**super().file_write(spec), "answer": letters([spec["answer"]])}
+        answer = letters([option_feedback.key(spec["answer"])])
+        return {**super().file_write(spec), "answer": answer,
+                **choice_form.written_feedback(spec)}
 
 
 class MultipleChoice(QuestionType):
@@ -186,45 +170,59 @@ class MultipleChoice(QuestionType):
     all_or_nothing (少选不得分, default): full marks only for exactly the right set;
     per_option (少选得部分分): a share per right option chosen; half (少选得一半分): half
     marks for a correct but incomplete choice. Any wrong option scores 0 in every mode.
+    One right option is allowed (Moodle's multiple-response question with a single 100 %
+    answer): checkboxes do not tell the trainee how many options are right.
     """
 
     name = "multiple_choice"
     label = _l("Multiple choice")
     template = "lms/questions/choice.html"
+    keys = QuestionType.keys | {"feedback"}
     gift_kinds = frozenset({"choice"})
     excel_labels = ("多选题", "多选")
+    excel_example = {
+        "prompt": "“三会一课”中的“三会”是指（  ）。",
+        "options": ["支部党员大会", "支部委员会", "党小组会", "党员代表大会"], "answer": "ABC",
+        "explanation": "“三会”指支部党员大会、支部委员会和党小组会，“一课”指党课。",
+        "points": 2, "difficulty": "medium", "topic": "组织生活"}
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
-        spec["options"] = _load_options(raw)
-        indexes = _parse_letters(raw.get("answer"), len(spec["options"]))
-        if len(indexes) < 2:
-            raise SpecError("answer", "a multiple-choice question needs at least two answers")
-        spec["answer"] = indexes
+        indexes, notes = _load_choice(raw, spec)
+        spec["answer"] = option_feedback.join(indexes, notes)
         return spec
 
     def form_fields(self) -> list[FormField]:
         return _choice_fields(super().form_fields(),
-                              _l("The letters of every right option, at least two, such as ACD."))
+                              _l("The letters of every right option, such as ACD."))
+
+    def form_values(self, written: dict[str, Any]) -> dict[str, str]:
+        return choice_form.form_values(self.form_fields(), written)
 
     def public_spec(self, spec: dict[str, Any]) -> dict[str, Any]:
         return {**super().public_spec(spec), "multiple": True}
 
-    def remap_answer(self, answer: list[int], order: list[int]) -> list[int]:
-        return sorted(order.index(i) for i in answer)
+    def remap_answer(self, answer: Any, order: list[int]) -> Any:
+        key, notes = option_feedback.split(answer)
+        return option_feedback.join(sorted(order.index(i) for i in key),
+                                    option_feedback.remap(notes, order))
 
     def parse_response(self, values: list[str]) -> list[int] | None:
         return _parse_indexes(values, 10**6)
 
     def grade(self, spec: dict[str, Any], response: list[int]) -> Grade:
+        """Scored by the mode; the feedback of each chosen option after its letter."""
         points = spec["points"]
-        key, chosen = set(spec["answer"]), set(response)
+        answer, notes = option_feedback.split(spec["answer"])
+        key, chosen = set(answer), set(response)
+        said = option_feedback.chosen(notes, sorted(chosen),
+                                      [letters([i]) for i in range(len(notes or []))])
         if not chosen or not chosen <= key:
-            return Grade(0, points)
+            return Grade(0, points, said)
         if chosen == key:
-            return Grade(points, points)
+            return Grade(points, points, said)
         mode = spec.get("scoring", "all_or_nothing")
-        missed = _("Not every correct option was chosen.")
+        missed = " ".join(filter(None, [said, _("Not every correct option was chosen.")]))
         if mode == "per_option":
             return Grade(round(points * len(chosen) / len(key), 2), points, missed)
         if mode == "half":
@@ -232,7 +230,7 @@ class MultipleChoice(QuestionType):
         return Grade(0, points, missed)
 
     def describe_answer(self, spec: dict[str, Any]) -> str:
-        return letters(spec["answer"])
+        return letters(option_feedback.key(spec["answer"]))
 
     def describe_response(self, spec: dict[str, Any], response: list[int]) -> str:
         return letters(response)
@@ -244,21 +242,31 @@ class MultipleChoice(QuestionType):
         return {**spec, "scoring": settings.multiple_choice_scoring}
 
     def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
-        right, raw = _read_gift(block)
-        return raw if len(right) > 1 else None
+        single, raw = choice_form.read_gift(block)
+        return None if single else raw
 
     def gift_write(self, spec: dict[str, Any]) -> str:
-        """Moodle's checkboxes: the right options share 100 %, each wrong one costs it all."""
-        return _write_gift(spec, spec["answer"], f"~%{percent(len(spec['answer']))}%", "~%-100%")
+        """Moodle's checkboxes: the right options share 100 %, each wrong one costs it all
+        (no ``=``, so one right option reads back as checkboxes too)."""
+        key = option_feedback.key(spec["answer"])
+        return choice_form.write_gift(spec, key, f"~%{percent(len(key))}%", "~%-100%")
 
     def excel_read(self, row: ExcelRow) -> dict[str, Any]:
-        options, answer = _read_excel(row)
-        if answer is not None and len(answer) < 2:
+        """The Chinese exam convention: a 多选题 row has at least two right answers, so a
+        single letter is reported as the typing slip it usually is."""
+        raw = choice_form.read_excel(row)
+        if raw["answer"] is not None and len(raw["answer"]) < 2:
             row.problem(f"多选题至少需要两个正确答案，填写了“{row.answer}”")
-        return {"options": options, "answer": answer}
+        return raw
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
-        return ExcelCells(letters(spec["answer"]), spec["options"])
+        """Refuses a single right option: the row would be refused on import."""
+        if len(option_feedback.key(spec["answer"])) < 2:
+            raise ValueError("a 多选题 with one right option cannot be an Excel row "
+                             "(the 多选题 rule needs two)")
+        return choice_form.excel_cells(spec)
 
     def file_write(self, spec: dict[str, Any]) -> dict[str, Any]:
-        return {**super().file_write(spec), "answer": letters(spec["answer"])}
+        answer = letters(option_feedback.key(spec["answer"]))
+        return {**super().file_write(spec), "answer": answer,
+                **choice_form.written_feedback(spec)}

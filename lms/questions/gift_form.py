@@ -13,6 +13,10 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
+from lms.problems import Problem
+
 #: Moodle's constructs, in the order the framework tells them apart.
 KINDS = ("description", "essay", "numerical", "choice", "matching", "true_false",
          "short_answer")
@@ -24,8 +28,27 @@ _ESCAPED = re.compile(r"\\([\\~=#{}:n])")
 _WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
 
 
-class GiftSkip(ValueError):
-    """A question that cannot be imported; the message is the reason shown to the trainer."""
+class GiftSkip(Problem):
+    """A question that cannot be imported; the message (an English msgid with ``%(name)s``
+    params, lms.problems) is the reason shown to the trainer in the page's language. A
+    ``kind`` param (one of ``KINDS``) is shown by its label."""
+
+    def translated(self) -> str:
+        from flask_babel import gettext
+
+        params = dict(self.params)
+        if params.get("kind") in KIND_LABELS:
+            params["kind"] = str(KIND_LABELS[params["kind"]])
+        return gettext(self.msgid, **params)
+
+
+#: Moodle's constructs as a trainer knows them.
+KIND_LABELS = {
+    "description": _l("description: text without an answer block"),
+    "essay": _l("essay {}"), "numerical": _l("numerical {#…}"),
+    "choice": _l("multiple choice"), "matching": _l("matching {=a -> b}"),
+    "true_false": _l("true/false"), "short_answer": _l("short answer"),
+}
 
 
 def hide_escapes(text: str) -> str:

@@ -67,11 +67,17 @@ class Numerical(QuestionType):
     name = "numerical"
     label = _l("Numerical")
     template = "lms/questions/numerical.html"
-    keys = frozenset({"type", "prompt", "answer", "units", "explanation", "points"})
+    keys = (QuestionType.keys - {"options"}) | {"units"}
     #: The key holds the accepted answers and the units: a question row stores only the
     #: usual columns, and units listed as options would show as A, B… in reviews.
     gift_kinds = frozenset({"numerical"})
     excel_labels = ("数值题", "数值", "计算题")
+    excel_example = {
+        "prompt": "中国共产党第一次全国代表大会于哪一年召开？",
+        "answer": ["1921", "1920..1922 (50%)"],
+        "explanation": "几个答案用“；”隔开；3.14±0.01 表示允许误差，1920..1922 表示范围，"
+                       "(50%) 表示得一半分；选项列可填单位（学员可不写单位）。",
+        "difficulty": "easy", "topic": "党史"}
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -85,11 +91,13 @@ class Numerical(QuestionType):
             if isinstance(line, dict):
                 line = written_line(line)
             if isinstance(line, bool) or not isinstance(line, (str, int, float)):
-                raise SpecError("answer", f"answer {number} must be text such as 3.14±0.01")
+                raise SpecError("answer", "answer %(number)s must be text such as 3.14±0.01",
+                                number=number)
             try:
                 key.append(parse_line(str(line)))
             except ValueError as error:
-                raise SpecError("answer", f"answer {number}: {error}") from None
+                raise SpecError("answer", "answer %(number)s: %(problem)s", number=number,
+                                problem=error) from None
         if not any(entry["credit"] == 100 for entry in key):
             raise SpecError("answer", "one answer must give full credit (100%)")
         units = raw.get("units") or []

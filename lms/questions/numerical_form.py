@@ -14,6 +14,7 @@ import unicodedata
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from lms.problems import Problem
 from lms.questions.gift_form import (
     GiftBlock,
     GiftSkip,
@@ -31,14 +32,15 @@ _RANGE = re.compile(r"\.\.|~")
 
 
 def number(text: str) -> Decimal:
-    """A decimal from trainer-typed text (full-width and 。 allowed); ValueError otherwise."""
+    """A decimal from trainer-typed text (full-width and 。 allowed); a ``Problem`` (a
+    ValueError) otherwise."""
     folded = "".join(unicodedata.normalize("NFKC", text).replace("。", ".").split())
     try:
         value = Decimal(folded.replace("\u2212", "-"))
     except InvalidOperation:
-        raise ValueError(f"“{text.strip()}” is not a number") from None
+        raise Problem("“%(text)s” is not a number", text=text.strip()) from None
     if not value.is_finite():
-        raise ValueError(f"“{text.strip()}” is not a number")
+        raise Problem("“%(text)s” is not a number", text=text.strip())
     return value
 
 
@@ -57,7 +59,7 @@ def parse_line(line: str) -> dict[str, Any]:
     elif match := _CREDIT.search(body):
         credit, body = float(number(match.group(1))), body[:match.start()]
     if not 0 <= credit <= 100:
-        raise ValueError("credit must be between 0% and 100%")
+        raise Problem("credit must be between 0% and 100%")
     credit = int(credit) if credit == int(credit) else round(credit, 5)
     entry: dict[str, Any]
     body = unicodedata.normalize("NFKC", body).strip()
@@ -66,12 +68,13 @@ def parse_line(line: str) -> dict[str, Any]:
     elif (split := _RANGE.search(body)) and split.start() > 0:
         low, high = number(body[:split.start()]), number(body[split.end():])
         if low > high:
-            raise ValueError(f"the range {body} runs from the larger number to the smaller")
+            raise Problem("the range %(range)s runs from the larger number to the smaller",
+                          range=body)
         entry = {"min": canonical(low), "max": canonical(high)}
     elif (split := _TOLERANCE.search(body)) and split.start() > 0:
         value, tolerance = number(body[:split.start()]), number(body[split.end():])
         if tolerance < 0:
-            raise ValueError("a tolerance cannot be negative")
+            raise Problem("a tolerance cannot be negative")
         entry = {"value": canonical(value), "tolerance": canonical(tolerance)}
     else:
         entry = {"value": canonical(number(body)), "tolerance": "0"}
@@ -117,7 +120,7 @@ def gift_answers(block: GiftBlock) -> list[str]:
             value, tolerance = body.split(":", 1)
             body = f"{value.strip()}:{tolerance.strip()}"
         elif _RANGE.search(body) or _TOLERANCE.search(body):
-            raise GiftSkip(f"numerical answer “{body}” is not a number")
+            raise GiftSkip("numerical answer “%(text)s” is not a number", text=body)
         note = feedback(note)
         lines.append(body + weight + (f" # {note}" if note else ""))
     if tilde:

@@ -18,6 +18,11 @@ class Ordering(QuestionType):
     template = "lms/questions/ordering.html"
     always_shuffle = True
     excel_labels = ("排序题", "排序")
+    excel_example = {
+        "prompt": "请按时间先后排列下列事件。",
+        "options": ["遵义会议", "中共一大", "七届二中全会", "南昌起义"], "answer": "BDAC",
+        "explanation": "正确答案按正确顺序填写选项字母；学员作答时选项顺序会打乱。", "points": 2,
+        "difficulty": "medium", "topic": "党史"}
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -48,7 +53,7 @@ class Ordering(QuestionType):
 
     def parse_response(self, values: list[str]) -> list[int] | None:
         """Values are the position (1-based) chosen for each shown option, in shown order."""
-        if not values or not all(v.isdigit() for v in values):
+        if not values or not all(v.isascii() and v.isdigit() for v in values):
             return None
         positions = [int(v) for v in values]
         if sorted(positions) != list(range(1, len(positions) + 1)):

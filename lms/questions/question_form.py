@@ -20,7 +20,8 @@ from flask_babel import lazy_gettext as _l
 KINDS = ("text", "textarea", "lines", "integer", "choice")
 #: Keys every question may write that are the loader's, not the type's (lms.content.loader).
 NOT_TYPE_KEYS = frozenset({"type", "id", "cite"})
-ORDER = ("prompt", "options", "answer", "explanation", "points")
+ORDER = ("prompt", "options", "answer", "explanation", "points", "topic", "difficulty",
+         "title", "format")
 
 
 class FormValueError(ValueError):
@@ -64,6 +65,19 @@ def default_field(key: str) -> FormField:
                                  _l("Shown to trainees after they submit.")),
         "points": FormField("points", "integer", _l("Points"),
                             _l("A whole number; 1 when left empty.")),
+        "topic": FormField("topic", "text", _l("Knowledge point"),
+                           _l("The topic it checks, such as 党章; item analysis and exports "
+                              "group by it. May be left empty.")),
+        "difficulty": FormField("difficulty", "choice", _l("Difficulty"), choices=(
+            ("", _l("Not set")), ("easy", _l("Easy")), ("medium", _l("Medium")),
+            ("hard", _l("Hard")))),
+        "title": FormField("title", "text", _l("Name"),
+                           _l("A short name trainers see in lists (GIFT ::name::); trainees "
+                              "do not see it. May be left empty.")),
+        "format": FormField("format", "choice", _l("Question text format"), choices=(
+            ("", _l("Plain text")), ("markdown", "Markdown"), ("html", "HTML")),
+            help=_l("HTML and Markdown are shown through the sanitizer: scripts, styles "
+                    "and frames are removed.")),
     }
     return defaults.get(key) or FormField(key, "text", key)
 

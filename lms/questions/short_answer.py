@@ -1,4 +1,10 @@
-"""简答题: a written answer that a trainer grades; the attempt waits as 待批阅 until then."""
+"""简答题: a written answer that a trainer grades; the attempt waits as 待批阅 until then.
+
+In GIFT it is Moodle's essay, ``Prompt {}`` (general feedback ``{####…}`` is the
+explanation). GIFT has no place for the reference answer, so the export writes it as
+``// reference answer:`` comment lines before the question: kept for the reader, not read
+back (an import gives a question without one).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.questions.base import Grade, QuestionType, SpecError
 from lms.questions.excel_form import ExcelCells, ExcelRow
+from lms.questions.gift_form import GiftBlock, general_feedback, question_text
 from lms.questions.question_form import FormField, replace_fields
 
 MAX_LENGTH = 5000
@@ -18,7 +25,13 @@ class ShortAnswer(QuestionType):
     label = _l("Short answer")
     template = "lms/questions/short_answer.html"
     manual = True
+    gift_kinds = frozenset({"essay"})
     excel_labels = ("简答题", "简答")
+    excel_example = {
+        "prompt": "简述“三会一课”制度的主要内容。",
+        "answer": "“三会”指支部党员大会、支部委员会、党小组会，“一课”指党课。",
+        "explanation": "简答题由讲师批阅；正确答案列填写参考答案，可留空。", "points": 5,
+        "difficulty": "hard", "topic": "组织生活"}
 
     def load_spec(self, raw: dict[str, Any]) -> dict[str, Any]:
         spec = super().load_spec(raw)
@@ -49,7 +62,15 @@ class ShortAnswer(QuestionType):
     def describe_response(self, spec: dict[str, Any], response: str) -> str:
         return response
 
-    # No GIFT form: imports skip Moodle's essay ({}) and exports note the question as skipped.
+    def gift_read(self, block: GiftBlock) -> dict[str, Any]:
+        return {"prompt": block.prompt(), "explanation": block.explanation([])}
+
+    def gift_write(self, spec: dict[str, Any]) -> str:
+        lines = spec["answer"].replace("[tag:", "[tag\\:").splitlines()  # not a 知识点 tag
+        comments = [("// reference answer (not read back): " if n == 0 else "// | ") + line
+                    for n, line in enumerate(lines)]
+        body = f"{question_text(spec['prompt'])} {{{general_feedback(spec)}}}"
+        return "\n".join(comments + [body])
 
     def excel_read(self, row: ExcelRow) -> dict[str, Any]:
         """正确答案 holds the reference answer and may be left empty."""

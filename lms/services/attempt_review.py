@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
+from lms.questions.details import prompt_html
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
         described = (question_type.describe_response(spec, response)
                      if question_type and response is not None else "")
         reviewed.append(ReviewedQuestion(
-            number=number, prompt=spec["prompt"], options=spec.get("options"),
+            number=number, prompt=prompt_html(spec), options=spec.get("options"),
             type_label=str(question_type.label) if question_type else spec["type"],
             your_answer=described,
             correct_answer=(question_type.describe_answer(spec)
@@ -61,7 +62,9 @@ def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
             correct=result["correct"], pending=result["pending"], earned=result["earned"],
             possible=result["possible"],
             explanation=spec.get("explanation", "") if show_answers else None,
-            comment=result.get("comment", ""), feedback=result.get("feedback", ""),
+            comment=result.get("comment", ""),
+            # Per-answer feedback can name the right answer: shown as the answers are.
+            feedback=result.get("feedback", "") if show_answers else "",
             cite=spec.get("cite") if show_answers else None,
         ))
     return reviewed

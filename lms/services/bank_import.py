@@ -23,7 +23,7 @@ KIND = "question_bank"
 def stage(session: Session, actor: User, module: Module,
           parsed: question_bank.ParsedBank) -> str:
     """Keep the previewed questions; return the token the confirm form carries."""
-    rows = [{"source": q.source, "type": q.type, "raw": q.raw} for q in parsed.questions]
+    rows = [{"line": q.line, "type": q.type, "raw": q.raw} for q in parsed.questions]
     _, token = import_batches.stage(session, actor, KIND, rows, {"module_id": module.id})
     return token
 
@@ -36,7 +36,7 @@ def confirm(session: Session, registry: QuestionTypeRegistry, actor: User, modul
     batch = import_batches.claim(session, actor, KIND, token)
     if batch.summary.get("module_id") != module.id:
         raise BatchRefused("unknown")
-    pending = [question_bank.PendingQuestion(row["source"], row["type"], row["raw"])
+    pending = [question_bank.PendingQuestion(row["line"], row["type"], row["raw"])
                for row in batch.rows]
     return question_bank.import_questions(session, registry, module, pending,
                                           actor_id=actor.id, existing=existing)

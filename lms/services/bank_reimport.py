@@ -24,6 +24,7 @@ from lms.content.identity import normalise_prompt
 from lms.models import Module, Question
 from lms.plugins import QuestionTypeRegistry
 from lms.questions import SpecError
+from lms.questions.details import prompt_text
 
 #: What to do with questions the module already holds; "skip" is the default.
 EXISTING = ("skip", "update", "copy")
@@ -48,12 +49,13 @@ class ImportCounts:
 class PreviewQuestion:
     """One question of the preview: where it is in the file, whether it is known, its key."""
 
-    source: str
+    line: int
     type: str
     prompt: str
     options: list[Any] | None
     known: bool
     answer: str
+    topic: str | None = None
 
 
 def match_existing(current: Iterable[_Typed],
@@ -95,8 +97,9 @@ def preview(session: Session, registry: QuestionTypeRegistry, module: Module,
             answer = question_type.describe_answer(spec) if question_type and spec else ""
         except NotImplementedError:
             answer = ""
-        rows.append(PreviewQuestion(source=question.source, type=question.type,
-                                    prompt=question.raw["prompt"],
-                                    options=question.raw.get("options"),
-                                    known=match is not None, answer=answer))
+        rows.append(PreviewQuestion(line=question.line, type=question.type,
+                                    prompt=prompt_text(spec or question.raw),
+                                    options=(spec or question.raw).get("options"),
+                                    known=match is not None, answer=answer,
+                                    topic=(spec or question.raw).get("topic")))
     return rows

@@ -14,6 +14,7 @@ from typing import Any
 from lms.content.identity import content_hash
 from lms.content.loader import CourseFile, QuestionFile
 from lms.models import Course, Module, Question
+from lms.questions.details import split_details
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,8 @@ class QuestionContent:
     points: int
     #: The passage of its module it rests on (lms.content.citations), or None.
     cite: str | None = None
+    #: Name, 知识点, difficulty, prompt format (lms.questions.details), or None.
+    details: dict[str, str] | None = None
 
     @classmethod
     def from_file(cls, question: QuestionFile) -> QuestionContent:
@@ -39,24 +42,28 @@ class QuestionContent:
                   spec: dict[str, Any]) -> QuestionContent:
         return cls(key=key, origin=origin, type=type_name, prompt=spec["prompt"],
                    options=spec.get("options"), answer=spec["answer"],
-                   explanation=spec.get("explanation", ""), points=spec.get("points", 1))
+                   explanation=spec.get("explanation", ""), points=spec.get("points", 1),
+                   details=split_details(spec))
 
     @classmethod
     def from_row(cls, question: Question) -> QuestionContent:
         return cls(key=question.key, origin=question.origin, type=question.type,
                    prompt=question.prompt, options=question.options,
                    answer=question.answer_key, explanation=question.explanation,
-                   points=question.points, cite=question.cite)
+                   points=question.points, cite=question.cite, details=question.details)
 
     @cached_property
     def digest(self) -> str:
-        """The content's hash; a cite is hashed only when there is one, so questions without
-        (every one recorded before cites existed) keep their hash and their revision."""
+        """The content's hash; a cite and details are hashed only when there are some, so
+        questions without (every one recorded before they existed) keep their hash and their
+        revision."""
         content = {"type": self.type, "prompt": self.prompt, "options": self.options,
                    "answer": self.answer, "explanation": self.explanation,
                    "points": self.points}
         if self.cite is not None:
             content["cite"] = self.cite
+        if self.details:
+            content["details"] = self.details
         return content_hash(content)
 
 

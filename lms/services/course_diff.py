@@ -21,7 +21,8 @@ from lms.services.errors import NotFound
 CONTEXT = 2
 #: Lines longer than this are compared whole, without marking the changed characters.
 INLINE_LIMIT = 3000
-QUESTION_FIELDS = ("type", "prompt", "options", "answer_key", "explanation", "points", "cite")
+QUESTION_FIELDS = ("type", "prompt", "options", "answer_key", "explanation", "points", "cite",
+                   "details")
 MODULE_FIELDS = ("title", "minutes", "required", "pass_mark")
 COURSE_FIELDS = ("title", "description", "audience", "pass_mark")
 

@@ -160,7 +160,7 @@ def _module_content(revision: ModuleRevision) -> ModuleContent:
                             type=q.revision.type, prompt=q.revision.prompt,
                             options=q.revision.options, answer=q.revision.answer_key,
                             explanation=q.revision.explanation, points=q.revision.points,
-                            cite=q.revision.cite)
+                            cite=q.revision.cite, details=q.revision.details)
             for q in revision.questions))
 
 

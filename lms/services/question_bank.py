@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.content.gift import export_gift, parse_gift
+from lms.content.gift import SkippedQuestion, export_gift, parse_gift
 from lms.content.identity import bank_key
 from lms.content.xlsx_bank import BankInvalid, read_question_bank, write_question_bank
 from lms.events import QuestionsImported
@@ -34,7 +34,7 @@ MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 class PendingQuestion:
     """A question read from a file, validated, not yet stored."""
 
-    source: str          # "line 12" (GIFT) or "第3行" (Excel), for the preview
+    line: int            # in the file (GIFT) or the sheet (Excel), for the preview
     type: str
     raw: dict[str, Any]
 
@@ -43,7 +43,8 @@ class PendingQuestion:
 class ParsedBank:
     format: str
     questions: list[PendingQuestion]
-    skipped: list[str]
+    skipped: list[SkippedQuestion]
+    examples: int = 0  # the Excel template's example rows, left out (lms.content.xlsx_guide)
 
 
 def format_of(filename: str) -> str:
@@ -62,24 +63,25 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
     kind = format_of(filename)
     if kind == "xlsx":
         rows = read_question_bank(data, registry)
-        return ParsedBank(kind, [PendingQuestion(f"第{r.row}行", r.raw["type"], r.raw)
-                                 for r in rows], [])
+        return ParsedBank(kind, [PendingQuestion(r.row, r.raw["type"], r.raw)
+                                 for r in rows], [], rows.examples)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("a GIFT file must be UTF-8 text", field="file") from None
     result = parse_gift(text, registry)
-    pending, skipped = [], [str(s) for s in result.skipped]
+    pending, skipped = [], list(result.skipped)
     for question in result.questions:
         question_type = registry.get(question.raw["type"])
         try:
             if question_type is None:
-                raise SpecError("type", f"unknown type {question.raw['type']!r}")
+                raise SpecError("type", "unknown question type %(type)s",
+                                type=question.raw["type"])
             question_type.load_spec(question.raw)
         except SpecError as error:
-            skipped.append(f"line {question.line}: {error}")
+            skipped.append(SkippedQuestion(question.line, error, question.raw["type"]))
             continue
-        pending.append(PendingQuestion(f"line {question.line}", question.raw["type"],
+        pending.append(PendingQuestion(question.line, question.raw["type"],
                                        question.raw))
     return ParsedBank(kind, pending, skipped)
 
@@ -100,11 +102,11 @@ def import_questions(session: Session, registry: QuestionTypeRegistry, module: M
     for question in questions:
         question_type = registry.get(question.type)
         if question_type is None:
-            raise InvalidInput(f"{question.source}: unknown type {question.type!r}")
+            raise InvalidInput(f"line {question.line}: unknown type {question.type!r}")
         try:
             specs.append((question.type, question_type.load_spec(question.raw)))
         except SpecError as error:
-            raise InvalidInput(f"{question.source}: {error}") from None
+            raise InvalidInput(f"line {question.line}: {error}") from None
     counts = _publish_with_bank_questions(session, module, specs, actor_id, existing)
     if counts.added or counts.updated:
         raise_event(session, QuestionsImported(actor_id=actor_id, course_id=module.course_id,
@@ -164,7 +166,11 @@ def export_bank(questions: list[tuple[str, dict[str, Any]]], kind: str,
     if kind == "gift":
         return export_gift(questions, registry).encode("utf-8")
     if kind == "xlsx":
-        return write_question_bank(questions, registry)
+        try:
+            return write_question_bank(questions, registry)
+        except ValueError as error:  # a question the Excel layout cannot hold losslessly
+            raise InvalidInput(f"these questions cannot be written as Excel ({error}); "
+                               "export them as GIFT instead", field="format") from None
     raise InvalidInput(f"unknown export format {kind!r}: use gift or xlsx", field="format")
 
 

@@ -191,7 +191,7 @@ class _Rows:
         question.type, question.prompt = content.type, content.prompt
         question.options, question.answer_key = content.options, content.answer
         question.explanation, question.points = content.explanation, content.points
-        question.cite = content.cite
+        question.cite, question.details = content.cite, content.details
         revision = (self.question_revisions.get((question.id, content.digest))
                     if question.id is not None else None)
         if revision is None:
@@ -199,7 +199,8 @@ class _Rows:
                 question=question, number=self.last_question_number.get(question.id, 0) + 1,
                 content_hash=content.digest, type=content.type, prompt=content.prompt,
                 options=content.options, answer_key=content.answer,
-                explanation=content.explanation, points=content.points, cite=content.cite)
+                explanation=content.explanation, points=content.points, cite=content.cite,
+                details=content.details)
             self.session.add(revision)
         question.revision = revision.number
         return revision

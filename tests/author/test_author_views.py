@@ -40,8 +40,8 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, gran
                           content_type="multipart/form-data")
     text = preview.get_data(as_text=True)
     assert preview.status_code == 200
-    assert "预览：将导入 40 道题" in text
-    assert "line 55: unsupported type (matching)" in text
+    assert "预览：将导入 43 道题" in text
+    assert "unsupported type" not in text  # matching questions import too (issue 9)
     assert bank_count(db) == 0  # nothing stored before confirming
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', text).group(1)
 
@@ -51,12 +51,12 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, gran
 
     done = post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
     assert done.status_code == 302 and done.location.endswith(QUIZ)
-    assert bank_count(db) == 40
+    assert bank_count(db) == 43
     page = client.get(QUIZ).get_data(as_text=True)
-    assert "已导入40道题。" in page and page.count("已导入</span>") == 40
+    assert "已导入43道题。" in page and page.count("已导入</span>") == 43
     # The confirm works once: a double click or a replayed request imports nothing more.
     again = post_form(client, IMPORT + "/confirm", {"payload": payload}, token_from=IMPORT)
-    assert again.status_code == 302 and bank_count(db) == 40
+    assert again.status_code == 302 and bank_count(db) == 43
     assert "没有重复导入" in client.get(QUIZ).get_data(as_text=True)
 
 
@@ -126,12 +126,19 @@ def test_cli_import_and_export(runner, tmp_path, db):
     result = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "assess",
                                  "--module", "scoring"])
     assert result.exit_code == 0, result.output
-    assert "Imported 40 questions" in result.output
-    assert "line 55: unsupported type (matching)" in result.output
+    assert "Imported 43 questions" in result.output and "(0 skipped)" in result.output
     out = tmp_path / "bank.xlsx"
     result = runner.invoke(args=["lms", "export-questions", "--course", "assess",
                                  "--module", "scoring", "--format", "xlsx", "--out", str(out)])
-    assert result.exit_code == 0 and "Exported 41 questions" in result.output
+    assert result.exit_code == 0 and "Exported 44 questions" in result.output
+    # Importing the same file again skips what the module holds, unless asked otherwise.
+    again = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "assess",
+                                "--module", "scoring"])
+    assert again.exit_code == 0, again.output
+    assert "Imported 0 questions" in again.output and "43 already there were skipped" in again.output
+    copies = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "assess",
+                                 "--module", "scoring", "--existing", "copy"])
+    assert "Imported 43 questions" in copies.output
     result = runner.invoke(args=["lms", "import-questions", str(GIFT), "--course", "nope",
                                  "--module", "x"])
     assert result.exit_code == 2
@@ -251,3 +258,15 @@ def test_oversized_upload_gets_a_clear_413(app, client, login_as, grant):
         app.config["MAX_CONTENT_LENGTH"] = 16 * 1024 * 1024
     assert response.status_code == 413
     assert "文件太大" in response.get_data(as_text=True)
+
+
+def test_an_excel_export_that_cannot_hold_a_question_says_so(client, login_as, grant,
+                                                             make_course):
+    made = make_course([{"questions": [{"type": "multiple_choice", "prompt": "选出正确的。",
+                                        "options": ["对", "错"], "answer": "A"}]}])
+    grant(login_as("trainer"), course=made.slug)
+    refused = client.get(f"/author/courses/{made.slug}/questions.xlsx")
+    assert refused.status_code == 302
+    page = client.get(refused.location).get_data(as_text=True)
+    assert "题目无法导出" in page and "GIFT" in page
+    assert client.get(f"/author/courses/{made.slug}/questions.gift").status_code == 200

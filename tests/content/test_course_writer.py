@@ -62,6 +62,12 @@ EVERY_TYPE = """\
 - type: numerical
   prompt: 二加二等于几？
   answer: 4
+- type: matching
+  prompt: 连线。
+  options:
+    - 党的最高领导机关 → 党的全国代表大会
+    - [党的最高监督机关, 中央纪律检查委员会]
+    - -> 中央军事委员会
 - type: likert
   prompt: 我同意。
   answer: D
@@ -164,8 +170,8 @@ def test_content_that_would_not_read_back_is_refused_with_its_name(tmp_path):
     with pytest.raises(CourseWriteError, match="module a: its text contains a ```quiz block"):
         write_course("made", with_quiz_text, REGISTRY)
     unknown = replace(content, modules=(replace(module, questions=(
-        replace(module.questions[0], type="matching"),)),))
-    with pytest.raises(CourseWriteError, match="question single: question type 'matching'"):
+        replace(module.questions[0], type="hotspot"),)),))
+    with pytest.raises(CourseWriteError, match="question single: question type 'hotspot'"):
         write_course("made", unknown, REGISTRY)
 
 

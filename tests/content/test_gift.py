@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from lms.content.gift import SkippedQuestion, export_gift, parse_gift
+from lms.content.gift import export_gift, parse_gift
 from lms.plugins import QuestionTypeRegistry, load_question_types
 from lms.questions import BUILTIN_TYPES, QuestionType
 from lms.questions.gift_form import GiftBlock, general_feedback, question_text
@@ -44,21 +44,17 @@ def test_moodle_examples_imports_what_this_lms_can_grade_and_names_every_skip():
         load(question.raw)
 
     sc, mc, tf, fb = "single_choice", "multiple_choice", "true_false", "fill_blank"
-    nu = "numerical"  # line 85 follows a // comment, line 202 too
+    nu, ma = "numerical", "matching"  # line 85 follows a // comment, line 202 too
     assert [(q.line, q.raw["type"]) for q in result.questions] == [
         (8, sc), (10, sc), (12, tf), (14, fb), (16, nu), (25, sc), (27, sc), (29, sc),
-        (35, sc), (43, fb), (45, fb), (49, tf), (51, tf), (70, nu), (72, nu), (74, nu),
-        (76, nu), (85, nu), (90, fb), (93, sc), (98, sc), (103, fb),
+        (35, sc), (43, fb), (45, fb), (49, tf), (51, tf), (55, ma), (61, ma), (70, nu),
+        (72, nu), (74, nu), (76, nu), (85, nu), (90, fb), (93, sc), (98, sc), (103, fb),
         (108, fb), (113, tf), (115, sc), (117, sc), (123, fb), (130, mc), (136, mc),
         (143, sc), (148, sc), (167, sc), (169, sc), (171, tf), (173, fb), (175, nu),
-        (184, sc), (190, sc), (195, fb), (202, nu),
+        (177, ma), (184, sc), (190, sc), (195, fb), (202, nu),
     ]
-    assert len(result.questions) == 40
-    assert result.skipped == [
-        SkippedQuestion(55, "unsupported type (matching)"),
-        SkippedQuestion(61, "unsupported type (matching)"),
-        SkippedQuestion(177, "unsupported type (matching)"),
-    ]
+    assert len(result.questions) == 43
+    assert [str(s) for s in result.skipped] == []
 
     by_line = {q.line: q for q in result.questions}
     assert by_line[8].raw == {
@@ -73,30 +69,32 @@ def test_moodle_examples_imports_what_this_lms_can_grade_and_names_every_skip():
     assert by_line[90].name == "Kanji Origins"
     assert by_line[90].raw["prompt"] == "Japanese characters originally\ncame from what country? ____"
     assert by_line[90].raw["answer"] == ["China"]
-    assert by_line[98].raw["explanation"] == (
-        "A：feedback comment on the wrong answer\nB：feedback comment on this wrong answer\n"
-        "C：Very good!")
+    assert by_line[98].raw["feedback"] == {
+        "A": "feedback comment on the wrong answer", "B": "feedback comment on this wrong answer",
+        "C": "Very good!"}
+    assert by_line[98].raw["explanation"] == ""
     assert by_line[108].raw["prompt"] == "Who's buried in **Grant's tomb**? ____"
-    assert by_line[108].raw["explanation"] == "no one / nobody：excellent answer!"
+    assert by_line[108].raw["answer"] == ["no one # excellent answer!|nobody # excellent answer!"]
     # {FALSE#...}: Moodle shows the first feedback to the wrong response, here 正确.
-    assert by_line[113].raw["explanation"] == "正确：No one is buried in Grant's tomb."
+    assert by_line[113].raw["feedback"] == {"正确": "No one is buried in Grant's tomb."}
     # "=" present: one right option; the ~%50% option is partial credit, not a right answer.
     assert by_line[115].raw["answer"] == "C" and by_line[190].raw["answer"] == "C"
     assert by_line[117].name == "Jesus' hometown"
     assert by_line[117].raw["prompt"] == "Jesus Christ was from ____."
     assert by_line[117].raw["answer"] == "D"
-    # Only the 100% answer is accepted, and only its feedback kept.
-    assert by_line[123].raw["answer"] == ["Nazareth"]
+    # Each answer keeps its credit and feedback, as Moodle grades a short answer.
+    assert by_line[123].raw["answer"] == [
+        "Nazareth # Yes! That's right!|Nazereth (75%) # Right, but misspelled."
+        "|Bethlehem (25%) # He was born here, but not raised here."]
     assert by_line[123].raw["prompt"] == "Jesus Christ was from ____"
-    assert by_line[123].raw["explanation"] == "Nazareth：Yes! That's right!"
     assert by_line[130].raw["answer"] == "BC" and by_line[136].raw["answer"] == "BC"
     assert by_line[143].raw["options"] == ["= 2 + 2", "= 2 + 3", "= 2 + 4"]
     control = by_line[148]
     assert control.name == "GIFT Control Characters"
     assert control.raw["options"] == ["~", "=", "#", "{", "}", "\\"]
     assert control.raw["answer"] == "F"
-    assert control.raw["explanation"].splitlines()[-1] == (
-        "F：Correct! \\ (backslash) is not a control character. BUT, it is used to escape the "
+    assert control.raw["feedback"]["F"] == (
+        "Correct! \\ (backslash) is not a control character. BUT, it is used to escape the "
         "control characters. So, to specify a literal backslash, you must escape it with a "
         "backslash (as shown in this example).")
     assert by_line[195].raw["prompt"] == "Jesus Christ was from ____."
@@ -116,15 +114,17 @@ def test_single_choice_with_general_and_per_answer_feedback():
     raw = one("Capital of France?{~Lyon#Too far south. =Paris#Yes. ~Nice ####Paris since 508.}")
     assert raw == {"type": "single_choice", "prompt": "Capital of France?",
                    "options": ["Lyon", "Paris", "Nice"], "answer": "B",
-                   "explanation": "Paris since 508.\nA：Too far south.\nB：Yes.", "points": 1}
+                   "explanation": "Paris since 508.", "points": 1,
+                   "feedback": {"A": "Too far south.", "B": "Yes."}}
 
 
 def test_positive_weights_without_equals_make_a_multiple_choice():
     raw = one("Pick two.{~%50%A ~%50%B ~%-100%C}")
     assert raw["type"] == "multiple_choice" and raw["answer"] == "AB"
     assert one("Pick.{~%33.33333%A ~%33.33333%B ~C ~%33.33333%D}")["answer"] == "ABD"
+    # Checkboxes even with one right option: radio buttons would say exactly one is right.
     assert one("Only one counts.{~%100%A ~B}") == {
-        "type": "single_choice", "prompt": "Only one counts.", "options": ["A", "B"],
+        "type": "multiple_choice", "prompt": "Only one counts.", "options": ["A", "B"],
         "answer": "A", "explanation": "", "points": 1}
 
 
@@ -150,7 +150,8 @@ def test_true_false(word, answer):
 
 def test_true_false_feedback_is_labelled_with_the_response_it_answers():
     raw = one("Water is wet.{TRUE#Think again.#Indeed.####It is.}")
-    assert raw["explanation"] == "It is.\n正确：Indeed.\n错误：Think again."
+    assert raw["explanation"] == "It is."
+    assert raw["feedback"] == {"正确": "Indeed.", "错误": "Think again."}
 
 
 def test_short_answer_becomes_fill_blank_with_the_blank_appended_or_in_place():
@@ -158,13 +159,13 @@ def test_short_answer_becomes_fill_blank_with_the_blank_appended_or_in_place():
     assert raw == {"type": "fill_blank", "prompt": "Who's buried in Grant's tomb? ____",
                    "answer": ["Grant|Ulysses S. Grant"], "explanation": "", "points": 1}
     assert one("Two plus two equals {=four =4}.")["prompt"] == "Two plus two equals ____."
-    assert one("Two plus two?{=%100%four =%50%for}")["answer"] == ["four"]
+    assert one("Two plus two?{=%100%four =%50%for}")["answer"] == ["four|for (50%)"]
     assert one("Separator in CSV?{=a;b}")["answer"] == [["a;b"]]  # the string form would split
 
 
 def test_short_answer_with_only_partial_credit_is_skipped():
     assert skipped("Spell it.{=%50%Nazereth =%25%Nazarith}") == [
-        "line 1: short answer has no full-credit answer (partial credit is not supported)"]
+        "line 1: invalid fill_blank (answer: blank 1 needs an answer with full credit)"]
 
 
 def test_names_comments_escapes_formats_and_multiline():
@@ -188,10 +189,7 @@ def test_names_comments_escapes_formats_and_multiline():
 
 
 @pytest.mark.parametrize("text,reason", [
-    ("Match.{=a -> 1 =b -> 2 =c -> 3}", "unsupported type (matching)"),
     ("Pi?{#pi}", "invalid numerical (answer: answer 1: “pi” is not a number)"),
-    ("Write an essay.{}", "unsupported type (essay)"),
-    ("Write an essay.{####Marked by hand.}", "unsupported type (essay)"),
     ("Just some text for the students.", "unsupported type (description)"),
     ("Unclosed {=a =b", "unparseable: '{' is never closed with '}' (escape a literal brace as \\{)"),
     ("Stray } here {T}", "unparseable: '}' without a matching '{' (escape a literal brace as \\})"),
@@ -282,8 +280,8 @@ def test_export_notes_what_gift_cannot_hold():
     assert "// skipped: question type 'ordering' has no GIFT form" in text
     result = parse_gift(text, REGISTRY)
     assert not result.questions  # the second blank has no answer block, so it cannot load
-    assert result.skipped[0].reason == (
-        "invalid fill_blank (answer: needs one entry per blank: the prompt has 2)")
+    assert str(result.skipped[0]) == (
+        "line 3: invalid fill_blank (answer: needs one entry per blank: the prompt has 2)")
 
 
 # --- Plugin types ----------------------------------------------------------------------------
@@ -313,18 +311,18 @@ class Numerical(QuestionType):
 def test_a_plugin_type_reads_and_writes_the_construct_it_claims():
     registry = QuestionTypeRegistry()
     for question_type in BUILTIN_TYPES:  # all but the built-in that would read it first
-        if "numerical" not in question_type.gift_kinds:
+        if not {"numerical", "matching"} & question_type.gift_kinds:
             registry.register(question_type)
     registry.register(Numerical)
     result = parse_gift("::pi:: Pi to two places? {#3.14:0.005####Close enough.}\n\n"
                         "Match.{=a -> 1 =b -> 2}", registry)
     assert [(q.name, q.raw) for q in result.questions] == [("pi", {
         "type": "plugin_numerical", "prompt": "Pi to two places?", "answer": "3.14:0.005",
-        "explanation": "Close enough.", "points": 1})]
+        "explanation": "Close enough.", "points": 1, "title": "pi"})]
     assert [str(s) for s in result.skipped] == ["line 3: unsupported type (matching)"]
     spec = registry["plugin_numerical"].load_spec(result.questions[0].raw)
     text = export_gift([("plugin_numerical", spec)], registry)
-    assert text == "Pi to two places? {#3.14:0.005####Close enough.}\n"
+    assert text == "::pi::Pi to two places? {#3.14:0.005####Close enough.}\n"
     assert registry["plugin_numerical"].load_spec(parse_gift(text, registry).questions[0].raw) == spec
     # Without the plugin an export says what it left out.
     assert export_gift([("plugin_numerical", spec)], REGISTRY) == (

@@ -75,7 +75,7 @@ def test_unknown_question_type_names_the_known_ones(tmp_path):
     folder = write_course(tmp_path / "c", "slug: c\ntitle: 课程\nmodules: [one.md]\n",
                           {"one.md": GOOD_MODULE.replace("single_choice", "essay")})
     (found,) = problems_of(folder)
-    assert found.endswith("question 1: unknown type 'essay' (known: fill_blank, "
+    assert found.endswith("question 1: unknown type 'essay' (known: fill_blank, matching, "
                           "multiple_choice, numerical, ordering, short_answer, single_choice, true_false)")
     assert f"{folder / 'one.md'}:9:" in found
 

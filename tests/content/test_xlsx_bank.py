@@ -14,7 +14,6 @@ from lms.content.xlsx_bank import (
     BankInvalid,
     ImportedRow,
     read_question_bank,
-    template_workbook,
     write_question_bank,
 )
 from lms.plugins import QuestionTypeRegistry, load_question_types
@@ -81,10 +80,12 @@ def test_valid_sheet_imports_every_basic_type() -> None:
     assert rows[0] == ImportedRow(2, {
         "type": "single_choice", "prompt": "党的最高理想是（  ）。",
         "options": ["共产主义", "小康社会", "现代化"], "answer": "A", "explanation": "见党章。",
-        "points": 2}, "简单", "党章")
-    assert rows[1].difficulty is None and rows[1].topic is None
+        "points": 2, "difficulty": "easy", "topic": "党章"})
+    assert "difficulty" not in rows[1].raw and "topic" not in rows[1].raw
+    assert rows.examples == 0
     loaded = specs(rows)
     assert loaded[0][1]["answer"] == 0
+    assert loaded[0][1]["difficulty"] == "easy" and loaded[0][1]["topic"] == "党章"
     assert loaded[1] == ("multiple_choice", loaded[1][1]) and loaded[1][1]["answer"] == [0, 1, 2]
     assert loaded[2][1]["answer"] is True and loaded[2][1]["points"] == 1
     assert loaded[3][1]["prompt"] == "党的一大召开于____年，地点在____。"
@@ -123,7 +124,6 @@ def test_columns_found_by_header_text_in_any_order() -> None:
     (only,) = read_question_bank(data, REGISTRY)
     assert only.raw == {"type": "single_choice", "prompt": "哪个是对的？",
                         "options": ["错的", "对的"], "answer": "B", "points": 1}
-    assert only.difficulty is None and only.topic is None
 
 
 def test_header_problems() -> None:
@@ -239,23 +239,46 @@ def test_export_refuses_what_the_layout_cannot_hold() -> None:
         write_question_bank([("fill_blank", spec)], REGISTRY)
 
 
-def test_template_imports_cleanly_and_explains_columns() -> None:
-    data = template_workbook()
-    rows = read_question_bank(data, REGISTRY)
-    assert [r.raw["type"] for r in rows] == [
-        "single_choice", "multiple_choice", "true_false", "fill_blank", "numerical"]
-    assert all(r.difficulty and r.topic for r in rows)
-    specs(rows)  # every example passes its type's own validation
-    workbook = load_workbook(io.BytesIO(data))
-    assert workbook.sheetnames == ["题库", "填写说明"]
-    sheet = workbook["题库"]
-    assert [c.value for c in sheet[1]] == HEADER
-    assert all(c.font.bold for c in sheet[1])
-    assert sheet.freeze_panes == "A2"
-    guide = " ".join(str(c.value) for line in workbook["填写说明"].iter_rows() for c in line)
-    for column in ("题型", "题干", "正确答案", "解析", "分值", "难度", "知识点"):
-        assert column in guide
-    assert "用“|”分隔" in guide and "用“;”分隔" in guide
+def test_difficulty_topic_name_and_format_are_read_into_the_definition() -> None:
+    header = [*HEADER, "名称", "格式"]
+    rows = read_question_bank(xlsx([
+        [*row("判断题", "一", answer="对", difficulty="易", topic=" 党章 "), "第一题", "html"],
+        [*row("判断题", "二", answer="对", difficulty="中"), None, "Markdown"],
+        [*row("判断题", "三", answer="对", difficulty="困难"), None, "纯文本"],
+        row("判断题", "四", answer="对", difficulty=None),
+    ], header), REGISTRY)
+    assert [r.raw.get("difficulty") for r in rows] == ["easy", "medium", "hard", None]
+    assert rows[0].raw["topic"] == "党章" and rows[0].raw["title"] == "第一题"
+    assert [r.raw.get("format") for r in rows] == ["html", "markdown", None, None]
+    assert [spec.get("difficulty") for _, spec in specs(rows)] == ["easy", "medium", "hard",
+                                                                    None]
+    assert problems(xlsx([[*row("判断题", "五", answer="对", difficulty="很难"), None, "pdf"],
+                          row("判断题", "六", answer="对", topic="长" * 101)], header)) == [
+        "第2行: 难度“很难”应为简单、中等或困难（也可留空）",
+        "第2行: 格式“pdf”应为 HTML、Markdown 或留空（纯文本）",
+        "第3行: 知识点: must be text of at most 100 characters",
+    ]
+
+
+def test_round_trip_keeps_every_detail() -> None:
+    raws = [
+        {"type": "single_choice", "prompt": "单选？", "options": ["甲", "乙"], "answer": "B",
+         "difficulty": "hard", "topic": "党章", "title": "Moodle 题名", "format": "html"},
+        {"type": "true_false", "prompt": "对吗？", "answer": "对", "difficulty": "easy"},
+        {"type": "fill_blank", "prompt": "填____。", "answer": "甲", "topic": "组织生活",
+         "format": "markdown"},
+        {"type": "numerical", "prompt": "几？", "answer": ["3"], "difficulty": "medium"},
+        {"type": "short_answer", "prompt": "简答：", "title": "只有名称"},
+    ]
+    original = [(raw["type"], REGISTRY[raw["type"]].load_spec(raw)) for raw in raws]
+    data = write_question_bank(original, REGISTRY)
+    sheet = load_workbook(io.BytesIO(data))["题库"]
+    assert [c.value for c in sheet[1]] == [*HEADER, "名称", "格式"]
+    assert [c.value for c in sheet[2]][-4:] == ["困难", "党章", "Moodle 题名", "HTML"]
+    assert [sheet.cell(n, 12).value for n in range(3, 7)] == ["简单", None, "中等", None]
+    assert specs(read_question_bank(data, REGISTRY)) == original
+    plain = write_question_bank(original[1:2], REGISTRY)  # no name or format: no such column
+    assert [c.value for c in load_workbook(io.BytesIO(plain))["题库"][1]] == HEADER
 
 
 def likert_registry() -> QuestionTypeRegistry:
@@ -285,9 +308,10 @@ def test_a_plugin_type_round_trips_through_its_own_excel_form() -> None:
     assert sheet["I2"].value == "D" and sheet["I3"].value is None  # 正确答案; empty: a poll
     assert specs_in(read_question_bank(data, registry), registry) == original
 
+    built_in = "、".join(t.excel_labels[0] for t in REGISTRY.types() if t.excel_labels)
+    assert built_in.startswith("单选题、多选题、判断题、填空题、排序题、简答题、数值题")
     assert problems(data, REGISTRY) == [  # without the plugin the rows are not understood
-        f"第{n}行: 题型“量表题”无法识别，可填：单选题、多选题、判断题、填空题、排序题、简答题、数值题"
-        for n in (2, 3)]
+        f"第{n}行: 题型“量表题”无法识别，可填：{built_in}" for n in (2, 3)]
     gap = xlsx([row("量表", "有空缺？", ["低", None, "高"], "A")])
     assert problems(gap, registry) == ["第2行: 选项: option 2 must be non-empty text"]
 

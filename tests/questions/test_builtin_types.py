@@ -34,8 +34,10 @@ def test_multiple_choice_is_all_or_nothing_and_any_wrong_option_scores_zero():
     assert question.grade(definition, [0, 1]).earned == 0  # 少选不得分
     assert question.grade(definition, [0, 1, 2, 3]).earned == 0  # a wrong option
     assert question.parse_response(["3", "0", "3"]) == [0, 3]
-    with pytest.raises(SpecError, match="at least two answers"):
-        spec(question, options=["甲", "乙"], answer="A")
+    # One right option is allowed (Moodle's multiple response with a single 100 % answer).
+    assert spec(question, options=["甲", "乙"], answer="A")["answer"] == [0]
+    with pytest.raises(SpecError, match="answer"):
+        spec(question, options=["甲", "乙"], answer="")
 
 
 @pytest.mark.parametrize("word,expected", [("正确", True), ("对", True), ("true", True),
@@ -77,6 +79,8 @@ def test_public_specs_never_carry_the_answer_or_explanation():
         "ordering": ({"options": options, "answer": "BAC"}, {"answer": "CBA"}),
         "short_answer": ({"answer": "参考答案甲"}, {"answer": "参考答案乙"}),
         "numerical": ({"answer": "3.14±0.01 # 党课甲"}, {"answer": "2..5"}),
+        "matching": ({"options": ["甲 -> 党课", "乙 -> 团课", "-> 党校"]},
+                     {"options": ["甲 -> 团课", "乙 -> 党校", "-> 党课"]}),
     }
     assert set(keys) == {question_type.name for question_type in BUILTIN_TYPES}
     for question_type in BUILTIN_TYPES:

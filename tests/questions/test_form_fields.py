@@ -53,6 +53,12 @@ SAMPLES: dict[str, list[dict[str, Any]]] = {
                                          "* (0%) # 请再算一遍"],
          "units": ["米", "m"], "explanation": "保留两位小数。", "points": 2},
     ],
+    "matching": [
+        {"prompt": "请连线。", "options": ["党的最高领导机关 -> 党的全国代表大会",
+                                      "党的最高纪律检查机关 → 中央纪律检查委员会", "-> 中央军事委员会"],
+         "explanation": "见党章。", "points": 2},
+        {"prompt": "两对。", "options": [["甲", "一"], ["乙", "一"], [None, "二"]]},
+    ],
     "likert": [
         {"prompt": "我能说出“三会一课”的内容。", "answer": "D", "points": 2},
         {"prompt": "满意度调查。", "options": ["低", "中", "高"]},
@@ -120,9 +126,11 @@ class Rating(QuestionType):
 
 def test_a_type_that_defines_no_form_gets_one_from_its_keys():
     fields = {f.name: f for f in Rating().form_fields()}
-    assert list(fields) == ["prompt", "options", "answer", "explanation", "points", "scale"]
+    assert list(fields) == ["prompt", "options", "answer", "explanation", "points", "topic",
+                            "difficulty", "title", "format", "scale"]
     assert [fields[k].kind for k in fields] == ["textarea", "lines", "text", "textarea",
-                                                "integer", "text"]
+                                                "integer", "text", "choice", "text", "choice",
+                                                "text"]
     assert fields["scale"].label == "scale"
     spec = Rating().load_spec({"type": "rating", "prompt": "打几颗星？", "scale": "7"})
     values = Rating().form_values(Rating().file_write(spec))

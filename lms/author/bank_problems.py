@@ -1,0 +1,29 @@
+"""A question left out of a bank import, said in the page's language with its line number."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
+from lms.content.gift import SkippedQuestion
+from lms.plugins import QuestionTypeRegistry
+
+#: The definition keys a type's SpecError names, as trainers call them.
+FIELD_NAMES = {
+    "prompt": _l("question text"), "options": _l("options"), "answer": _l("answer"),
+    "explanation": _l("explanation"), "points": _l("points"), "type": _l("question type"),
+    "topic": _l("knowledge point"), "difficulty": _l("difficulty"), "title": _l("name"),
+    "format": _l("text format"), "units": _l("units"),
+}
+
+
+def describe(skip: SkippedQuestion, registry: QuestionTypeRegistry) -> str:
+    """“第12行：单选题的选项有误：……” — the type's own message, translated."""
+    reason = skip.reason.translated()
+    if skip.type is None:
+        return _("Line %(line)s: %(reason)s", line=skip.line, reason=reason)
+    question_type = registry.get(skip.type)
+    field = getattr(skip.reason, "field", "")
+    return _("Line %(line)s: %(type)s, %(field)s: %(reason)s", line=skip.line,
+             type=question_type.label if question_type else skip.type,
+             field=FIELD_NAMES.get(field, field), reason=reason)

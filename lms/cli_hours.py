@@ -1,0 +1,34 @@
+"""``flask lms hours …``: the 学时 ledger."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lms.services import hours_recompute
+from lms.services.hours import configured_rule
+
+
+@click.group("hours", help="学时: the study-hours ledger.")
+def hours_cli() -> None:
+    pass
+
+
+@hours_cli.command("recompute", help="Rewrite a year's online 学时 from the stored heartbeats "
+                                     "and passed tests with the current LMS_HOURS_RULE.")
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year.")
+@with_appcontext
+def recompute_command(year: int) -> None:
+    session = current_app.extensions["lms"].session()
+    rule = configured_rule()
+    replay = hours_recompute.read_year(session, year)
+    with click.progressbar(length=len(replay.people), label=f"Recomputing {year}",
+                           file=sys.stderr) as bar:
+        for people in hours_recompute.write_year(session, replay, rule):
+            bar.update(people)
+    click.echo(f"{year}: {len(replay.keys)} online 学时 entries for {len(replay.people)} "
+               f"people, rule "
+               f"{current_app.config['LMS_HOURS_RULE']}.")

@@ -1,0 +1,72 @@
+"""The 学时 ledger's online entries, kept in the transaction that earns them.
+
+A heartbeat that credits study time (lms.services.study_time) adds it to the person's entry
+for that course and year; a passed test marks it (lms.handlers.hours_ledger). The hours are
+the configured rule (lms.services.hours_rules) applied to what the entry holds, so the
+trainee's record, the dashboard and a certificate agree the moment the time is earned.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.db import utcnow
+from lms.models import HoursEntry, HoursKind
+from lms.services.hours_rules import Rule, rule_named
+from lms.services.progress import _get_or_create
+
+DEFAULT_RULE = "per_class_hour"
+
+
+def configured_rule() -> Rule:
+    name = current_app.config["LMS_HOURS_RULE"] if has_app_context() else DEFAULT_RULE
+    return rule_named(name)
+
+
+def year_of(moment: datetime) -> int:
+    """The calendar year of the server's day, as due dates are (lms.services.assignments)."""
+    return moment.astimezone().year
+
+
+def online_entry(session: Session, user_id: int, course_id: int, year: int) -> HoursEntry:
+    entry, _ = _get_or_create(session, HoursEntry, user_id=user_id, course_id=course_id,
+                              year=year, kind=HoursKind.ONLINE.value)
+    return entry
+
+
+def add_study_time(session: Session, user_id: int, course_id: int, at: datetime,
+                   seconds: int) -> HoursEntry:
+    entry = online_entry(session, user_id, course_id, year_of(at))
+    entry.active_seconds = (entry.active_seconds or 0) + seconds
+    _apply(entry)
+    return entry
+
+
+def record_test_passed(session: Session, user_id: int, course_id: int,
+                       at: datetime) -> HoursEntry:
+    entry = online_entry(session, user_id, course_id, year_of(at))
+    entry.test_passed = True
+    _apply(entry)
+    return entry
+
+
+def _apply(entry: HoursEntry, rule: Rule | None = None) -> None:
+    entry.quarter_hours = (rule or configured_rule())(entry.active_seconds or 0,
+                                                      bool(entry.test_passed))
+    entry.updated_at = utcnow()
+
+
+def year_totals(session: Session, user_id: int, year: int) -> dict[str, float]:
+    """学时 of one person's year by kind (online, central, group), and the total."""
+    rows = session.execute(
+        select(HoursEntry.kind, func.sum(HoursEntry.quarter_hours))
+        .where(HoursEntry.user_id == user_id, HoursEntry.year == year)
+        .group_by(HoursEntry.kind)).all()
+    totals = {kind.value: 0.0 for kind in HoursKind}
+    totals.update({kind: (quarters or 0) / 4 for kind, quarters in rows})
+    totals["total"] = sum(totals[kind.value] for kind in HoursKind)
+    return totals

@@ -1,0 +1,95 @@
+"""Active study time from heartbeats, credited so that it can never exceed the wall clock.
+
+The module page beats about every 30 s while it is visible and the trainee has interacted
+recently (lms/static/study.js). A beat credits the time since the person's previous accepted
+beat, whichever tab or device sent that one, and only when both were for the same module:
+
+* at most ``beat_cap`` seconds per beat, so a page left open and a sleeping laptop add little;
+* one person has one clock (``StudyClock``, locked per beat): two tabs or two devices share
+  it, so their beats split the time between them instead of doubling it;
+* a module's credited time stops at ``cap_multiple`` × its estimated minutes;
+* a beat repeated, older than its tab's last one, or claiming to come from the future credits
+  nothing and is not stored.
+
+Only the server's clock is used for time; the page's own time only rejects beats from the
+future (a clock set ahead, or a forged request).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from lms.db import utcnow
+from lms.models import Module, ModuleProgress, StudyBeat, StudyClock, User
+from lms.services import hours
+from lms.services.progress import _get_or_create, enroll, lock_progress
+from lms.unit_of_work import transactional
+
+#: A beat sent more than this ahead of the server's clock is from the future.
+CLOCK_SKEW = timedelta(seconds=5)
+TAB_LENGTH = 32
+
+
+@dataclass(frozen=True)
+class Beat:
+    """What the page sends: its tab id, the beat's number in that tab, the page's clock, and
+    how far down the module the trainee is (0–1, or None)."""
+
+    tab: str
+    seq: int
+    sent_at: datetime | None = None
+    position: float | None = None
+
+
+@dataclass(frozen=True)
+class BeatResult:
+    credited: int          # seconds this beat added
+    seconds_active: int    # the module's credited total now
+    ignored: str | None    # why nothing was recorded: "future", "repeated", or None
+
+
+@transactional
+def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
+                beat_cap: int, cap_multiple: float, now: datetime | None = None) -> BeatResult:
+    """Credit one beat for ``module``; the caller has checked the person may study it."""
+    now = now or utcnow()
+    if beat.sent_at is not None and beat.sent_at > now + CLOCK_SKEW:
+        return _ignored(session, user, module, "future")
+    clock = _lock_clock(session, user)
+    last_seq = session.scalar(select(func.max(StudyBeat.seq)).where(
+        StudyBeat.user_id == user.id, StudyBeat.tab == beat.tab))
+    if last_seq is not None and beat.seq <= last_seq:
+        return _ignored(session, user, module, "repeated")
+    enroll(session, user.id, module.course_id)
+    progress = lock_progress(session, user, module)
+    credit = 0
+    if clock.module_id == module.id and clock.last_beat_at is not None:
+        gap = int((now - clock.last_beat_at).total_seconds())
+        room = int(module.minutes * 60 * cap_multiple) - progress.seconds_active
+        credit = max(0, min(gap, beat_cap, room))
+    progress.seconds_active += credit
+    if credit:
+        hours.add_study_time(session, user.id, module.course_id, now, credit)
+    if beat.position is not None:
+        progress.read_position = beat.position
+    session.add(StudyBeat(user_id=user.id, module_id=module.id, tab=beat.tab, seq=beat.seq,
+                          received_at=now, credited=credit))
+    clock.module_id, clock.last_beat_at = module.id, now
+    return BeatResult(credit, progress.seconds_active, None)
+
+
+def _lock_clock(session: Session, user: User) -> StudyClock:
+    clock, _ = _get_or_create(session, StudyClock, user_id=user.id)
+    return session.scalars(
+        select(StudyClock).where(StudyClock.user_id == user.id)
+        .with_for_update().execution_options(populate_existing=True)).one()
+
+
+def _ignored(session: Session, user: User, module: Module, reason: str) -> BeatResult:
+    seconds = session.scalar(select(ModuleProgress.seconds_active).where(
+        ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id))
+    return BeatResult(0, seconds or 0, reason)
