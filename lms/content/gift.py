@@ -176,6 +176,8 @@ def _as_text_beside_html(raw: dict[str, Any]) -> dict[str, Any]:
         kept["options"] = [text(option) for option in kept["options"]]
     if "explanation" in kept:
         kept["explanation"] = text(kept["explanation"])
+    if isinstance(kept.get("feedback"), dict):
+        kept["feedback"] = {label: text(note) for label, note in kept["feedback"].items()}
     return kept
 
 

@@ -85,3 +85,8 @@ def test_problems_are_reported_with_their_line_in_the_pages_language(app):
     assert english[0] == "Line 3: unparseable: the question name is not closed with ::"
     assert all(not any("a" <= ch.lower() <= "z" for ch in text.split("：", 1)[1][:4])
                for text in chinese)
+
+
+def test_an_html_questions_per_answer_feedback_is_kept_as_text():
+    [raw] = parsed("[html]<p>Q</p>{=<b>a</b>#<i>right</i> ~b#<b>no</b>}")
+    assert raw["feedback"] == {"A": "right", "B": "no"}

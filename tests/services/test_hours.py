@@ -43,7 +43,8 @@ def study(db, user, module, minutes, start=START, tab="tab"):
 
 def entry(db, user, year=2026) -> HoursEntry | None:
     return db.scalar(select(HoursEntry).where(HoursEntry.user_id == user.id,
-                                              HoursEntry.year == year))
+                                              HoursEntry.year == year,
+                                              HoursEntry.kind == HoursKind.ONLINE.value))
 
 
 def test_study_time_reaches_the_ledger_in_the_same_unit(db, make_user, make_course):
