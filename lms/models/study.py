@@ -25,6 +25,9 @@ class StudyClock(Base):
     module_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_modules.id", ondelete="SET NULL"))
     last_beat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Milliseconds of the last gap not yet credited (credit is in whole seconds), so 30 s
+    #: beats that arrive 30.6 s apart are not short of 0.6 s each time.
+    carry_ms: Mapped[int] = mapped_column(default=0)
 
 
 class StudyBeat(Base):

@@ -66,11 +66,12 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
         return _ignored(session, user, module, "repeated")
     enroll(session, user.id, module.course_id)
     progress = lock_progress(session, user, module)
-    credit = 0
+    credit, carry = 0, 0
     if clock.module_id == module.id and clock.last_beat_at is not None:
-        gap = int((now - clock.last_beat_at).total_seconds())
+        gap_ms = int((now - clock.last_beat_at) / timedelta(milliseconds=1)) + (clock.carry_ms or 0)
         room = int(module.minutes * 60 * cap_multiple) - progress.seconds_active
-        credit = max(0, min(gap, beat_cap, room))
+        credit = max(0, min(gap_ms // 1000, beat_cap, room))
+        carry = gap_ms - credit * 1000 if credit == gap_ms // 1000 else 0
     progress.seconds_active += credit
     if credit:
         hours.add_study_time(session, user.id, module.course_id, now, credit)
@@ -78,7 +79,7 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
         progress.read_position = beat.position
     session.add(StudyBeat(user_id=user.id, module_id=module.id, tab=beat.tab, seq=beat.seq,
                           received_at=now, credited=credit))
-    clock.module_id, clock.last_beat_at = module.id, now
+    clock.module_id, clock.last_beat_at, clock.carry_ms = module.id, now, max(0, carry)
     return BeatResult(credit, progress.seconds_active, None)
 
 

@@ -42,7 +42,10 @@
   function beat() {
     if (document.visibilityState !== "visible") return;
     var idle = Date.now() - lastActive;
-    if (idle >= ASK_MS && ask && !asking) { asking = true; ask.hidden = false; }
+    if (idle >= ASK_MS && ask && !asking) {
+      asking = true; ask.hidden = false;
+      ask.querySelector("button").focus({preventScroll: true});  // screen readers announce it
+    }
     if (idle >= ACTIVE_MS) return;
     seq += 1;
     fetch(url, {

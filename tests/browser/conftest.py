@@ -85,6 +85,18 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
         app.extensions["lms"].engine.dispose()
 
 
+@pytest.fixture
+def live_config(live_server, monkeypatch) -> Callable[..., None]:
+    """Set LMS_* settings on the live app for one test, restored afterwards. Only settings
+    read per request take effect (LMS_STUDY_BEAT_SECONDS is; the database URL is not)."""
+
+    def configure(**settings: object) -> None:
+        for name, value in settings.items():
+            monkeypatch.setitem(live_server.app.config, name, value)
+
+    return configure
+
+
 _usernames = itertools.count(1)
 
 

@@ -133,3 +133,10 @@ def test_a_day_of_beats_never_credits_more_than_the_wall_clock(db, studying):
     gains = list(db.scalars(select(StudyBeat.credited).order_by(StudyBeat.id)))
     for before, after, gain in zip(times, times[1:], gains[1:], strict=False):
         assert gain <= max(0, (after - before).total_seconds())
+
+
+def test_fractions_of_seconds_are_carried_to_the_next_beat(db, studying):
+    user, module, _ = studying
+    for n in range(11):  # 10 gaps of 30.6 s: 306 s in all, never more
+        beat(db, user, module, "a", n + 1, START + timedelta(milliseconds=30600 * n))
+    assert credited(db, user, module) == 306

@@ -26,6 +26,7 @@ def upgrade() -> None:
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("module_id", sa.Integer(), nullable=True),
         sa.Column("last_beat_at", sa.DateTime(timezone=True), nullable=True),
+        sa.Column("carry_ms", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["lms_users.id"], ondelete="CASCADE",
                                 name="fk_lms_study_clocks_user_id_lms_users"),
         sa.ForeignKeyConstraint(["module_id"], ["lms_modules.id"], ondelete="SET NULL",
