@@ -24,11 +24,10 @@ def hours_cli() -> None:
 def recompute_command(year: int) -> None:
     session = current_app.extensions["lms"].session()
     rule = configured_rule()
-    replay = hours_recompute.read_year(session, year)
-    with click.progressbar(length=len(replay.people), label=f"Recomputing {year}",
+    people = hours_recompute.people_of_year(session, year)
+    with click.progressbar(length=len(people), label=f"Recomputing {year}",
                            file=sys.stderr) as bar:
-        for people in hours_recompute.write_year(session, replay, rule):
-            bar.update(people)
-    click.echo(f"{year}: {len(replay.keys)} online 学时 entries for {len(replay.people)} "
-               f"people, rule "
-               f"{current_app.config['LMS_HOURS_RULE']}.")
+        for count in hours_recompute.write_year(session, year, people, rule):
+            bar.update(count)
+    click.echo(f"{year}: {hours_recompute.count_entries(session, year)} online 学时 entries "
+               f"for {len(people)} people, rule {current_app.config['LMS_HOURS_RULE']}.")

@@ -78,6 +78,9 @@ def apply_defaults(app: Flask) -> None:
         raw = os.environ.get(setting.name)
         app.config[setting.name] = setting.parse(raw) if raw not in (None, "") else setting.default
     app.config["LMS_QUIZ_GRACE"] = timedelta(seconds=app.config["LMS_QUIZ_GRACE_SECONDS"])
+    from lms.services.hours_rules import rule_named
+
+    rule_named(app.config["LMS_HOURS_RULE"])  # a mistyped rule stops the start, not a quiz
     if app.config["LMS_DEFAULT_LOCALE"] not in LOCALES:
         raise ValueError(
             f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, "

@@ -111,7 +111,8 @@ class AttemptGraded(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ModuleCompleted(Event):
-    """A trainee completed a module: read it (no quiz) or passed its quiz. Raised once."""
+    """A trainee completed a module: read it (no quiz) or passed its quiz, and studied it for
+    its ``min_minutes`` when it asks for some. Raised once."""
 
     name: ClassVar[str] = "module_completed"
     user_id: int

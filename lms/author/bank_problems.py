@@ -11,8 +11,8 @@ from lms.plugins import QuestionTypeRegistry
 #: The definition keys a type's SpecError names, as trainers call them.
 FIELD_NAMES = {
     "prompt": _l("question text"), "options": _l("options"), "answer": _l("answer"),
-    "explanation": _l("explanation"), "points": _l("points"), "type": _l("question type"),
-    "topic": _l("knowledge point"), "difficulty": _l("difficulty"), "title": _l("name"),
+    "explanation": _l("explanation"), "points": _l("question points"), "type": _l("question type"),
+    "topic": _l("knowledge point"), "difficulty": _l("difficulty"), "title": _l("question name"),
     "format": _l("text format"), "units": _l("units"),
 }
 

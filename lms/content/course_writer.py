@@ -83,6 +83,8 @@ def write_module(module: ModuleContent, registry: QuestionTypeRegistry) -> str:
         front["required"] = False
     if module.pass_mark is not None:
         front["pass_mark"] = module.pass_mark
+    if module.min_minutes is not None:
+        front["min_minutes"] = module.min_minutes
     settings = QuizSettings.from_json(module.quiz_settings).to_json()
     quiz = {key: value for key, value in settings.items()
             if value != getattr(DEFAULT_QUIZ, key)}

@@ -114,7 +114,8 @@ def _blocks(text: str) -> list[_Block]:
                                      difficulty))
             lines, tags, difficulty = [], [], None
         elif stripped.startswith("//"):
-            tags += [" ".join(t.replace("\\]", "]").split()) for t in _TAG.findall(stripped)]
+            tags += [" ".join(t.replace("\\]", "]").split())[:100]
+                     for t in _TAG.findall(stripped)]
             if level := _DIFFICULTY.match(stripped):
                 difficulty = level.group(1)
         elif not lines and stripped.startswith("$CATEGORY:"):
@@ -178,6 +179,9 @@ def _as_text_beside_html(raw: dict[str, Any]) -> dict[str, Any]:
         kept["explanation"] = text(kept["explanation"])
     if isinstance(kept.get("feedback"), dict):
         kept["feedback"] = {label: text(note) for label, note in kept["feedback"].items()}
+    if isinstance(kept.get("answer"), list):  # fill-in and numerical lines carry feedback
+        kept["answer"] = [[text(part) for part in entry] if isinstance(entry, list)
+                          else text(entry) for entry in kept["answer"]]
     return kept
 
 
@@ -253,5 +257,7 @@ def _with_details(body: str, spec: dict[str, Any]) -> str:
     prefix = f"::{escape(spec['title'])}::" if spec.get("title") else ""
     if spec.get("format") in ("html", "markdown"):
         prefix += f"[{spec['format']}]"
+        # The format marker already keeps a leading // or [...] from being read as more.
+        lines[first] = lines[first].removeprefix("[plain]")
     lines[first] = prefix + lines[first]
     return "\n".join(lines)

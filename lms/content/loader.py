@@ -37,7 +37,7 @@ from lms.quiz_settings import QuizSettings, SettingsError, parse_quiz_settings
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
 COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules", "published"}
-MODULE_KEYS = {"slug", "title", "minutes", "required", "pass_mark", "quiz"}
+MODULE_KEYS = {"slug", "title", "minutes", "min_minutes", "required", "pass_mark", "quiz"}
 #: Keys of every question, whatever its type: read by the loader, not by the type.
 COMMON_KEYS = {"id", "cite"}
 
@@ -77,6 +77,8 @@ class ModuleFile:
     html: str
     questions: list[QuestionFile] = field(default_factory=list)
     quiz: QuizSettings = field(default_factory=QuizSettings)
+    #: Minutes of active study asked before the module completes, or None.
+    min_minutes: int | None = None
 
 
 @dataclass
@@ -238,6 +240,16 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     if not whole_number(minutes, 1, 600):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "minutes")),
                                 "minutes must be a whole number of estimated minutes (1-600)"))
+    min_minutes = data.get("min_minutes")
+    min_line = doc.line(doc.child(doc.node, "min_minutes"))
+    if min_minutes is not None and not whole_number(min_minutes, 1, 600):
+        problems.append(Problem(path, min_line, "min_minutes must be a whole number of minutes "
+                                "of active study (1-600), or left out"))
+    elif min_minutes is not None and whole_number(minutes, 1, 600) and min_minutes > minutes:
+        # Credited time stops at a multiple of the estimate; asking more than it could be
+        # more than anyone can ever be credited.
+        problems.append(Problem(path, min_line, f"min_minutes ({min_minutes}) must not be more "
+                                f"than minutes ({minutes}), the estimated time"))
     required = data.get("required", True)
     if not isinstance(required, bool):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "required")),
@@ -286,7 +298,7 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
         question.derived_key = key
     return ModuleFile(path=path, slug=slug, title=title, minutes=minutes, required=required,
                       pass_mark=pass_mark, source=source, html=str(render_markdown(source)),
-                      questions=questions, quiz=quiz)
+                      questions=questions, quiz=quiz, min_minutes=min_minutes)
 
 
 def read_questions(text: str, path: Path, first_line: int, registry: QuestionTypeRegistry,

@@ -67,6 +67,8 @@ def module(slug: str, module_slug: str):
                           0)
     return render_template("lms/learn/module.html", outline=outline, module=module,
                            progress=record, question_count=question_count,
+                           needed=progress.still_needed(db, user, module, record,
+                                                        with_quiz=question_count > 0),
                            attempts_left=quizzes.attempts_left(db, user, module))
 
 

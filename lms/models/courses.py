@@ -83,6 +83,8 @@ class Module(InCurrentVersion, Base):
     minutes: Mapped[int]
     required: Mapped[bool] = mapped_column(default=True)
     pass_mark: Mapped[int | None]
+    #: Minutes of active study the module asks before it completes; None: no such rule.
+    min_minutes: Mapped[int | None]
     quiz_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(default=1)
 

@@ -78,6 +78,7 @@ class ModuleRevision(Base):
     minutes: Mapped[int]
     required: Mapped[bool]
     pass_mark: Mapped[int | None]
+    min_minutes: Mapped[int | None]
     quiz_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 

@@ -6,8 +6,8 @@ feedback, as ``{"text": …, "credit": 50, "feedback": …}``; a blank holds a l
 every definition written before partial credit existed keeps its answer key, and its
 content hash. A blank is written as one line (course files, the form, the Excel cell):
 ``猫|小猫 (50%) # 接近了|* (0%) # 再想想`` — answers separated by ``|`` (or ``;``/``；``),
-``(50%)`` after one for partial credit, and a space, ``#`` and the feedback shown to a
-trainee who gives it (``C#`` stays an answer). ``*`` alone accepts any other answer
+a space and ``(50%)`` after one for partial credit, and a space, ``#`` and the feedback
+shown to a trainee who gives it (``C#`` and ``增长（5%）``, with no space, stay answers). ``*`` alone accepts any other answer
 (Moodle's wildcard, usually at 0 % with feedback).
 
 GIFT short answer ``{=Cat =%50%Kitten#Nearly}`` is read as Moodle reads it: an answer
@@ -24,7 +24,7 @@ from lms.questions.gift_form import GiftBlock, GiftSkip, escape
 
 ANY = "*"
 SEPARATORS = re.compile(r"[|;；]")
-_CREDIT = re.compile(r"\s*[(（]\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*[)）]\s*$")
+_CREDIT = re.compile(r"\s+[(（]\s*(-?\d+(?:\.\d+)?)\s*[%％]\s*[)）]\s*$")
 _NOTE = re.compile(r"\s#")
 
 Item = str | dict[str, Any]

@@ -36,7 +36,7 @@ def confirm(session: Session, registry: QuestionTypeRegistry, actor: User, modul
     batch = import_batches.claim(session, actor, KIND, token)
     if batch.summary.get("module_id") != module.id:
         raise BatchRefused("unknown")
-    pending = [question_bank.PendingQuestion(row["line"], row["type"], row["raw"])
+    pending = [question_bank.PendingQuestion(row.get("line", 0), row["type"], row["raw"])
                for row in batch.rows]
     return question_bank.import_questions(session, registry, module, pending,
                                           actor_id=actor.id, existing=existing)

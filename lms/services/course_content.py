@@ -78,22 +78,30 @@ class ModuleContent:
     pass_mark: int | None
     quiz_settings: dict[str, Any]
     questions: tuple[QuestionContent, ...]
+    #: Minutes of active study asked before the module completes, or None.
+    min_minutes: int | None = None
 
     @classmethod
     def from_row(cls, module: Module) -> ModuleContent:
         return cls(slug=module.slug, title=module.title, source=module.source, html=module.html,
                    minutes=module.minutes, required=module.required,
                    pass_mark=module.pass_mark, quiz_settings=dict(module.quiz_settings),
-                   questions=tuple(QuestionContent.from_row(q) for q in module.questions))
+                   questions=tuple(QuestionContent.from_row(q) for q in module.questions),
+                   min_minutes=module.min_minutes)
 
     @cached_property
     def digest(self) -> str:
-        return content_hash({
+        """The content's hash; ``min_minutes`` is hashed only when set, so modules without
+        it (every one recorded before it existed) keep their hash and their revision."""
+        content = {
             "title": self.title, "source": self.source, "html": self.html,
             "minutes": self.minutes, "required": self.required, "pass_mark": self.pass_mark,
             "quiz_settings": self.quiz_settings,
             "questions": [[q.key, q.digest] for q in self.questions],
-        })
+        }
+        if self.min_minutes is not None:
+            content["min_minutes"] = self.min_minutes
+        return content_hash(content)
 
 
 @dataclass(frozen=True)
@@ -141,7 +149,7 @@ def content_from_files(course_file: CourseFile,
                 slug=m.slug, title=m.title, source=m.source, html=m.html, minutes=m.minutes,
                 required=m.required, pass_mark=m.pass_mark, quiz_settings=m.quiz.to_json(),
                 questions=tuple(QuestionContent.from_file(q) for q in m.questions)
-                + tuple(bank.get(m.slug, ())),
+                + tuple(bank.get(m.slug, ())), min_minutes=m.min_minutes,
             )
             for m in course_file.modules
         ),

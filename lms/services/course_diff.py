@@ -23,7 +23,7 @@ CONTEXT = 2
 INLINE_LIMIT = 3000
 QUESTION_FIELDS = ("type", "prompt", "options", "answer_key", "explanation", "points", "cite",
                    "details")
-MODULE_FIELDS = ("title", "minutes", "required", "pass_mark")
+MODULE_FIELDS = ("title", "minutes", "min_minutes", "required", "pass_mark")
 COURSE_FIELDS = ("title", "description", "audience", "pass_mark")
 
 

@@ -154,7 +154,8 @@ def _module_content(revision: ModuleRevision) -> ModuleContent:
     return ModuleContent(
         slug=revision.module.slug, title=revision.title, source=revision.source,
         html=revision.html, minutes=revision.minutes, required=revision.required,
-        pass_mark=revision.pass_mark, quiz_settings=dict(revision.quiz_settings or {}),
+        pass_mark=revision.pass_mark, min_minutes=revision.min_minutes,
+        quiz_settings=dict(revision.quiz_settings or {}),
         questions=tuple(
             QuestionContent(key=q.revision.question.key, origin=q.revision.question.origin,
                             type=q.revision.type, prompt=q.revision.prompt,

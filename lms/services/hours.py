@@ -33,9 +33,13 @@ def year_of(moment: datetime) -> int:
 
 
 def online_entry(session: Session, user_id: int, course_id: int, year: int) -> HoursEntry:
+    """The person's online entry for the course and year, locked until the unit ends: a beat
+    and a passed test of the same course never write over each other's change."""
     entry, _ = _get_or_create(session, HoursEntry, user_id=user_id, course_id=course_id,
                               year=year, kind=HoursKind.ONLINE.value)
-    return entry
+    return session.scalars(
+        select(HoursEntry).where(HoursEntry.id == entry.id)
+        .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def add_study_time(session: Session, user_id: int, course_id: int, at: datetime,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -11,7 +12,16 @@ from sqlalchemy.orm import Session
 
 from lms.db import utcnow
 from lms.events import CourseEnrolled, ModuleCompleted, ModuleViewed
-from lms.models import Course, Enrollment, Module, ModuleProgress, ProgressStatus, Question, User
+from lms.models import (
+    Course,
+    Enrollment,
+    Module,
+    ModuleProgress,
+    ProgressStatus,
+    Question,
+    QuizAttempt,
+    User,
+)
 from lms.services.catalog import question_counts
 from lms.unit_of_work import raise_event, transactional
 
@@ -55,8 +65,24 @@ def has_quiz(session: Session, module: Module) -> bool:
                                                      Question.is_current)) > 0
 
 
+def study_seconds_left(module: Module, seconds_active: int) -> int:
+    """Seconds of active study the module still asks for (0: none, or its minutes are met)."""
+    if module.min_minutes is None:
+        return 0
+    return max(0, module.min_minutes * 60 - seconds_active)
+
+
+def has_passed_quiz(session: Session, user: User, module: Module) -> bool:
+    """Whether any graded attempt of the module's quiz passed, in whichever version."""
+    return session.scalar(select(
+        select(QuizAttempt.id).where(QuizAttempt.user_id == user.id,
+                                     QuizAttempt.module_id == module.id,
+                                     QuizAttempt.passed.is_(True)).exists()))
+
+
 def record_visit(session: Session, user: User, module: Module) -> ModuleProgress:
-    """Mark the module seen; a module without a quiz is complete once seen.
+    """Mark the module seen; a module without a quiz is complete once seen (and studied for
+    its ``min_minutes``, when it asks for some).
 
     Only the first visit (or one that completes the module) writes; later views read.
     """
@@ -64,7 +90,9 @@ def record_visit(session: Session, user: User, module: Module) -> ModuleProgress
                                                                module_id=module.id))
     if progress is not None and (
             progress.status is ProgressStatus.COMPLETED
-            or (progress.status is ProgressStatus.IN_PROGRESS and has_quiz(session, module))):
+            or (progress.status is ProgressStatus.IN_PROGRESS
+                and progress.first_seen_at is not None
+                and not _rules_hold(session, user, module, progress))):
         return progress
     return _start_module(session, user, module)
 
@@ -72,7 +100,9 @@ def record_visit(session: Session, user: User, module: Module) -> ModuleProgress
 @transactional
 def _start_module(session: Session, user: User, module: Module) -> ModuleProgress:
     enroll(session, user.id, module.course_id)
-    progress, _ = _get_or_create(session, ModuleProgress, user_id=user.id, module_id=module.id)
+    # Locked, as the heartbeat and the quiz result lock it: with a module's rules met by
+    # whichever comes last, two of them at once must not both complete it.
+    progress = lock_progress(session, user, module)
     now = utcnow()
     progress.first_seen_at = progress.first_seen_at or now
     progress.last_seen_at = now
@@ -118,15 +148,39 @@ def record_quiz_result(session: Session, user: User, module: Module, score: floa
     return progress
 
 
+def complete_after_study(session: Session, user: User, module: Module,
+                         progress: ModuleProgress, *, now: datetime) -> None:
+    """Complete a module whose minutes of study were the last thing it waited for, at the
+    heartbeat's time; runs in the heartbeat's unit, with ``progress`` locked."""
+    if module.min_minutes is not None:
+        _complete_if_done(session, user, module, progress, actor_id=user.id, now=now)
+
+
+def _rules_hold(session: Session, user: User, module: Module, progress: ModuleProgress, *,
+                quiz_passed: bool = False) -> bool:
+    """Its minutes of study, and its quiz passed (a module with a quiz) or it was opened
+    (one without). The cheap checks go first: a page view should not pay for the others."""
+    if study_seconds_left(module, progress.seconds_active):
+        return False
+    if quiz_passed:
+        return True
+    if has_quiz(session, module):  # a pass always leaves a best score
+        return progress.best_score is not None and has_passed_quiz(session, user, module)
+    return progress.first_seen_at is not None
+
+
 def _complete_if_done(session: Session, user: User, module: Module, progress: ModuleProgress,
                       *, actor_id: int, quiz_passed: bool = False,
-                      version_id: int | None = None) -> None:
-    """Complete the module once; the course follows in the CourseCompletion handler."""
+                      version_id: int | None = None, now: datetime | None = None) -> None:
+    """Complete the module once, by whichever of its rules is met last (the visit, the quiz
+    pass, the heartbeat reaching its minutes); the course follows in the CourseCompletion
+    handler."""
     if progress.status is ProgressStatus.COMPLETED:
         return
-    if not quiz_passed and has_quiz(session, module):
+    if not _rules_hold(session, user, module, progress, quiz_passed=quiz_passed):
         return
-    _mark_completed(session, user, module, progress, actor_id=actor_id, version_id=version_id)
+    _mark_completed(session, user, module, progress, actor_id=actor_id, version_id=version_id,
+                    now=now)
 
 
 def complete_module(session: Session, user: User, module: Module, *,
@@ -142,9 +196,10 @@ def complete_module(session: Session, user: User, module: Module, *,
 
 
 def _mark_completed(session: Session, user: User, module: Module, progress: ModuleProgress,
-                    *, actor_id: int, version_id: int | None = None) -> None:
+                    *, actor_id: int, version_id: int | None = None,
+                    now: datetime | None = None) -> None:
     progress.status = ProgressStatus.COMPLETED
-    progress.completed_at = utcnow()
+    progress.completed_at = now or utcnow()
     progress.completed_version_id = version_id or module.course.version_id
     raise_event(session, ModuleCompleted(actor_id=actor_id, user_id=user.id,
                                          course_id=module.course_id, module_id=module.id,
@@ -157,6 +212,34 @@ class ModuleStatus:
     status: ProgressStatus
     best_score: float | None
     question_count: int
+    seconds_active: int = 0
+
+    @property
+    def minutes_left(self) -> int:
+        """Minutes of study the module still asks for, rounded up (0 once complete)."""
+        if self.status is ProgressStatus.COMPLETED:
+            return 0
+        return -(-study_seconds_left(self.module, self.seconds_active) // 60)
+
+
+@dataclass(frozen=True)
+class StillNeeded:
+    """What the module page says is left before the module completes."""
+
+    minutes: int  # of active study, rounded up
+    quiz: bool    # its quiz is still to be passed
+
+
+def still_needed(session: Session, user: User, module: Module, progress: ModuleProgress, *,
+                 with_quiz: bool) -> StillNeeded:
+    """Minutes and quiz left; asks the attempts only while both may be (a pass leaves a
+    best score)."""
+    if progress.status is ProgressStatus.COMPLETED:
+        return StillNeeded(0, False)
+    left = study_seconds_left(module, progress.seconds_active)
+    passed = (with_quiz and left > 0 and progress.best_score is not None
+              and has_passed_quiz(session, user, module))
+    return StillNeeded(-(-left // 60), with_quiz and not passed)
 
 
 @dataclass(frozen=True)
@@ -236,6 +319,8 @@ def course_outlines(session: Session, user: User, courses: list[Course]) -> list
                     best_score=progress[module.id].best_score if module.id in progress
                     else None,
                     question_count=counts.get(module.id, 0),
+                    seconds_active=progress[module.id].seconds_active if module.id in progress
+                    else 0,
                 )
                 for module in course.modules
             ],

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from lms.models import AttemptStatus, Module, Question, QuizAttempt
 from lms.plugins import QuestionTypeRegistry
+from lms.questions.details import prompt_text
 from lms.services.item_analysis import AttemptRecord, ItemResponse, QuizAnalysis, analyse
 from lms.services.permissions import EVERYTHING, Scope
 
@@ -43,7 +44,8 @@ def module_analysis(session: Session, registry: QuestionTypeRegistry, module: Mo
                                if question_type else ((), ()))
             items.append(ItemResponse(
                 question_key=str(spec.get("question_id") or spec["prompt"]),
-                prompt=now.prompt if now else spec["prompt"], type=spec["type"],
+                prompt=prompt_text({**spec, "prompt": now.prompt} if now else spec),
+                type=spec["type"],
                 earned=float(result["earned"] or 0),
                 possible=float(result["possible"]), choices=chosen, options=options,
             ))

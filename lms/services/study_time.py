@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from lms.db import utcnow
 from lms.models import Module, ModuleProgress, StudyBeat, StudyClock, User
 from lms.services import hours
-from lms.services.progress import _get_or_create, enroll, lock_progress
+from lms.services.progress import _get_or_create, complete_after_study, enroll, lock_progress
 from lms.unit_of_work import transactional
 
 #: A beat sent more than this ahead of the server's clock is from the future.
@@ -56,10 +56,12 @@ class BeatResult:
 def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
                 beat_cap: int, cap_multiple: float, now: datetime | None = None) -> BeatResult:
     """Credit one beat for ``module``; the caller has checked the person may study it."""
+    clock = _lock_clock(session, user)
+    # The time is read under the lock: a beat that waited for another tab's never takes a
+    # moment from before that one's (which would credit the same seconds twice).
     now = now or utcnow()
     if beat.sent_at is not None and beat.sent_at > now + CLOCK_SKEW:
         return _ignored(session, user, module, "future")
-    clock = _lock_clock(session, user)
     last_seq = session.scalar(select(func.max(StudyBeat.seq)).where(
         StudyBeat.user_id == user.id, StudyBeat.tab == beat.tab))
     if last_seq is not None and beat.seq <= last_seq:
@@ -67,7 +69,8 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
     enroll(session, user.id, module.course_id)
     progress = lock_progress(session, user, module)
     credit, carry = 0, 0
-    if clock.module_id == module.id and clock.last_beat_at is not None:
+    behind = clock.last_beat_at is not None and now <= clock.last_beat_at
+    if clock.module_id == module.id and clock.last_beat_at is not None and not behind:
         gap_ms = int((now - clock.last_beat_at) / timedelta(milliseconds=1)) + (clock.carry_ms or 0)
         room = int(module.minutes * 60 * cap_multiple) - progress.seconds_active
         credit = max(0, min(gap_ms // 1000, beat_cap, room))
@@ -79,7 +82,9 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
         progress.read_position = beat.position
     session.add(StudyBeat(user_id=user.id, module_id=module.id, tab=beat.tab, seq=beat.seq,
                           received_at=now, credited=credit))
-    clock.module_id, clock.last_beat_at, clock.carry_ms = module.id, now, max(0, carry)
+    if not behind:  # the clock never moves back
+        clock.module_id, clock.last_beat_at, clock.carry_ms = module.id, now, max(0, carry)
+    complete_after_study(session, user, module, progress, now=now)
     return BeatResult(credit, progress.seconds_active, None)
 
 

@@ -160,7 +160,8 @@ class _Rows:
                                                          slug=content.slug)
             self.session.add(module)
         module.position = position
-        for name in ("title", "source", "html", "minutes", "required", "pass_mark"):
+        for name in ("title", "source", "html", "minutes", "required", "pass_mark",
+                     "min_minutes"):
             setattr(module, name, getattr(content, name))
         module.quiz_settings = content.quiz_settings
         if module.id is None:
@@ -173,7 +174,8 @@ class _Rows:
                 module=module, number=self.last_module_number.get(module.id, 0) + 1,
                 content_hash=content.digest, title=content.title, source=content.source,
                 html=content.html, minutes=content.minutes, required=content.required,
-                pass_mark=content.pass_mark, quiz_settings=content.quiz_settings,
+                pass_mark=content.pass_mark, min_minutes=content.min_minutes,
+                quiz_settings=content.quiz_settings,
                 questions=[ModuleRevisionQuestion(position=number, revision=question)
                            for number, question in enumerate(asked, start=1)])
             self.session.add(revision)

@@ -41,7 +41,7 @@ def test_gift_import_previews_then_imports_on_confirm(client, login_as, db, gran
     text = preview.get_data(as_text=True)
     assert preview.status_code == 200
     assert "预览：将导入 43 道题" in text
-    assert "unsupported type" not in text  # matching questions import too (issue 9)
+    assert "无法导入" not in text and "不支持" not in text  # matching imports too (issue 9)
     assert bank_count(db) == 0  # nothing stored before confirming
     payload = re.search(r'name="payload" type="hidden" value="([^"]+)"', text).group(1)
 

@@ -90,3 +90,11 @@ def test_problems_are_reported_with_their_line_in_the_pages_language(app):
 def test_an_html_questions_per_answer_feedback_is_kept_as_text():
     [raw] = parsed("[html]<p>Q</p>{=<b>a</b>#<i>right</i> ~b#<b>no</b>}")
     assert raw["feedback"] == {"A": "right", "B": "no"}
+
+
+def test_an_html_questions_fill_in_and_numerical_feedback_is_kept_as_text():
+    fill, number = parsed("[html]<p>猫?</p>{=猫#<p>对</p> =%50%小猫#<b>接近</b>}\n\n"
+                          "[html]<p>Year?</p>{#1921#<i>yes</i>}\n")
+    spec = REGISTRY["fill_blank"].load_spec(fill)
+    assert "<" not in str(spec["answer"]) and "对" in str(spec["answer"])
+    assert "<" not in str(REGISTRY["numerical"].load_spec(number)["answer"])

@@ -179,3 +179,12 @@ def test_a_trainee_gets_half_marks_for_a_half_credit_answer_and_sees_its_feedbac
     db.expire_all()
     attempt = db.scalar(select(QuizAttempt).where(QuizAttempt.user_id == user.id))
     assert [r["earned"] for r in attempt.results] == [1, 0]
+
+
+def test_answers_that_only_look_like_credit_or_feedback_stay_answers():
+    from lms.plugins import load_question_types
+
+    fill = load_question_types()["fill_blank"]
+    spec = fill.load_spec({"type": "fill_blank", "prompt": "增速为____。",
+                           "answer": ["增长（5%）|C#|增长(5%)"]})
+    assert spec["answer"] == [["增长（5%）", "C#", "增长(5%)"]]

@@ -140,3 +140,15 @@ def test_fractions_of_seconds_are_carried_to_the_next_beat(db, studying):
     for n in range(11):  # 10 gaps of 30.6 s: 306 s in all, never more
         beat(db, user, module, "a", n + 1, START + timedelta(milliseconds=30600 * n))
     assert credited(db, user, module) == 306
+
+
+def test_a_beat_that_waited_behind_another_tabs_never_moves_the_clock_back(db, studying):
+    """On PostgreSQL a beat can take its time, wait for the lock while another tab's beat
+    commits, and arrive with an earlier moment; it must not make later beats credit twice."""
+    user, module, _ = studying
+    beat(db, user, module, "a", 1, START)
+    beat(db, user, module, "b", 1, START + timedelta(seconds=30))
+    late = beat(db, user, module, "a", 2, START + timedelta(seconds=10))
+    beat(db, user, module, "b", 2, START + timedelta(seconds=40))
+    assert late.credited == 0
+    assert credited(db, user, module) == 40  # the wall clock ran 40 s, not 60
