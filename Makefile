@@ -28,8 +28,12 @@ browser-deps:
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+# pytest-xdist workers: one per core, at most 4 (each has its own PostgreSQL database, temp
+# folders, live server port and chromium). TEST_WORKERS=0 runs in one process; PYTEST_ARGS last.
+TEST_WORKERS ?= auto
 test: $(STAMP) browser-deps lint
-	scripts/with-postgres $(BIN)/python -m pytest $(PYTEST_ARGS)
+	scripts/with-postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=4 \
+	  --dist loadgroup $(PYTEST_ARGS)
 
 # The admin dashboard at 100 000 trainees x 20 modules, on SQLite and PostgreSQL; see bench/README.md.
 bench: $(STAMP)

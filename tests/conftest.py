@@ -4,6 +4,8 @@ Every test that takes ``app`` (or anything built on it) runs on SQLite and on Po
 PostgreSQL is skipped when ``LMS_TEST_POSTGRES_URL`` is unset, unless
 ``LMS_TEST_REQUIRE_POSTGRES=1`` (CI), where its absence is a failure. In CI
 (``LMS_TEST_STRICT=1``) every other skip is a failure too: see ``tests/strict_skips.py``.
+``make test`` runs on pytest-xdist workers; each tests on its own PostgreSQL database
+(``worker_database``) and its own temp folders, so nothing a test writes is shared.
 """
 
 from __future__ import annotations
@@ -48,6 +50,30 @@ def postgres_url() -> str | None:
     if not url and os.environ.get("LMS_TEST_REQUIRE_POSTGRES") == "1":
         pytest.fail("LMS_TEST_REQUIRE_POSTGRES=1 but LMS_TEST_POSTGRES_URL is not set")
     return url
+
+
+def worker_database(url: str) -> str:
+    """This pytest-xdist worker's own database on ``url``'s server, created on first use.
+
+    Each worker drops and re-migrates the schema of the database it tests on, so two workers
+    must never share one. Without xdist the database ``url`` names is used as it is.
+    """
+    from sqlalchemy import create_engine, make_url
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                                     {"name": name}):
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        admin.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
 
 
 def reset_postgres(url: str) -> None:
@@ -121,6 +147,7 @@ def backend_apps(tmp_path_factory) -> Iterator[dict[str, Flask]]:
             url = postgres_url()
             if not url:
                 skip_locally("PostgreSQL not available (set LMS_TEST_POSTGRES_URL)")
+            url = worker_database(url)
             reset_postgres(url)
             folder = tmp_path_factory.mktemp("postgresql")
         app = build_app(url, folder)

@@ -10,7 +10,9 @@ Expected failures (``xfail``) are not skips and are left alone.
 
 A test that only means something on one database backend says so with
 ``@pytest.mark.backends("postgresql")``: its other backends' runs are deselected at collection
-(counted as deselected in the summary), so nothing is skipped at run time.
+(counted as deselected in the summary, except under pytest-xdist, whose workers deselect them
+unseen by the controller), so nothing is skipped at run time. Under xdist the hooks run in the
+workers, which report a skip already turned into a failure.
 
 Loaded by ``tests/conftest.py``; ``tests/test_strict_skips.py`` runs it with ``-p``.
 """

@@ -56,14 +56,16 @@ def test_never_collected():
 '''
 
 
-def run_pytest(tmp_path: Path, **env: str) -> tuple[dict[str, int], str]:
+def run_pytest(tmp_path: Path, *args: str, **env: str) -> tuple[dict[str, int], str]:
     (tmp_path / "pytest.ini").write_text("[pytest]\n", "utf-8")
     (tmp_path / "test_sample.py").write_text(SAMPLE, "utf-8")
     (tmp_path / "test_module_skip.py").write_text(MODULE_SKIP, "utf-8")
-    base = {k: v for k, v in os.environ.items() if k not in ("CI", "LMS_TEST_STRICT")}
+    base = {k: v for k, v in os.environ.items()
+            if k not in ("CI", "LMS_TEST_STRICT") and not k.startswith("PYTEST_XDIST_")}
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "tests.strict_skips", "-p", "no:cacheprovider",
-         "-rA", "--continue-on-collection-errors", "--rootdir", str(tmp_path), str(tmp_path)],
+         "-rA", "--continue-on-collection-errors", "--rootdir", str(tmp_path), *args,
+         str(tmp_path)],
         capture_output=True, text=True, timeout=120, cwd=tmp_path,
         env={**base, "PYTHONPATH": str(ROOT), **env})
     summary = result.stdout.strip().splitlines()[-1]
@@ -87,3 +89,14 @@ def test_in_ci_every_skip_but_local_postgresql_fails(tmp_path, env):
 def test_outside_ci_skips_stay_skips(tmp_path):
     counts, output = run_pytest(tmp_path, LMS_TEST_STRICT="0", CI="false")
     assert counts == {"passed": 1, "skipped": 4, "deselected": 1, "xfailed": 1}, output
+
+
+def test_in_ci_skips_fail_under_xdist_too(tmp_path):
+    """`make test` runs on pytest-xdist workers, which report each skip already failed."""
+    counts, output = run_pytest(tmp_path, "-n", "2", LMS_TEST_STRICT="1")
+    # Deselection happens in the workers, and the controller's summary does not count it.
+    assert counts == {"failed": 1, "passed": 1, "skipped": 1, "xfailed": 1, "errors": 2}, output
+    assert "FAILED test_sample.py::test_missing_entry_point" in output
+    assert "ERROR test_sample.py::test_compiled_catalogue" in output
+    assert "ERROR test_module_skip.py" in output
+    assert re.search(r"SKIPPED \[1\] .*: \[local only\] PostgreSQL not available", output)
