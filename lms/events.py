@@ -269,6 +269,21 @@ class PersonActivationChanged(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OfflineHoursChanged(Event):
+    """An admin recorded (or, ``removed``, took back) offline 学时 entry ``entry_id`` of
+    person ``user_id``: ``kind`` central or group, ``hours``, ``title``, ``held_on`` (ISO)."""
+
+    name: ClassVar[str] = "offline_hours_changed"
+    user_id: int
+    entry_id: int
+    kind: str
+    hours: float
+    title: str
+    held_on: str
+    removed: bool = False
+
+
+@dataclass(frozen=True, kw_only=True)
 class CourseAssigned(Event):
     """Assignment ``assignment_id`` gives ``course_id`` to a unit's whole subtree
     (``org_unit_id``) or to one person (``user_id``), due on ``due_on`` (ISO date or None)."""

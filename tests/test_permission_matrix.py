@@ -177,6 +177,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
                                               only(ADMINS, 400)),
     ("lms.admin.reset_password", "POST"): ("/admin/people/{person}/password",
                                            only(ADMINS, 400)),
+    # 学时: an empty form (no kind, no confirmation box) is 400; entry 999999 is nobody's.
+    ("lms.admin.record_hours", "POST"): ("/admin/people/{person}/hours", only(ADMINS, 400)),
+    ("lms.admin.remove_hours", "POST"): ("/admin/people/{person}/hours/999999/remove",
+                                         only(ADMINS, 400)),
     # Grants: {grant} is a unit admin grant on UNIT_A; site and author grants are site admins'.
     ("lms.admin.grants_page", "GET"): ("/admin/grants", only(ADMINS | {"other_unit_admin"}, 200)),
     ("lms.admin.grant_unit_admin", "POST"): ("/admin/units/{unit}/admins", only(ADMINS, 400)),

@@ -9,6 +9,7 @@ from lms.admin import (  # noqa: E402,F401
     assignments,
     audit,
     grants,
+    hours,
     override_import,
     people,
     people_import,

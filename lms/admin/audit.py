@@ -40,6 +40,7 @@ ACTION_LABELS = {
     "person_moved": _l("Person moved"),
     "person_activation_changed": _l("Person deactivated or reactivated"),
     "password_changed": _l("Password set by an administrator"),
+    "offline_hours_changed": _l("Offline study hours recorded or removed"),
     "course_version_created": _l("Course version published"),
     "course_status_changed": _l("Course status changed"),
 }

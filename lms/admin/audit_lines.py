@@ -40,6 +40,9 @@ KEY_LABELS = {
     "restored_from": _l("Restores version"),
     "slug": _l("Short name"),
     "title": _l("Title"),
+    "hours_kind": _l("Kind of study hours"),
+    "hours": _l("Hours"),
+    "held_on": _l("Date held"),
 }
 #: Words for stored values, by key: grant and unit kinds, roles, where a change came from.
 VALUE_LABELS = {
@@ -48,6 +51,7 @@ VALUE_LABELS = {
              **{kind.value: label for kind, label in KIND_LABELS.items()}},
     "role": {"admin": _l("Administrator"), "trainer": _l("Trainer"), "trainee": _l("Trainee")},
     "source": {"form": _l("Form"), "import": _l("Import")},
+    "hours_kind": {"central": _l("Central training"), "group": _l("Group study")},
     "password": {"one-time": _l("One-time password"), "set": _l("Password set")},
     "status": {"draft": _l("Draft"), "published": _l("Published"),
                "unpublished": _l("Unpublished"), "archived": _l("Archived"),

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.admin import bp
+from lms.admin.hours_forms import hours_section
 from lms.admin.people_forms import (
     ROLE_LABELS,
     CreatePersonForm,
@@ -156,7 +157,7 @@ def _person_page(person: User, status: int = 200, **forms):
     forms = {"edit": edit, "move": MovePersonForm(formdata=None),
              "deactivate": DeactivatePersonForm(formdata=None),
              "reactivate": ReactivatePersonForm(formdata=None),
-             "reset": ResetPasswordForm(formdata=None), **forms}
+             "reset": ResetPasswordForm(formdata=None), **hours_section(db, person), **forms}
     units = [row for row in _active_units() if row.unit.id != person.org_unit_id]
     return render_template(
         "lms/admin/person.html", person=person, manage=manage, units=units,

@@ -14,6 +14,7 @@ from lms.events import (
     CourseVersionCreated,
     Event,
     GrantChanged,
+    OfflineHoursChanged,
     PasswordChanged,
     PersonActivationChanged,
     PersonCreated,
@@ -29,7 +30,7 @@ from lms.subscribers import EventHandler
 
 #: Changes to people; a password change is an admin action only when someone else made it.
 PERSON_EVENTS = (PersonCreated, PersonUpdated, PersonMoved, PersonActivationChanged,
-                 PasswordChanged)
+                 PasswordChanged, OfflineHoursChanged)
 
 
 def _describe_person(event: Event,
@@ -51,6 +52,11 @@ def _describe_person(event: Event,
     if isinstance(event, PersonActivationChanged):
         return ("user", event.user_id, unit_id, {"active": not event.active},
                 {"active": event.active})
+    if isinstance(event, OfflineHoursChanged):
+        entry = {"hours_kind": event.kind, "hours": f"{event.hours:g}", "title": event.title,
+                 "held_on": event.held_on}
+        return ("user", event.user_id, unit_id, entry if event.removed else None,
+                None if event.removed else entry)
     assert isinstance(event, PasswordChanged)
     return ("user", event.user_id, unit_id, None, {"password": "one-time" if event.one_time
                                                    else "set"})
