@@ -10,6 +10,7 @@ from lms.admin import (  # noqa: E402,F401
     audit,
     grants,
     hours,
+    hours_import,
     override_import,
     people,
     people_import,

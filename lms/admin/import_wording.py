@@ -60,6 +60,16 @@ PROBLEMS = {
     "unknown_module": _l("The course has no module “%(module)s”: give its slug or its title."),
     "module_ambiguous": _l("Several modules are titled “%(module)s”: give the module's slug."),
     "already_completed": _l("This was completed by someone else meanwhile."),
+    # Offline 学时
+    "hours_kind_invalid": _l("Unknown type “%(kind)s”: write 集中培训 or 集体学习."),
+    "hours_invalid": _l("The hours (学时) “%(hours)s” must be a multiple of 0.25 from 0.25 "
+                        "to %(max)s."),
+    "hours_title_required": _l("The name of the training or study (培训或学习名称) is empty."),
+    "hours_title_too_long": _l("The name of the training or study is longer than %(max)s "
+                               "characters."),
+    "held_on_invalid": _l("The date (日期) “%(date)s” must be written like 2025-03-15."),
+    "held_on_future": _l("The date (日期) “%(date)s” is in the future."),
+    "hours_refused": _l("This row no longer passes the checks; upload the file again."),
 }
 TABLE_REFUSALS = {
     "too_large": _l("The file is larger than %(megabytes)s MB. Split it into smaller files "
