@@ -29,8 +29,11 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 # pytest-xdist workers: one per core, at most 4 (each has its own PostgreSQL database, temp
-# folders, live server port and chromium). TEST_WORKERS=0 runs in one process; PYTEST_ARGS last.
-TEST_WORKERS ?= auto
+# folders, live server port and chromium). TEST_WORKERS=auto runs them; PYTEST_ARGS last.
+# One process stays the default until a PostgreSQL plan that turned pathological once under
+# xdist (tests/services/test_assignments.py, big-unit sync, after other tests' ANALYZE on the
+# same worker database) is understood.
+TEST_WORKERS ?= 0
 test: $(STAMP) browser-deps lint
 	scripts/with-postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=4 \
 	  --dist loadgroup $(PYTEST_ARGS)
