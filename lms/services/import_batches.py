@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -65,25 +64,6 @@ def token_hash(token: str) -> str:
 
 
 @transactional
-def prepare_upload(session: Session, actor: User, kind: str, table: Any,
-                   normalise: Callable[[Any], tuple[list[dict[str, Any]], list[Problem]]],
-                   check: Callable[[Session, User, list[dict[str, Any]]], Any]) -> Any:
-    """The preview of an upload every bulk import shows: the file's problems and the
-    database's, by row; or, when there are none, the plan, staged behind a confirm token.
-    ``check`` returns the import's preview (``problems``, ``planned``, ``token``, ``counts``)."""
-    rows, problems = normalise(table)
-    bad = {problem.row for problem in problems}
-    preview = check(session, actor, [row for row in rows if row["row"] not in bad])
-    preview.problems = sorted(problems + preview.problems, key=lambda problem: problem.row)
-    if not preview.problems and not preview.planned:
-        preview.problems.append(Problem(2, "no_rows"))
-    if preview.problems:
-        preview.planned = []
-        return preview
-    _, preview.token = stage(session, actor, kind, rows, {"counts": preview.counts})
-    return preview
-
-
 def stage(session: Session, actor: User, kind: str, rows: list[dict[str, Any]],
           summary: dict[str, Any]) -> tuple[ImportBatch, str]:
     """Keep clean, normalised rows until they are confirmed; return the batch and its token."""

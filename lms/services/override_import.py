@@ -61,8 +61,18 @@ class Preview:
 
 def prepare(session: Session, actor: User, filename: str, data: bytes) -> Preview:
     """Read and check an upload; a clean file is staged with a confirm token."""
-    return import_batches.prepare_upload(session, actor, KIND, read_table(filename, data),
-                                         normalise, check)
+    rows, problems = normalise(read_table(filename, data))
+    bad = {problem.row for problem in problems}
+    preview = check(session, actor, [row for row in rows if row["row"] not in bad])
+    preview.problems = sorted(problems + preview.problems, key=lambda problem: problem.row)
+    if not preview.problems and not preview.planned:
+        preview.problems.append(Problem(2, "no_rows"))
+    if preview.problems:
+        preview.planned = []
+        return preview
+    _, preview.token = import_batches.stage(session, actor, KIND, rows,
+                                            {"counts": preview.counts})
+    return preview
 
 
 def normalise(table: Table) -> tuple[list[dict[str, Any]], list[Problem]]:

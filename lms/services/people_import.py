@@ -70,8 +70,20 @@ def prepare(session: Session, actor: User, filename: str, data: bytes) -> Previe
 
     Raises ``TableRefused`` when the file cannot be read at all.
     """
-    return import_batches.prepare_upload(session, actor, KIND, read_table(filename, data),
-                                         normalise, check)
+    table = read_table(filename, data)
+    rows, problems = normalise(table)
+    bad = {problem.row for problem in problems}
+    preview = check(session, actor, [row for row in rows if row["row"] not in bad])
+    preview.problems = sorted(problems + preview.problems, key=lambda problem: problem.row)
+    if preview.problems:
+        preview.planned = []
+        return preview
+    if not preview.planned:
+        preview.problems.append(Problem(2, "no_rows"))
+        return preview
+    _, preview.token = import_batches.stage(session, actor, KIND, rows,
+                                            {"counts": preview.counts})
+    return preview
 
 
 def normalise(table: Table) -> tuple[list[dict[str, Any]], list[Problem]]:
