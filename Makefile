@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench venv lint browser-deps screenshots messages clean
+.PHONY: run test bench venv lint pdf-deps browser-deps screenshots messages clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,12 +14,16 @@ $(STAMP): setup.cfg pyproject.toml
 
 venv: $(STAMP)
 
-run: $(STAMP)
+run: $(STAMP) pdf-deps
 	$(FLASK) lms init
 	$(FLASK) lms load-courses
 	$(FLASK) lms create-demo-accounts
 	@echo "Serving 党建培训学堂 on http://127.0.0.1:5000/ (Ctrl+C to stop)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Pango and a CJK font from Debian's packages: certificates and learning records are PDFs.
+pdf-deps:
+	@scripts/ensure-pdf-deps
 
 # Debian's chromium, a CJK font, and axe-core from package-lock.json (npm ci) for the browser tests.
 browser-deps:
@@ -34,7 +38,7 @@ lint: $(STAMP)
 # xdist (tests/services/test_assignments.py, big-unit sync, after other tests' ANALYZE on the
 # same worker database) is understood.
 TEST_WORKERS ?= 0
-test: $(STAMP) browser-deps lint
+test: $(STAMP) pdf-deps browser-deps lint
 	scripts/with-postgres $(BIN)/python -m pytest -n $(TEST_WORKERS) --maxprocesses=4 \
 	  --dist loadgroup $(PYTEST_ARGS)
 

@@ -2,6 +2,7 @@
 
 from lms.models.admin import AdminAction
 from lms.models.assignments import Assignment, CompletionOverride
+from lms.models.certificates import Certificate
 from lms.models.courses import Course, Module, Question
 from lms.models.drafts import DraftFile
 from lms.models.events import OutboxDelivery, OutboxEvent
@@ -15,15 +16,17 @@ from lms.models.learning import (
     ProgressStatus,
     QuizAttempt,
 )
+from lms.models.notices import Notice
 from lms.models.stats import (
     NO_DUE_DATE,
     CourseUnitStats,
     ModuleUnitStats,
     ScoreBinStats,
+    UnitHoursStats,
     WeeklyCompletionStats,
 )
 from lms.models.study import StudyBeat, StudyClock
-from lms.models.users import OrgUnit, OrgUnitKind, Role, User
+from lms.models.users import Duty, OrgUnit, OrgUnitKind, Role, User
 from lms.models.versions import (
     CourseVersion,
     CourseVersionModule,
@@ -33,7 +36,8 @@ from lms.models.versions import (
 )
 
 __all__ = [
-    "AdminAction", "Assignment", "CompletionOverride", "DraftFile",
+    "AdminAction", "Assignment", "Certificate", "CompletionOverride", "DraftFile", "Duty",
+    "Notice", "UnitHoursStats",
     "NO_DUE_DATE", "CourseUnitStats", "ModuleUnitStats", "ScoreBinStats",
     "WeeklyCompletionStats",
     "AttemptStatus", "Course", "Enrollment", "Module", "ModuleProgress", "OrgUnit", "OrgUnitKind",

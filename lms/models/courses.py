@@ -30,6 +30,10 @@ class Course(Base):
     audience: Mapped[str] = mapped_column(String(200), default="")
     pass_mark: Mapped[int] = mapped_column(default=60)
     published: Mapped[bool] = mapped_column(default=True)
+    #: Course rules from the course file's ``rules:`` (lms.content.course_rules): minimum
+    #: 学时, final exam, sequential unlock, prerequisites, certificate, recurrence, time cap.
+    #: None when the course sets none.
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     #: Archived: off the catalogue and the trainer's active list, every record kept.
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Hash of the course files last loaded, so an unchanged folder is skipped unread.

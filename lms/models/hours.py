@@ -47,6 +47,10 @@ class HoursEntry(Base):
     recorded_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_users.id", ondelete="SET NULL"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: What this entry adds to ``UnitHoursStats`` now (unit, quarter hours), kept with it.
+    counted_unit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("lms_org_units.id", ondelete="SET NULL"))
+    counted_quarter_hours: Mapped[int] = mapped_column(default=0, server_default="0")
 
     @property
     def hours(self) -> float:

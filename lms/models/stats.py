@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Date, Float, ForeignKey, Index, SmallInteger
+from sqlalchemy import Date, Float, ForeignKey, Index, SmallInteger, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base
@@ -78,3 +78,18 @@ class WeeklyCompletionStats(Base):
         ForeignKey("lms_org_units.id", ondelete="CASCADE"), primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     completed: Mapped[int] = mapped_column(default=0)
+
+
+class UnitHoursStats(Base):
+    """学时 recorded in one unit (people directly in it) per year and kind, in quarter hours."""
+
+    __tablename__ = "lms_unit_hours_stats"
+
+    org_unit_id: Mapped[int] = mapped_column(
+        ForeignKey("lms_org_units.id", ondelete="CASCADE"), primary_key=True)
+    year: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    quarter_hours: Mapped[int] = mapped_column(default=0)
+    #: Entries counted (people with 学时 of this kind this year, at most one online entry
+    #: per course).
+    entries: Mapped[int] = mapped_column(default=0)

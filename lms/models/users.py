@@ -17,6 +17,14 @@ class Role(enum.StrEnum):
     ADMIN = "admin"
 
 
+class Duty(enum.StrEnum):
+    """The kind of person a yearly 学时 target is set for (``LMS_HOURS_TARGETS``)."""
+
+    MEMBER = "member"            # 党员
+    SECRETARY = "secretary"      # 基层党组织书记、班子成员
+    CADRE = "cadre"              # 书记兼任领导干部
+
+
 class OrgUnitKind(enum.StrEnum):
     COMMITTEE = "committee"          # 党委
     GENERAL_BRANCH = "general_branch"  # 党总支
@@ -88,6 +96,11 @@ class User(Base):
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     #: Optional mobile number, kept as typed (digits, +, spaces, dashes).
     phone: Mapped[str | None] = mapped_column(String(30))
+    #: Optional e-mail address: reminders are mailed to it when SMTP is configured.
+    email: Mapped[str | None] = mapped_column(String(200))
+    #: Which yearly 学时 target applies (``LMS_HOURS_TARGETS``).
+    duty: Mapped[Duty] = mapped_column(_enum(Duty, "user_duty"), default=Duty.MEMBER,
+                                       server_default=Duty.MEMBER.value)
     #: Last successful sign-in: written by the sign-in that happens anyway, never by a page view.
     last_active_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: ``search_key()`` of the row, set on every ORM insert and update (below). A real

@@ -42,6 +42,7 @@ class CourseVersion(Base):
     description: Mapped[str] = mapped_column(Text, default="")
     audience: Mapped[str] = mapped_column(String(200), default="")
     pass_mark: Mapped[int]
+    rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     changes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
