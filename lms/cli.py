@@ -13,18 +13,21 @@ from flask.cli import with_appcontext
 from lms import migrate
 from lms.cli_accounts import set_password_command
 from lms.cli_authoring import import_article_command
+from lms.cli_certificates import certificates_cli
 from lms.cli_course_files import (
     DRY_RUN_DONE,
     export_course_command,
     import_course_command,
     report_lines,
 )
+from lms.cli_cycles import open_cycles_command
 from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
 from lms.cli_hours import hours_cli
 from lms.cli_imports import imports_cli
 from lms.cli_plugins import plugins_command
+from lms.cli_reminders import send_reminders_command
 from lms.cli_stats import stats_cli
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Role
@@ -32,6 +35,7 @@ from lms.resources import resource_dir
 from lms.services import accounts, catalog, course_files, demo, question_bank
 from lms.services.bank_reimport import EXISTING
 from lms.services.errors import InvalidInput, NotFound
+from lms.services.hours_targets import parse_duty
 
 
 def _state():
@@ -124,9 +128,17 @@ def courses_command(as_json: bool) -> None:
 @click.option("--unit", "unit_path", help='Org unit path, e.g. "党委/第一党总支/第一党支部".')
 @click.option("--name", "display_name", required=True, help="Display name, e.g. 张三.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--duty", default="member", show_default=True,
+              help="Which yearly 学时 target applies: 党员/支部书记/领导干部 or "
+                   "member/secretary/cadre.")
+@click.option("--email", help="E-mail address (optional), e.g. zhangsan@example.com.")
 @with_appcontext
 def create_user_command(username: str, role: str, unit_path: str | None, display_name: str,
-                        password_stdin: bool) -> None:
+                        password_stdin: bool, duty: str, email: str | None) -> None:
+    chosen = parse_duty(duty)
+    if chosen is None:
+        raise click.BadParameter("write 党员, 支部书记 or 领导干部 (or member, secretary, "
+                                 "cadre)", param_hint="--duty")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         generated = False
@@ -136,7 +148,8 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
     db = _state().session()
     try:
         user = accounts.create_user(db, username=username, display_name=display_name,
-                                    role=role, password=password, unit_path=unit_path)
+                                    role=role, password=password, unit_path=unit_path,
+                                    duty=chosen, email=email)
     except InvalidInput as error:
         raise click.UsageError(error.message) from None
     click.echo(f"Created {user.role.value} {user.username} ({user.display_name}).")
@@ -240,6 +253,9 @@ lms_cli.add_command(set_password_command)
 lms_cli.add_command(demo_data_command)
 lms_cli.add_command(stats_cli)
 lms_cli.add_command(hours_cli)
+lms_cli.add_command(open_cycles_command)
+lms_cli.add_command(certificates_cli)
+lms_cli.add_command(send_reminders_command)
 lms_cli.add_command(imports_cli)
 lms_cli.add_command(export_course_command)
 lms_cli.add_command(import_course_command)

@@ -39,8 +39,8 @@ def stats_cli(context: click.Context, course_slug: str | None, unit_path: str | 
                    as_json=as_json)
 
 
-@stats_cli.command("rebuild", help="Recount every completion counter from the raw records "
-                                   "(after a restore, or to check them).")
+@stats_cli.command("rebuild", help="Recount every completion and 学时 counter from the raw "
+                                   "records (after a restore, or to check them).")
 @click.option("--course", "course_slug", help="Only this course (its slug).")
 @with_appcontext
 def rebuild_command(course_slug: str | None) -> None:

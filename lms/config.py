@@ -59,12 +59,32 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_STUDY_TIME_CAP_MULTIPLE", 3.0,
             "A module's credited study time stops at this multiple of its estimated minutes.",
             float),
+    Setting("LMS_RECUR_NOTICE_DAYS", 30,
+            "Recurring courses reopen this many days before a completion lapses "
+            "(flask lms open-cycles).", int),
     Setting("LMS_HOURS_RULE", "per_class_hour",
             "How active study becomes 学时: per_class_hour (minutes ÷ 45, down to 0.5) or "
             "bands (≥30 min 1, 15–30 min 0.5, less 0.25, +0.5 for passing the test); "
             "run `flask lms hours recompute --year Y` after changing it."),
+    Setting("LMS_HOURS_TARGETS", {"member": 32, "secretary": 56, "cadre": 90},
+            "Yearly 学时 target per kind of person (a person's duty), as a mapping or JSON: "
+            "member 党员, secretary 基层党组织书记、班子成员, cadre 书记兼任领导干部; a duty left "
+            "out keeps its default.", str),
     Setting("LMS_DISPATCH_BATCH", 50,
             "Most outbox deliveries one web response dispatches after it is sent.", int),
+    Setting("LMS_REMINDER_DAYS_BEFORE", 7,
+            "`flask lms send-reminders` tells people this many days before an assigned "
+            "course's due date (and once more when it has passed).", int),
+    Setting("LMS_SMTP_HOST", None,
+            "SMTP server for reminder e-mails; unset: reminders are shown in the app only."),
+    Setting("LMS_SMTP_PORT", 25, "SMTP server port.", int),
+    Setting("LMS_SMTP_USER", None, "SMTP user name, when the server asks for a login."),
+    Setting("LMS_SMTP_PASSWORD", None, "SMTP password for LMS_SMTP_USER."),
+    Setting("LMS_SMTP_STARTTLS", False,
+            "Switch the SMTP connection to TLS (STARTTLS) before logging in.", _bool),
+    Setting("LMS_MAIL_FROM", None,
+            "Sender address of reminder e-mails (default: LMS_SMTP_USER, else "
+            "lms@ the SMTP host)."),
 )
 
 LOCALES = ("zh_CN", "en")
@@ -81,6 +101,9 @@ def apply_defaults(app: Flask) -> None:
     from lms.services.hours_rules import rule_named
 
     rule_named(app.config["LMS_HOURS_RULE"])  # a mistyped rule stops the start, not a quiz
+    from lms.services.hours_targets import resolve_targets
+
+    app.config["LMS_HOURS_TARGETS"] = resolve_targets(app.config["LMS_HOURS_TARGETS"])
     if app.config["LMS_DEFAULT_LOCALE"] not in LOCALES:
         raise ValueError(
             f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, "

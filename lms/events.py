@@ -238,7 +238,8 @@ class PersonCreated(Event):
 @dataclass(frozen=True, kw_only=True)
 class PersonUpdated(Event):
     """An admin changed person ``user_id``'s details: ``before`` and ``after`` hold only the
-    fields that changed (display_name, role, phone). Moves and deactivation have their own."""
+    fields that changed (display_name, role, phone, duty, email). Moves and deactivation
+    have their own."""
 
     name: ClassVar[str] = "person_updated"
     user_id: int
@@ -332,3 +333,42 @@ class CourseStatusChanged(Event):
     course_title: str
     old_status: str
     new_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateIssued(Event):
+    """Certificate ``certificate_id`` of ``course_id`` (its ``cycle``) was issued to
+    ``user_id``: on completion, by the backfill command (``actor_id`` None), or by an admin
+    re-issuing it in place of the revoked ``replaces_id``."""
+
+    name: ClassVar[str] = "certificate_issued"
+    user_id: int
+    course_id: int
+    certificate_id: int
+    cycle: int
+    replaces_id: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CertificateRevoked(Event):
+    """An admin revoked certificate ``certificate_id`` of ``user_id`` for ``reason``; the
+    verify page now says it was revoked."""
+
+    name: ClassVar[str] = "certificate_revoked"
+    user_id: int
+    course_id: int
+    certificate_id: int
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CourseCycleOpened(Event):
+    """Recurring training: ``user_id``'s completion of ``course_id`` lapses on ``due_on``, so
+    cycle ``cycle`` reopened the course for them (the earlier cycle's record is kept).
+    ``due_on`` is an ISO date."""
+
+    name: ClassVar[str] = "course_cycle_opened"
+    user_id: int
+    course_id: int
+    cycle: int
+    due_on: str

@@ -22,10 +22,12 @@ from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
 from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
+from lms.public import bp as public_bp
 from lms.questions.details import prompt_html, prompt_text
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.services.errors import DomainError
 from lms.services.org import name_path
+from lms.services.pdf import PdfUnavailable
 
 
 def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
@@ -45,12 +47,14 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root.register_blueprint(api_bp)
     root.register_blueprint(author_bp)
     root.register_blueprint(admin_bp)
+    root.register_blueprint(public_bp)
 
     root.url_value_preprocessor(refuse_ids_out_of_range)
     root.before_request(use_lms_translations)
     root.context_processor(template_globals)
     root.register_error_handler(DomainError, _domain_error)
     root.register_error_handler(HTTPException, render_http_error)
+    root.register_error_handler(PdfUnavailable, _pdf_unavailable)
     return root
 
 
@@ -120,6 +124,12 @@ def render_http_error(error: HTTPException):
     if error.code is None or error.code < 400:
         return error
     return render_error(error.code)
+
+
+def _pdf_unavailable(error: PdfUnavailable):
+    """No PDF engine on this server: say so (503), never a 500; the page still prints."""
+    current_app.logger.error("PDF unavailable: %s", error)
+    return render_template("lms/errors/error.html", status=503, reason="pdf_unavailable"), 503
 
 
 def render_error(status: int):

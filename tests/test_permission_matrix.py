@@ -7,11 +7,14 @@ here so that a POST shows what the permission check decided, not the missing tok
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from sqlalchemy import select
 
-from lms.models import Assignment, Grant, User
-from lms.services import catalog, quizzes
+from lms.models import Assignment, Grant, Notice, User
+from lms.services import catalog, certificates, quizzes
+from lms.unit_of_work import unit_of_work
 from tests.conftest import sign_in
 
 ESSAY = [{"slug": "essay", "questions": [
@@ -76,6 +79,19 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
                                        expect(404, anonymous=401, trainee=409)),
     ("lms.learn.study_beat", "POST"): ("{x}/modules/essay/beat",
                                        expect(200, anonymous=401)),
+    # 我的学习档案: no person in the URL, so everyone signed in gets their own record.
+    ("lms.learn.record", "GET"): ("/record", expect(200)),
+    ("lms.learn.record_pdf", "GET"): ("/record.pdf", expect(200)),
+    ("lms.learn.record_xlsx", "GET"): ("/record.xlsx", expect(200)),
+    # Certificates: {certificate} is the trainee's; anyone may check a code.
+    ("lms.learn.my_certificates", "GET"): ("/certificates", expect(200)),
+    ("lms.learn.certificate_pdf", "GET"): ("/certificates/{certificate}.pdf",
+                                           expect(404, trainee=200)),
+    ("lms.public.verify", "GET"): ("/verify/{code}", expect(200, anonymous=200)),
+    # Notices: {notice} is the trainee's; marking someone else's is "no such notice".
+    ("lms.learn.notices", "GET"): ("/notices", expect(200)),
+    ("lms.learn.notice_read", "POST"): ("/notices/{notice}/read", expect(404, trainee=303)),
+    ("lms.learn.notices_read_all", "POST"): ("/notices/read-all", expect(303)),
     ("lms.author.index", "GET"): ("/author/", only(STAFF, 200)),
     ("lms.author.grading_queue", "GET"): ("/author/grading", only(STAFF, 200)),
     ("lms.author.quiz", "GET"): ("/author{x}/modules/essay/quiz", only(ANALYSTS, 200)),
@@ -181,6 +197,18 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
     ("lms.admin.record_hours", "POST"): ("/admin/people/{person}/hours", only(ADMINS, 400)),
     ("lms.admin.remove_hours", "POST"): ("/admin/people/{person}/hours/999999/remove",
                                          only(ADMINS, 400)),
+    ("lms.admin.person_record", "GET"): ("/admin/people/{person}/record", only(ADMINS, 200)),
+    ("lms.admin.person_record_pdf", "GET"): ("/admin/people/{person}/record.pdf",
+                                             only(ADMINS, 200)),
+    ("lms.admin.person_record_xlsx", "GET"): ("/admin/people/{person}/record.xlsx",
+                                              only(ADMINS, 200)),
+    # Certificates: an empty revoke lacks reason and box (400); re-issuing a valid one is 400.
+    ("lms.admin.person_certificate_pdf", "GET"): (
+        "/admin/people/{person}/certificates/{certificate}.pdf", only(ADMINS, 200)),
+    ("lms.admin.revoke_certificate", "POST"): (
+        "/admin/people/{person}/certificates/{certificate}/revoke", only(ADMINS, 400)),
+    ("lms.admin.reissue_certificate", "POST"): (
+        "/admin/people/{person}/certificates/{certificate}/reissue", only(ADMINS, 400)),
     # Grants: {grant} is a unit admin grant on UNIT_A; site and author grants are site admins'.
     ("lms.admin.grants_page", "GET"): ("/admin/grants", only(ADMINS | {"other_unit_admin"}, 200)),
     ("lms.admin.grant_unit_admin", "POST"): ("/admin/units/{unit}/admins", only(ADMINS, 400)),
@@ -235,6 +263,10 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
                                                  only(ADMINS | {"other_unit_admin"}, 200)),
     # Statistics: course-wide pages follow the viewer's scope; unit pages need the unit.
     ("lms.admin.stats_index", "GET"): ("/admin/stats", only(ADMINS | {"other_unit_admin"}, 200)),
+    ("lms.admin.stats_hours", "GET"): ("/admin/stats/hours?unit={unit}", only(ADMINS, 200)),
+    # A small table: a streamed list left unread here would hold its session open.
+    ("lms.admin.stats_hours_export", "GET"): ("/admin/stats/hours/hours_units.csv?unit={unit}",
+                                              only(ADMINS, 200)),
     ("lms.admin.stats_courses_export", "GET"): ("/admin/stats.xlsx",
                                                 only(ADMINS | {"other_unit_admin"}, 200)),
     ("lms.admin.stats_course", "GET"): ("/admin/stats/{slug}",
@@ -286,9 +318,18 @@ def world(app, db, make_user, make_course, grant):
     assignment = Assignment(course_id=module.course_id, org_unit_id=owner.org_unit_id)
     db.add(assignment)
     db.commit()
+    with unit_of_work(db):
+        certificate = certificates.issue(db, owner, module.course, completed_on=date.today(),
+                                         quarter_hours=4, cycle=1, actor_id=None)
+    notice = Notice(user_id=owner.id, kind="overdue", dedupe_key="matrix",
+                    course_id=module.course_id, params={})
+    db.add(notice)
+    db.commit()
     return {"slugs": slugs, "attempt": attempt.id, "trainee": (trainee, password),
+            "notice": notice.id,
             "grant": db.scalar(select(Grant.id).where(Grant.user_id == unit_a_admin.id)),
-            "unit": owner.org_unit_id, "assignment": assignment.id}
+            "unit": owner.org_unit_id, "assignment": assignment.id,
+            "certificate": certificate.id, "code": certificate.code}
 
 
 def sign_in_as(app, client, make_user, grant, world, actor: str) -> None:
@@ -311,7 +352,9 @@ def test_every_route_answers_each_actor_as_the_matrix_says(app, client, make_use
     sign_in_as(app, client, make_user, grant, world, actor)
     values = {"x": f"/courses/{world['slugs']['x']}", "attempt": world["attempt"],
               "unit": world["unit"], "grant": world["grant"], "person": world["trainee"][0].id,
-              "assignment": world["assignment"], "slug": world["slugs"]["x"]}
+              "assignment": world["assignment"], "slug": world["slugs"]["x"],
+              "certificate": world["certificate"], "code": world["code"],
+              "notice": world["notice"]}
     wrong = []
     app.config["WTF_CSRF_ENABLED"] = False
     try:

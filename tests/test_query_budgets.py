@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import event, update
+from sqlalchemy import event, select, update
 
-from lms.models import Course, User
+from lms.models import Certificate, Course, HoursEntry, User
 from lms.services import catalog, quizzes
 
 #: The sessions' SAVEPOINT bookkeeping is the tests' isolation (sessions are bound to one
@@ -88,8 +89,9 @@ def count_queries(app: Flask, client: FlaskClient):
 #: "does not grow" tests compare exact counts, so a query in a loop fails even under budget.
 #: A signed-in user with an org unit costs two reads (their unit, for the scope; its name
 #: path, for the header); a site admin without one does not.
-HOME = 11             # 9: user, courses, modules, progress, question counts, enrollments,
-                      #    grants, the user's unit, its name path
+HOME = 13             # 11: user, courses, modules, progress, question counts, enrollments,
+                      #    grants, the user's unit, its name path, the year's 学时, the
+                      #    unread notices (the newest few and their count, one query)
 COURSE = 12           # 10
 MODULE_REVISIT = 15   # 13 (12 for a module without a quiz)
 QUIZ_START = 22       # 20: starting is a write unit, which re-reads what it locks
@@ -100,6 +102,9 @@ AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, 
 GRADING_QUEUE = 8     # 6: user, grants, unit, the page of attempts with trainee, module and
                       #   course joined, their count, name path
 ITEM_ANALYSIS = 11    # 9 for a trainer with a unit
+RECORD = 11           # 9: user, 学时 entries, the person's unit and its name path, progress
+                      #   with modules, enrollments with courses, certificates, grants, the
+                      #   header's name path
 
 QUESTIONS = [{"type": "single_choice", "prompt": "选甲。", "options": ["甲", "乙"], "answer": "A"},
              {"type": "true_false", "prompt": "党课每季度至少一次。", "answer": "正确"}]
@@ -277,3 +282,29 @@ def test_each_page_reads_the_signed_in_users_scope_once(app, db, client, login_a
     for path in pages:
         _, recorded = count_queries(path)
         assert recorded.reads_of("lms_grants") == 1, (path, recorded.report())
+
+
+def test_learning_record_does_not_grow_with_courses_years_or_certificates(
+        app, db, client, login_as, make_course, course, count_queries):
+    user = login_as("trainee", unit=UNIT)
+    client.get(course.modules[0].url)
+    page, one = count_queries("/record")
+    assert course.title in page.get_data(as_text=True)
+    assert within(one, RECORD), one.report()
+    assert one.writes == []
+
+    extra = more_courses(make_course, 3)
+    for made in extra:
+        client.get(made.modules[0].url)
+        answer(app, db, user.id, made.slug, "quiz", {"q1": ["0"], "q2": "true"})
+    for year in (2022, 2023, 2024):
+        db.add(HoursEntry(user_id=user.id, year=year, kind="central", quarter_hours=8,
+                          title=f"{year}年集中培训", held_on=date(year, 5, 1)))
+        db.add(Certificate(code=f"CODE{year}", user_id=user.id, cycle=year, course_id=db.scalar(
+            select(Course.id).where(Course.slug == course.slug)), holder_name="学员",
+            course_title=course.title, completed_on=date(year, 5, 1)))
+    db.commit()
+    page, more = count_queries("/record")
+    text = page.get_data(as_text=True)
+    assert all(made.title in text for made in extra) and "2022年集中培训" in text
+    assert len(more) == len(one), more.report()

@@ -8,12 +8,15 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 from lms.admin import (  # noqa: E402,F401
     assignments,
     audit,
+    certificates,
     grants,
     hours,
     hours_import,
     override_import,
     people,
     people_import,
+    person_record,
     stats,
+    stats_hours,
     views,
 )

@@ -43,6 +43,8 @@ ACTION_LABELS = {
     "offline_hours_changed": _l("Offline study hours recorded or removed"),
     "course_version_created": _l("Course version published"),
     "course_status_changed": _l("Course status changed"),
+    "certificate_revoked": _l("Certificate revoked"),
+    "certificate_issued": _l("Certificate re-issued"),
 }
 
 

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.admin.forms import KIND_LABELS
+from lms.duty_labels import DUTY_LABELS
 from lms.models import AdminAction
 from lms.services.admin_audit import COURSE_KEYS, MODULE_KEYS, UNIT_KEYS, USER_KEYS, Names
 
@@ -31,6 +32,8 @@ KEY_LABELS = {
     "display_name": _l("Name"),
     "role": _l("Role"),
     "phone": _l("Phone"),
+    "duty": _l("Duty"),
+    "email": _l("E-mail"),
     "source": _l("Source"),
     "password": _l("Password"),
     "reason": _l("Reason"),
@@ -43,6 +46,7 @@ KEY_LABELS = {
     "hours_kind": _l("Kind of study hours"),
     "hours": _l("Hours"),
     "held_on": _l("Date held"),
+    "code": _l("Certificate code"),
 }
 #: Words for stored values, by key: grant and unit kinds, roles, where a change came from.
 VALUE_LABELS = {
@@ -50,6 +54,7 @@ VALUE_LABELS = {
              "course_author": _l("Course author"),
              **{kind.value: label for kind, label in KIND_LABELS.items()}},
     "role": {"admin": _l("Administrator"), "trainer": _l("Trainer"), "trainee": _l("Trainee")},
+    "duty": {duty.value: label for duty, label in DUTY_LABELS.items()},
     "source": {"form": _l("Form"), "import": _l("Import")},
     "hours_kind": {"central": _l("Central training"), "group": _l("Group study")},
     "password": {"one-time": _l("One-time password"), "set": _l("Password set")},

@@ -30,6 +30,10 @@ PROBLEMS = {
                        "trainer, admin)."),
     "phone_invalid": _l("“%(phone)s” is not a phone number: use digits, with an optional "
                         "leading +."),
+    "duty_invalid": _l("Unknown duty (身份) “%(duty)s”: write 党员, 支部书记 or 领导干部 (or "
+                       "member, secretary, cadre), or leave it empty."),
+    "email_invalid": _l("“%(email)s” is not an e-mail address: write it like "
+                        "name@example.com, or leave it empty."),
     "unit_required": _l("The unit (所属组织) is empty."),
     "unit_path_invalid": _l("“%(unit)s” is not a unit path: write it like "
                             "党委/第一党总支/第一党支部."),

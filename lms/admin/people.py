@@ -13,8 +13,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from lms.admin import bp
+from lms.admin.certificate_forms import certificate_section
 from lms.admin.hours_forms import hours_section
 from lms.admin.people_forms import (
+    DUTY_LABELS,
     ROLE_LABELS,
     CreatePersonForm,
     DeactivatePersonForm,
@@ -41,6 +43,8 @@ REFUSALS = {
     "name_too_long": _l("Use at most 100 characters for the name."),
     "unit_inactive": _l("This unit is deactivated; choose an active unit."),
     "phone_invalid": _l("Enter a phone number of digits, with an optional leading +."),
+    "email_invalid": _l("Enter an e-mail address such as name@example.com."),
+    "duty_invalid": _l("Choose a duty."),
     "role_invalid": _l("Choose a role."),
     "role_not_allowed": _l("Only site administrators may give or take the administrator role."),
     "own_account": _l("You cannot deactivate your own account."),
@@ -53,7 +57,8 @@ STATUS = {"username_taken": 409, "role_not_allowed": 403}
 FIELDS = {"username_taken": "username", "username_invalid": "username",
           "name_required": "display_name", "name_too_long": "display_name",
           "unit_inactive": "unit_id", "unknown_unit": "unit_id", "phone_invalid": "phone",
-          "role_invalid": "role", "role_not_allowed": "role"}
+          "role_invalid": "role", "role_not_allowed": "role", "email_invalid": "email",
+          "duty_invalid": "duty"}
 
 
 def _person(person_id: int) -> User:
@@ -90,6 +95,12 @@ def _refuse(form, error: PersonChangeRefused):
     else:
         flash(message, "error")
     return STATUS.get(error.reason, 400)
+
+
+def _sent(form, *names: str) -> dict[str, str]:
+    """The fields the post carried (an empty e-mail clears it; a field left out keeps)."""
+    return {name: getattr(form, name).data or "" for name in names
+            if getattr(form, name).raw_data}
 
 
 def _expired(form) -> None:
@@ -129,6 +140,7 @@ def create_person():
     if request.method == "GET":
         form.unit_id.data = request.args.get("unit", type=int)
         form.role.data = "trainee"
+        form.duty.data = "member"
     elif form.validate_on_submit():
         unit = _db().get(OrgUnit, form.unit_id.data)
         try:
@@ -137,7 +149,8 @@ def create_person():
             person, password = people_admin.create_person(
                 _db(), current_learner(), username=form.username.data,
                 display_name=form.display_name.data, unit=unit, role=form.role.data,
-                phone=form.phone.data)
+                phone=form.phone.data, duty=form.duty.data or "member",
+                email=form.email.data)
         except PersonChangeRefused as error:
             status = _refuse(form, error)
         else:
@@ -152,17 +165,20 @@ def create_person():
 def _person_page(person: User, status: int = 200, **forms):
     db, scope = _db(), current_scope()
     manage = people_admin.may_manage(db, scope, person)
-    edit = PersonForm(formdata=None, obj=person, role=person.role.value)
+    edit = PersonForm(formdata=None, obj=person, role=person.role.value,
+                      duty=person.duty.value)
     edit.offer_roles(scope.everything or person.role.value == "admin")
     forms = {"edit": edit, "move": MovePersonForm(formdata=None),
              "deactivate": DeactivatePersonForm(formdata=None),
              "reactivate": ReactivatePersonForm(formdata=None),
-             "reset": ResetPasswordForm(formdata=None), **hours_section(db, person), **forms}
+             "reset": ResetPasswordForm(formdata=None), **hours_section(db, person),
+             **certificate_section(db, scope, person), **forms}
     units = [row for row in _active_units() if row.unit.id != person.org_unit_id]
     return render_template(
         "lms/admin/person.html", person=person, manage=manage, units=units,
         unit_path=name_path(db, person.org_unit) if person.org_unit is not None else "",
         completion=people_admin.completion_of(db, person), role_labels=ROLE_LABELS,
+        duty_labels=DUTY_LABELS,
         **forms), status
 
 
@@ -184,7 +200,8 @@ def edit_person(person_id: int):
     try:
         changed = people_admin.update_person(_db(), current_learner(), person,
                                              display_name=form.display_name.data,
-                                             role=form.role.data, phone=form.phone.data or "")
+                                             role=form.role.data, phone=form.phone.data or "",
+                                             **_sent(form, "duty", "email"))
     except PersonChangeRefused as error:
         return _person_page(person, _refuse(form, error), edit=form)
     flash(_("The changes were saved.") if changed else _("Nothing was changed."), "info")

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.duty_labels import DUTY_LABELS
 from lms.models import Role
 
 ROLE_LABELS = {
@@ -27,7 +28,7 @@ def _unit_field(label) -> IntegerField:
 
 
 class PersonForm(FlaskForm):
-    """Name, role and phone: what the person page edits."""
+    """Name, role, duty, phone and e-mail: what the person page edits."""
 
     display_name = StringField(_l("Name"), filters=[_strip],
                                validators=[DataRequired(_l("Enter the person's name.")),
@@ -41,6 +42,16 @@ class PersonForm(FlaskForm):
     phone = StringField(_l("Mobile phone (optional)"), filters=[_strip],
                         validators=[Length(max=30, message=_l("Use at most 30 characters."))],
                         render_kw={"inputmode": "tel", "autocomplete": "off"})
+    # Which yearly 学时 target applies; the service refuses anything else. Left out of a
+    # post (an older page, a script), it keeps the person's duty (a new person: 党员).
+    duty = SelectField(_l("Duty"), validate_choice=False,
+                       choices=[SelectChoice(duty.value, label)
+                                for duty, label in DUTY_LABELS.items()],
+                       validators=[Optional()])
+    email = StringField(_l("E-mail (optional)"), filters=[_strip],
+                        validators=[Length(max=200, message=_l("Use at most 200 characters."))],
+                        render_kw={"inputmode": "email", "autocomplete": "off",
+                                   "autocapitalize": "none"})
 
     def offer_roles(self, admin_role: bool) -> None:
         """Offer the admin role only to site admins (the service enforces it either way)."""

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from lms.admin import bp, charts, stats_exports, stats_labels
 from lms.admin.views import _db, _require_admin_room
 from lms.auth.session import current_require, current_scope, login_required
+from lms.content.course_rules import course_rules
 from lms.models import Course, OrgUnit, User
 from lms.request_args import DateInRange, date_in_range, page_arg
 from lms.services import org_admin, stats_people, stats_report
@@ -127,7 +128,7 @@ def _dashboard(course: Course, unit: OrgUnit | None):
         for row in report.level])
     return render_template(
         "lms/admin/stats_course.html", course=course, unit=unit, report=report,
-        crumbs=_crumbs(unit), people=people, links=links, labels=stats_labels, bars=bars,
+        recur_months=course_rules(course).recur_months, crumbs=_crumbs(unit), people=people, links=links, labels=stats_labels, bars=bars,
         line=charts.line([(week, count) for week, count in report.tables["weekly"].rows]),
         columns=charts.columns([(row[0], row[1]) for row in report.tables["scores"].rows]),
         range_error=error, chosen_from=request.args.get("from", report.start.isoformat()),

@@ -13,6 +13,8 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.duty_labels import DUTY_LABELS
+
 COLUMNS = {
     "course": _l("Course"), "slug": _l("Short name"), "published": _l("Published"),
     "learners": _l("Learners"), "assigned": _l("Assigned"), "started": _l("Started"),
@@ -28,11 +30,20 @@ COLUMNS = {
     "deactivated": _l("Deactivated"), "days_overdue": _l("Days overdue"),
     "best_score": _l("Best score"), "attempts": _l("Attempts"),
     "override_reason": _l("Reason given for marking complete"),
+    # 学时 (lms.admin.stats_hours)
+    "duty": _l("Duty"), "hours_kind": _l("Kind of study hours"), "on_roll": _l("Number of people"),
+    "hours_online": _l("Online training"), "hours_central": _l("Central training"),
+    "hours_group": _l("Group study"), "hours_total": _l("Study hours"),
+    "hours_average": _l("Hours per person"), "hours_target": _l("Yearly target"),
+    "hours_shortfall": _l("Hours to go"),
 }
 VALUES = {
     "status": {"not_started": _l("Not started"), "in_progress": _l("In progress"),
                "completed": _l("Completed"), "overdue": _l("Overdue")},
     "members": {"subtree": _l("With sub-units"), "direct": _l("Directly in this unit")},
+    "duty": {duty.value: label for duty, label in DUTY_LABELS.items()},
+    "hours_kind": {"online": _l("Online training"), "central": _l("Central training"),
+                   "group": _l("Group study"), "total": _l("All kinds")},
 }
 TITLES = {
     "courses": _l("Courses"), "summary": _l("Summary"), "units": _l("Completion by unit"),
@@ -40,9 +51,13 @@ TITLES = {
     "weekly": _l("Completions per week"), "least_complete": _l("Least complete units"),
     "people": _l("People and their status"), "overdue": _l("Overdue people"),
     "modules": _l("Modules"),
+    "hours_kinds": _l("Study hours by kind"), "hours_units": _l("Study hours by unit"),
+    "hours_below": _l("People below their yearly target"),
 }
 PERCENT = {"completion_percent"}
 SCORES = {"average_score", "best_score"}
+HOURS = {"hours_online", "hours_central", "hours_group", "hours_total", "hours_average",
+         "hours_target", "hours_shortfall"}
 
 
 def header(columns) -> list[str]:
@@ -55,6 +70,8 @@ def file_cell(column: str, value: Any) -> Any:
         return str(VALUES[column].get(value, value))
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if column in HOURS and isinstance(value, float) and value.is_integer():
+        return int(value)   # 32 学时, not 32.0
     return value
 
 
@@ -66,6 +83,8 @@ def page_cell(column: str, value: Any) -> str:
         return f"{value:.1f}%"
     if column in SCORES:
         return f"{value:.1f}"
+    if column in HOURS:
+        return f"{value:g}"
     if isinstance(value, date):
         return value.isoformat()
     return str(file_cell(column, value))

@@ -69,7 +69,7 @@ def write_course(slug: str, content: CourseContent, registry: QuestionTypeRegist
     course.update({key: value for key, value in (("description", content.description),
                                                  ("audience", content.audience)) if value})
     course.update(pass_mark=content.pass_mark, **({} if published else {"published": False}),
-                  modules=list(files))
+                  **({"rules": content.rules} if content.rules else {}), modules=list(files))
     return {"course.yml": dump_yaml(course), **files}
 
 

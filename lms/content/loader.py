@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from lms.content.citations import CiteError, citation_warnings, read_cite
+from lms.content.course_rules import CourseRules, read_rules
 from lms.content.course_source import (  # noqa: F401  (SLUG, Problem: imported from here too)
     SLUG,
     FolderSource,
@@ -36,7 +37,8 @@ from lms.quiz_settings import QuizSettings, SettingsError, parse_quiz_settings
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$\n?", re.DOTALL | re.MULTILINE)
-COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules", "published"}
+COURSE_KEYS = {"slug", "title", "description", "audience", "pass_mark", "modules", "published",
+               "rules"}
 MODULE_KEYS = {"slug", "title", "minutes", "min_minutes", "required", "pass_mark", "quiz"}
 #: Keys of every question, whatever its type: read by the loader, not by the type.
 COMMON_KEYS = {"id", "cite"}
@@ -95,6 +97,7 @@ class CourseFile:
     published: bool = True
     #: Worth saying but not blocking: questions whose cite is not in their module's text.
     warnings: list[Problem] = field(default_factory=list)
+    rules: CourseRules = field(default_factory=CourseRules)
 
 
 class CourseInvalid(Exception):
@@ -180,6 +183,7 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
         seen_slugs[module.slug] = module_path
         modules.append(module)
     _check_unique_ids(modules, problems)
+    rules = read_rules(doc, problems, slug, [m.slug for m in modules])
     problems.extend(Problem(source.path(name), 1, "is not listed in course.yml modules")
                     for name in source.unused(used))
     if problems:
@@ -188,7 +192,7 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
                       audience=audience,
                       pass_mark=pass_mark if pass_mark is not None else default_pass_mark,
                       content_hash=digest.hexdigest(), modules=modules,
-                      published=published, warnings=citation_warnings(modules))
+                      published=published, warnings=citation_warnings(modules), rules=rules)
 
 
 def _check_unique_ids(modules: list[ModuleFile], problems: list[Problem]) -> None:

@@ -7,6 +7,8 @@ from typing import Any, ClassVar
 from sqlalchemy.orm import Session
 
 from lms.events import (
+    CertificateIssued,
+    CertificateRevoked,
     CompletionOverridden,
     CourseAssigned,
     CourseStatusChanged,
@@ -25,7 +27,7 @@ from lms.events import (
     UnitMoved,
     UnitRenamed,
 )
-from lms.models import AdminAction, OrgUnit, User
+from lms.models import AdminAction, Certificate, OrgUnit, User
 from lms.subscribers import EventHandler
 
 #: Changes to people; a password change is an admin action only when someone else made it.
@@ -85,6 +87,30 @@ def _describe_learning(event: Event, session: Session) -> tuple[str, int, int | 
     return ("assignment", event.assignment_id, unit_id, target, None)
 
 
+#: Certificates revoked and re-issued by an admin (not the ones issued on completion).
+CERTIFICATE_EVENTS = (CertificateRevoked, CertificateIssued)
+
+
+def _describe_certificate(event: Event,
+                          session: Session) -> tuple[str, int, int | None, Any, Any] | None:
+    """Like ``_describe``, filed under the holder's unit; the codes name the certificates."""
+    assert isinstance(event, CERTIFICATE_EVENTS)
+    if isinstance(event, CertificateIssued) and event.replaces_id is None:
+        return None
+    person = session.get(User, event.user_id)
+    unit_id = person.org_unit_id if person is not None else None
+    certificate = session.get(Certificate, event.certificate_id)
+    code = certificate.code if certificate is not None else None
+    if isinstance(event, CertificateRevoked):
+        return ("user", event.user_id, unit_id, None,
+                {"course_id": event.course_id, "code": code, "reason": event.reason})
+    assert event.replaces_id is not None
+    old = session.get(Certificate, event.replaces_id)
+    return ("user", event.user_id, unit_id,
+            {"code": old.code if old is not None else None},
+            {"course_id": event.course_id, "code": code})
+
+
 #: A course's versions (who published which) and its status; site-wide (no unit).
 COURSE_EVENTS = (CourseVersionCreated, CourseStatusChanged)
 
@@ -111,13 +137,15 @@ class AdminAuditHandler(EventHandler):
     name: ClassVar[str] = "admin_audit"
     events: ClassVar[tuple[type[Event], ...]] = (
         UnitCreated, UnitRenamed, UnitMoved, UnitDeactivated, GrantChanged, *PERSON_EVENTS,
-        *LEARNING_EVENTS, *COURSE_EVENTS)
+        *LEARNING_EVENTS, *COURSE_EVENTS, *CERTIFICATE_EVENTS)
 
     def handle(self, event: Event, session: Session) -> None:
         described = (_describe_person(event, session) if isinstance(event, PERSON_EVENTS)
                      else _describe_learning(event, session)
                      if isinstance(event, LEARNING_EVENTS)
                      else _describe_course(event) if isinstance(event, COURSE_EVENTS)
+                     else _describe_certificate(event, session)
+                     if isinstance(event, CERTIFICATE_EVENTS)
                      else self._describe(event))
         if described is None:
             return

@@ -1,4 +1,5 @@
-"""Complete the course when its last required module is done, or no longer required."""
+"""Complete the course when its last required module is done, or no longer required
+(the rules themselves: lms.services.course_completion)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,19 @@ from typing import ClassVar
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms.content.course_rules import course_rules
 from lms.db import utcnow
 from lms.events import CourseCompleted, CourseVersionCreated, Event, ModuleCompleted
-from lms.models import Enrollment, Module, ModuleProgress, ProgressStatus
-from lms.services.progress import enroll
+from lms.models import (
+    Course,
+    Enrollment,
+    HoursEntry,
+    HoursKind,
+    Module,
+    ModuleProgress,
+    ProgressStatus,
+)
+from lms.services.course_completion import complete_if_done
 from lms.subscribers import EventHandler
 from lms.unit_of_work import raise_event
 
@@ -27,45 +37,36 @@ class CourseCompletionHandler(EventHandler):
             self._complete_after_new_version(session, event)
             return
         assert isinstance(event, ModuleCompleted)
-        # Lock the enrollment before counting: two units completing the last two modules at
-        # once (a trainer's grade, the trainee's reading) queue here, and the second one sees
-        # the first one's module.
-        enrollment = enroll(session, event.user_id, event.course_id, actor_id=event.actor_id)
-        enrollment = session.scalars(
-            select(Enrollment).where(Enrollment.id == enrollment.id)
-            .with_for_update().execution_options(populate_existing=True)).one()
-        if enrollment.completed_at is not None:
-            return
-        done = (ModuleProgress.module_id == Module.id) & (
-            ModuleProgress.user_id == event.user_id) & (
-            ModuleProgress.status == ProgressStatus.COMPLETED)
-        missing = session.scalar(
-            select(func.count()).select_from(Module).outerjoin(ModuleProgress, done)
-            .where(Module.course_id == event.course_id, Module.required, Module.is_current,
-                   ModuleProgress.id.is_(None)))
-        if missing:
-            return
-        enrollment.completed_at = utcnow()
-        raise_event(session, CourseCompleted(actor_id=event.actor_id, user_id=event.user_id,
-                                             course_id=event.course_id))
+        complete_if_done(session, event.user_id, event.course_id, actor_id=event.actor_id)
 
     @staticmethod
     def _complete_after_new_version(session: Session, event: CourseVersionCreated) -> None:
-        """A version that drops a required module can leave trainees with nothing left to do:
-        complete their course now, since no module completion will come to do it."""
+        """A version that drops a required module (or lowers the 学时 asked) can leave
+        trainees with nothing left to do: complete their course now, since no module
+        completion will come to do it."""
+        course = session.get(Course, event.course_id)
+        rules = course_rules(course)
+        counted = Module.required if rules.final_exam is None else (
+            Module.required | (Module.slug == rules.final_exam))
         unfinished = (
-            select(Module.id).where(Module.course_id == event.course_id, Module.required,
+            select(Module.id).where(Module.course_id == event.course_id, counted,
                                     Module.is_current)
             .where(~select(ModuleProgress.id).where(
                 ModuleProgress.module_id == Module.id,
                 ModuleProgress.user_id == Enrollment.user_id,
                 ModuleProgress.status == ProgressStatus.COMPLETED).exists()))
-        now = utcnow()
-        for enrollment in session.scalars(
-                select(Enrollment).where(Enrollment.course_id == event.course_id,
+        query = select(Enrollment).where(Enrollment.course_id == event.course_id,
                                          Enrollment.completed_at.is_(None),
                                          ~unfinished.exists())
-                .with_for_update()):
+        if rules.min_quarter_hours:
+            query = query.where(select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0))
+                                .where(HoursEntry.user_id == Enrollment.user_id,
+                                       HoursEntry.course_id == event.course_id,
+                                       HoursEntry.kind == HoursKind.ONLINE.value)
+                                .scalar_subquery()
+                                >= rules.min_quarter_hours + Enrollment.cycle_hours_base)
+        now = utcnow()
+        for enrollment in session.scalars(query.with_for_update()):
             enrollment.completed_at = now
             raise_event(session, CourseCompleted(actor_id=event.actor_id,
                                                  user_id=enrollment.user_id,

@@ -4,4 +4,12 @@ from flask import Blueprint
 
 bp = Blueprint("learn", __name__)
 
-from lms.learn import access, study, views  # noqa: E402,F401  (hooks and routes attach to bp)
+# Hooks and routes attach to bp when their modules are imported.
+from lms.learn import (  # noqa: E402,F401
+    access,
+    certificates,
+    notices,
+    record,
+    study,
+    views,
+)

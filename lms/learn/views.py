@@ -6,15 +6,21 @@ from flask import current_app, jsonify, redirect, render_template, request, url_
 
 from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
+from lms.content.course_rules import course_rules
+from lms.duty_labels import DUTY_LABELS
 from lms.learn import bp
 from lms.learn.json_body import JsonRefused, bad_request, signed_in_json
+from lms.learn.notices import home_notices
 from lms.models import AttemptStatus
 from lms.services import (
     assignments,
     attempt_review,
     catalog,
+    certificates,
+    course_completion,
     due_dates,
     hours,
+    hours_targets,
     overrides,
     progress,
     quizzes,
@@ -38,9 +44,13 @@ def home():
     outlines = progress.course_outlines(db, user, catalog.list_courses(db))
     today = assignments.today()
     sections = due_dates.home_sections(outlines, today)
+    totals = hours.year_totals(db, user.id, today.year)
     return render_template("lms/learn/home.html", assigned=sections.assigned,
                            mine=sections.mine, available=sections.available, year=today.year,
-                           hours=hours.year_totals(db, user.id, today.year))
+                           hours=totals, duty_label=DUTY_LABELS[user.duty],
+                           standing=hours_targets.standing(user.duty, today.year,
+                                                           totals["total"]),
+                           notices=home_notices(db, user.id))
 
 
 @bp.route("/courses/<slug>")
@@ -50,8 +60,13 @@ def course(slug: str):
     user = current_learner()
     course = catalog.get_course(db, slug)
     outline = progress.course_outline(db, user, course)
-    return render_template("lms/learn/course.html", outline=outline,
+    rules = course_rules(course)
+    return render_template("lms/learn/course.html", outline=outline, rules=rules,
+                           course_hours=course_completion.hours_this_cycle(
+                               db, user.id, course, outline.enrollment),
                            reasons=overrides.reasons_for(db, user, course),
+                           certificate=certificates.valid_for(db, user.id, course.id)
+                           if outline.completed else None,
                            due=due_dates.due_state(outline.enrollment, assignments.today()))
 
 

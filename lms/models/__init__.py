@@ -11,6 +11,7 @@ from lms.models.hours import HoursEntry, HoursKind
 from lms.models.imports import ImportBatch
 from lms.models.learning import (
     AttemptStatus,
+    CourseCycle,
     Enrollment,
     ModuleProgress,
     ProgressStatus,
@@ -36,7 +37,7 @@ from lms.models.versions import (
 )
 
 __all__ = [
-    "AdminAction", "Assignment", "Certificate", "CompletionOverride", "DraftFile", "Duty",
+    "AdminAction", "Assignment", "Certificate", "CourseCycle", "CompletionOverride", "DraftFile", "Duty",
     "Notice", "UnitHoursStats",
     "NO_DUE_DATE", "CourseUnitStats", "ModuleUnitStats", "ScoreBinStats",
     "WeeklyCompletionStats",

@@ -51,6 +51,16 @@ class Enrollment(Base):
     completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     assigned: Mapped[bool] = mapped_column(default=False, server_default=false())
     due_on: Mapped[date | None] = mapped_column(Date)
+    #: Training cycle of a recurring course (lms.services.recurrence): 1 until a completion
+    #: lapses and a new cycle reopens the course; earlier cycles are in ``CourseCycle``.
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
+    cycle_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The date a reopened cycle must be completed by (the earlier completion's expiry);
+    #: ``due_on`` takes it over the assignments' date (services.assignments.sync_enrollments).
+    cycle_due_on: Mapped[date | None] = mapped_column(Date)
+    #: The course's online 学时 (quarter hours) the person had when this cycle opened: a
+    #: course's ``min_hours`` counts what was earned since.
+    cycle_hours_base: Mapped[int] = mapped_column(default=0, server_default="0")
 
     counted_unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_org_units.id", ondelete="SET NULL"))
@@ -132,6 +142,9 @@ class QuizAttempt(Base):
     #: The course version the attempt was taken in (its questions are in ``questions``).
     course_version_id: Mapped[int] = mapped_column(ForeignKey("lms_course_versions.id"))
     number: Mapped[int]
+    #: The enrollment's training cycle when it started: passes and attempts used count in
+    #: their own cycle only.
+    cycle: Mapped[int] = mapped_column(default=1, server_default="1")
     status: Mapped[AttemptStatus] = mapped_column(
         Enum(AttemptStatus, name="attempt_status", native_enum=False, length=20,
              values_callable=lambda members: [m.value for m in members]),
@@ -157,3 +170,20 @@ class QuizAttempt(Base):
 
     module: Mapped[Module] = relationship()
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class CourseCycle(Base):
+    """A closed training cycle of a recurring course: what the person's record said when a
+    new cycle reopened the course (the attempts, 学时 entries and certificate stay too)."""
+
+    __tablename__ = "lms_course_cycles"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "cycle"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("lms_users.id", ondelete="CASCADE"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("lms_courses.id", ondelete="CASCADE"))
+    cycle: Mapped[int]
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    completed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

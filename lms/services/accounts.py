@@ -13,7 +13,8 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from lms.db import utcnow
 from lms.events import PasswordChanged, PersonCreated, PersonMoved
-from lms.models import Role, User
+from lms.models import Duty, Role, User
+from lms.services.email_address import is_email
 from lms.services.errors import InvalidInput
 from lms.services.org import ensure_unit_path, name_path, split_unit_path
 from lms.unit_of_work import raise_event, transactional
@@ -47,7 +48,8 @@ def generate_password() -> str:
 @transactional
 def create_user(session: Session, *, username: str, display_name: str, role: Role | str,
                 password: str | None, unit_path: str | None = None,
-                external_id: str | None = None) -> User:
+                external_id: str | None = None, duty: Duty | str = Duty.MEMBER,
+                email: str | None = None) -> User:
     username = username.strip()
     if not USERNAME.match(username):
         raise InvalidInput("username must be 2-80 letters, digits or _ . @ -", field="username")
@@ -60,6 +62,14 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
         role = Role(role)
     except ValueError:
         raise InvalidInput(f"unknown role {role!r}", field="role") from None
+    try:
+        duty = Duty(duty)
+    except ValueError:
+        raise InvalidInput(f"unknown duty {duty!r} (member, secretary or cadre)",
+                           field="duty") from None
+    email = (email or "").strip() or None
+    if email is not None and not is_email(email):
+        raise InvalidInput(f"not an e-mail address: {email!r}", field="email")
     if password is not None and len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
                            field="password")
@@ -67,7 +77,7 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
     user = User(
         username=username, display_name=display_name, role=role, org_unit=unit,
         password_hash=generate_password_hash(password) if password is not None else None,
-        external_id=external_id,
+        external_id=external_id, duty=duty, email=email,
     )
     session.add(user)
     session.flush()

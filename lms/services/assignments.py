@@ -227,7 +227,10 @@ def sync_enrollments(session: Session, *, course_id: int | None = None,
         derived = derived.where(Enrollment.course_id == course_id)
     derived = derived.subquery("derived")
     now_assigned = derived.c.code.is_not(None)
-    now_due = func.nullif(derived.c.code, literal(NO_DUE_DATE, Date))
+    # A reopened cycle of a recurring course is due by its own date (the lapsing completion's
+    # expiry), for as long as an assignment covers the person.
+    now_due = case((now_assigned, func.coalesce(
+        Enrollment.cycle_due_on, func.nullif(derived.c.code, literal(NO_DUE_DATE, Date)))))
     session.execute(
         update(Enrollment)
         .where(Enrollment.id == derived.c.id,

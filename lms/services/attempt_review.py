@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.questions.details import prompt_html
+from lms.services.cycles import in_current_cycle
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,6 @@ def review_attempt(registry: QuestionTypeRegistry, attempt: QuizAttempt,
 
 
 def has_passed(session: Session, user: User, module: Module) -> bool:
+    """Whether the person passed the quiz in their current cycle (answers may be shown)."""
     return session.scalar(select(func.count()).select_from(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
-        QuizAttempt.passed.is_(True))) > 0
+        in_current_cycle(user.id, module), QuizAttempt.passed.is_(True))) > 0

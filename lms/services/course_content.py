@@ -111,13 +111,20 @@ class CourseContent:
     audience: str
     pass_mark: int
     modules: tuple[ModuleContent, ...]
+    #: Course rules as stored (CourseRules.to_json()): None when the course sets none.
+    rules: dict[str, Any] | None = None
 
     @cached_property
     def digest(self) -> str:
-        return content_hash({
+        """The content's hash; ``rules`` are hashed only when set, so courses without them
+        keep the hash of the versions recorded before rules existed."""
+        content = {
             "title": self.title, "description": self.description, "audience": self.audience,
             "pass_mark": self.pass_mark, "modules": [[m.slug, m.digest] for m in self.modules],
-        })
+        }
+        if self.rules:
+            content["rules"] = self.rules
+        return content_hash(content)
 
     def with_questions_added(self, module_slug: str, questions: list[QuestionContent],
                              revised: dict[str, QuestionContent] | None = None
@@ -135,7 +142,8 @@ def content_from_rows(course: Course) -> CourseContent:
     """The current version's content (load ``course.modules`` and their questions eagerly)."""
     return CourseContent(title=course.title, description=course.description,
                          audience=course.audience, pass_mark=course.pass_mark,
-                         modules=tuple(ModuleContent.from_row(m) for m in course.modules))
+                         modules=tuple(ModuleContent.from_row(m) for m in course.modules),
+                         rules=course.rules or None)
 
 
 def content_from_files(course_file: CourseFile,
@@ -144,6 +152,7 @@ def content_from_files(course_file: CourseFile,
     return CourseContent(
         title=course_file.title, description=course_file.description,
         audience=course_file.audience, pass_mark=course_file.pass_mark,
+        rules=course_file.rules.to_json(),
         modules=tuple(
             ModuleContent(
                 slug=m.slug, title=m.title, source=m.source, html=m.html, minutes=m.minutes,

@@ -24,7 +24,7 @@ INLINE_LIMIT = 3000
 QUESTION_FIELDS = ("type", "prompt", "options", "answer_key", "explanation", "points", "cite",
                    "details")
 MODULE_FIELDS = ("title", "minutes", "min_minutes", "required", "pass_mark")
-COURSE_FIELDS = ("title", "description", "audience", "pass_mark")
+COURSE_FIELDS = ("title", "description", "audience", "pass_mark", "rules")
 
 
 @dataclass(frozen=True)

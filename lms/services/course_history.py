@@ -146,7 +146,7 @@ def version_content(version: CourseVersion) -> CourseContent:
     """What the version published, as the values ``versioning.publish`` takes."""
     return CourseContent(
         title=version.title, description=version.description, audience=version.audience,
-        pass_mark=version.pass_mark,
+        pass_mark=version.pass_mark, rules=version.rules,
         modules=tuple(_module_content(entry.revision) for entry in version.modules))
 
 

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session
 
 from lms.db import utcnow
 from lms.models import HoursEntry, HoursKind
+from lms.services.course_completion import complete_if_enough_hours
+from lms.services.hours_counters import count_entries
 from lms.services.hours_rules import Rule, rule_named
 from lms.services.progress import _get_or_create
 
@@ -47,6 +49,8 @@ def add_study_time(session: Session, user_id: int, course_id: int, at: datetime,
     entry = online_entry(session, user_id, course_id, year_of(at))
     entry.active_seconds = (entry.active_seconds or 0) + seconds
     _apply(entry)
+    count_entries(session, [entry])
+    complete_if_enough_hours(session, user_id, course_id, now=at)
     return entry
 
 
@@ -55,6 +59,8 @@ def record_test_passed(session: Session, user_id: int, course_id: int,
     entry = online_entry(session, user_id, course_id, year_of(at))
     entry.test_passed = True
     _apply(entry)
+    count_entries(session, [entry])
+    complete_if_enough_hours(session, user_id, course_id, now=at)
     return entry
 
 

@@ -20,6 +20,7 @@ from lms.events import OfflineHoursChanged
 from lms.models import HoursEntry, HoursKind, User
 from lms.services.assignments import today
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied
+from lms.services.hours_counters import count_entries
 from lms.services.people_admin import ID_MAX, may_manage
 from lms.services.permissions import scope_of
 from lms.unit_of_work import raise_event, transactional
@@ -80,6 +81,7 @@ def record_offline(session: Session, actor: User, person: User, kind: str, hours
                        updated_at=utcnow())
     session.add(entry)
     session.flush()
+    count_entries(session, [entry])
     raise_event(session, _event(actor, entry, removed=False))
     return entry
 
@@ -89,7 +91,9 @@ def remove_offline(session: Session, actor: User, entry_id: int,
                    person_id: int | None = None) -> HoursEntry:
     """Delete offline entry ``entry_id`` (of ``person_id``, when given); online entries are
     refused, as they are derived from study time and tests passed."""
-    entry = session.get(HoursEntry, entry_id) if 0 < entry_id <= ID_MAX else None
+    # Locked: of two removals of one entry, the second finds it gone (and counts nothing).
+    entry = (session.get(HoursEntry, entry_id, with_for_update=True, populate_existing=True)
+             if 0 < entry_id <= ID_MAX else None)
     if entry is None or person_id is not None and entry.user_id != person_id:
         raise NotFound(f"no 学时 entry {entry_id}")
     person = session.get(User, entry.user_id)
@@ -99,6 +103,7 @@ def remove_offline(session: Session, actor: User, entry_id: int,
         raise HoursEntryRefused(f"entry {entry_id} is an online entry; only offline entries "
                                 "are removed", "entry")
     event = _event(actor, entry, removed=True)
+    count_entries(session, [entry], removed=True)
     session.delete(entry)
     session.flush()
     raise_event(session, event)

@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.models import HoursEntry, HoursKind, Module, QuizAttempt, StudyBeat, StudyClock
+from lms.services import hours_counters
 from lms.services.hours_rules import Rule
 from lms.unit_of_work import unit_of_work
 
@@ -72,12 +73,16 @@ def _write_slice(session: Session, year: int, chunk: list[int], rule: Rule) -> N
     entries = {(e.user_id, e.course_id): e for e in session.scalars(
         select(HoursEntry).where(HoursEntry.user_id.in_(chunk), HoursEntry.year == year,
                                  HoursEntry.kind == ONLINE).with_for_update())}
+    written = []
     for key in set(seconds) | passed:
         entry = entries.pop(key, None) or HoursEntry(
             user_id=key[0], course_id=key[1], year=year, kind=ONLINE)
         entry.active_seconds, entry.test_passed = seconds.get(key, 0), key in passed
         entry.quarter_hours = rule(entry.active_seconds, entry.test_passed)
         session.add(entry)
+        written.append(entry)
+    hours_counters.count_entries(session, written)
+    hours_counters.count_entries(session, entries.values(), removed=True)
     for stale in entries.values():  # nothing in the record backs it
         session.delete(stale)
 

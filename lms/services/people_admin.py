@@ -15,8 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.events import PersonActivationChanged, PersonCreated, PersonMoved, PersonUpdated
-from lms.models import Grant, GrantKind, OrgUnit, Role, User
+from lms.models import Duty, Grant, GrantKind, OrgUnit, Role, User
 from lms.services import accounts
+from lms.services.email_address import is_email
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms.services.people_list import PeoplePage, PersonRow, completion_of, list_people
 from lms.services.permissions import Action, Scope, allowed, require, scope_of
@@ -37,8 +38,8 @@ ID_MAX = 2**31 - 1
 class PersonChangeRefused(InvalidInput):
     """A change the rules forbid; ``reason`` is a stable key the web layer (and the bulk
     import) words for people: username_taken, username_invalid, name_required,
-    name_too_long, unit_inactive, phone_invalid, role_invalid, role_not_allowed,
-    own_account, external_account."""
+    name_too_long, unit_inactive, phone_invalid, email_invalid, duty_invalid, role_invalid,
+    role_not_allowed, own_account, external_account."""
 
     def __init__(self, reason: str, message: str, field: str | None = None):
         super().__init__(message, field=field)
@@ -106,6 +107,23 @@ def _clean_phone(phone: str | None) -> str | None:
     return phone
 
 
+def _clean_email(email: str | None) -> str | None:
+    email = (email or "").strip()
+    if not email:
+        return None
+    if not is_email(email):
+        raise PersonChangeRefused("email_invalid", f"not an e-mail address: {email!r}",
+                                  field="email")
+    return email
+
+
+def _clean_duty(duty: Duty | str) -> Duty:
+    try:
+        return Duty(duty)
+    except ValueError:
+        raise PersonChangeRefused("duty_invalid", f"unknown duty {duty!r}", field="duty") from None
+
+
 def _clean_role(scope: Scope, role: Role | str, current: Role | None = None) -> Role:
     try:
         role = Role(role)
@@ -126,6 +144,7 @@ def _require_active_unit(unit: OrgUnit) -> None:
 @transactional
 def create_person(session: Session, actor: User, *, username: str, display_name: str,
                   unit: OrgUnit, role: Role | str, phone: str | None = None,
+                  duty: Duty | str = Duty.MEMBER, email: str | None = None,
                   source: str = "form") -> tuple[User, str]:
     """Add a person to ``unit`` with a generated one-time password, returned to show once."""
     scope = scope_of(session, actor)
@@ -141,10 +160,12 @@ def create_person(session: Session, actor: User, *, username: str, display_name:
     display_name = _clean_name(display_name)
     role = _clean_role(scope, role)
     phone = _clean_phone(phone)
+    duty, email = _clean_duty(duty), _clean_email(email)
     _require_active_unit(unit)
     password = accounts.generate_password()
     person = User(username=username, display_name=display_name, role=role, org_unit=unit,
-                  phone=phone, password_hash=accounts.hash_one_time_password(password),
+                  phone=phone, duty=duty, email=email,
+                  password_hash=accounts.hash_one_time_password(password),
                   must_change_password=True)
     session.add(person)
     session.flush()
@@ -158,8 +179,10 @@ def create_person(session: Session, actor: User, *, username: str, display_name:
 @transactional
 def update_person(session: Session, actor: User, person: User, *,
                   display_name: str | None = None, role: Role | str | None = None,
-                  phone: str | None = None, source: str = "form") -> list[str]:
-    """Change the fields given (None: keep; ``phone=""`` clears it); return what changed."""
+                  phone: str | None = None, duty: Duty | str | None = None,
+                  email: str | None = None, source: str = "form") -> list[str]:
+    """Change the fields given (None: keep; ``phone=""`` or ``email=""`` clears it); return
+    what changed."""
     scope = _require_manage(session, actor, person)
     wanted: dict[str, object] = {}
     if display_name is not None:
@@ -168,12 +191,16 @@ def update_person(session: Session, actor: User, person: User, *,
         wanted["role"] = _clean_role(scope, role, person.role)
     if phone is not None:
         wanted["phone"] = _clean_phone(phone)
+    if duty is not None:
+        wanted["duty"] = _clean_duty(duty)
+    if email is not None:
+        wanted["email"] = _clean_email(email)
     before, after = {}, {}
     for name, value in wanted.items():
         old = getattr(person, name)
         if value != old:
-            before[name] = old.value if isinstance(old, Role) else old
-            after[name] = value.value if isinstance(value, Role) else value
+            before[name] = old.value if isinstance(old, Role | Duty) else old
+            after[name] = value.value if isinstance(value, Role | Duty) else value
             setattr(person, name, value)
     if after:
         session.flush()

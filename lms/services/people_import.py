@@ -2,11 +2,12 @@
 
 A 党委's organisation department keeps its roster in Excel: 姓名, 用户名, 所属组织 (a unit
 name path such as 党委/第一党总支/第一党支部), 角色 (学员/讲师/管理员 or trainee/trainer/admin)
-and an optional 手机号. Every row is checked against the database and the admin's scope
+and the optional 手机号, 身份 (党员/支部书记/领导干部, or member/secretary/cadre: which yearly 学时
+target applies) and 邮箱. Every row is checked against the database and the admin's scope
 before anything is stored, and one bad row stops the whole file, so a roster is never half
 imported. People are matched by username: a re-imported roster updates (or leaves alone)
-the people it created before instead of failing or duplicating them. An empty 手机号 keeps
-the number already on record.
+the people it created before instead of failing or duplicating them. An empty 手机号, 身份
+or 邮箱 keeps what is on record (a new person is then a 党员 without e-mail).
 
 The import itself goes through ``people_admin`` (create, update, move), so the same rules,
 events and audit rows apply as for one person entered by hand, all in one unit of work.
@@ -20,9 +21,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.models import Grant, ImportBatch, OrgUnit, Role, User
+from lms.models import Duty, Grant, ImportBatch, OrgUnit, Role, User
 from lms.services import import_batches, people_admin
+from lms.services.email_address import is_email
 from lms.services.errors import InvalidInput, PermissionDenied
+from lms.services.hours_targets import parse_duty
 from lms.services.import_batches import ImportStale
 from lms.services.org import find_unit, split_unit_path
 from lms.services.permissions import Action, Scope, allowed, scope_of
@@ -30,10 +33,12 @@ from lms.services.tabular import Problem, Table, cell, map_columns, read_table
 from lms.unit_of_work import transactional
 
 KIND = "people"
-TEMPLATE_HEADER = ("姓名", "用户名", "所属组织", "角色", "手机号")
-TITLES = dict(zip(("name", "username", "unit", "role", "phone"), TEMPLATE_HEADER, strict=True))
+TEMPLATE_HEADER = ("姓名", "用户名", "所属组织", "角色", "手机号", "身份", "邮箱")
+TITLES = dict(zip(("name", "username", "unit", "role", "phone", "duty", "email"),
+                  TEMPLATE_HEADER, strict=True))
 ALIASES = {**{title: key for key, title in TITLES.items()}, **{key: key for key in TITLES},
-           "组织": "unit", "手机": "phone", "手机号码": "phone", "display_name": "name"}
+           "组织": "unit", "手机": "phone", "手机号码": "phone", "display_name": "name",
+           "电子邮箱": "email", "电子邮件": "email", "e-mail": "email", "人员类别": "duty"}
 REQUIRED = ("name", "username", "unit", "role")
 ROLES = {"学员": Role.TRAINEE, "讲师": Role.TRAINER, "管理员": Role.ADMIN,
          **{role.value: role for role in Role}}
@@ -46,7 +51,7 @@ class PlannedPerson:
 
     row: dict[str, Any]           # the normalised row, as stored in the batch
     status: str                   # new | updated | unchanged
-    changes: tuple[str, ...] = ()  # display_name, role, phone, unit
+    changes: tuple[str, ...] = ()  # display_name, role, phone, duty, email, unit
     person: User | None = None
     unit: OrgUnit | None = None
 
@@ -126,6 +131,14 @@ def _row_problems(row: dict[str, Any]) -> list[Problem]:
         row["role"] = role.value
     if row["phone"] and (len(row["phone"]) > 30 or not people_admin.PHONE.fullmatch(row["phone"])):
         found.append(Problem(number, "phone_invalid", {"phone": row["phone"]}))
+    if row["duty"]:
+        duty = parse_duty(row["duty"])
+        if duty is None:
+            found.append(Problem(number, "duty_invalid", {"duty": row["duty"]}))
+        else:
+            row["duty"] = duty.value
+    if row["email"] and not is_email(row["email"]):
+        found.append(Problem(number, "email_invalid", {"email": row["email"]}))
     if not row["unit"]:
         found.append(Problem(number, "unit_required"))
     else:
@@ -220,6 +233,10 @@ def _changes(person: User, row: dict[str, Any], unit: OrgUnit | None) -> tuple[s
         changes.append("role")
     if row["phone"] and person.phone != row["phone"]:
         changes.append("phone")
+    if row.get("duty") and person.duty.value != row["duty"]:
+        changes.append("duty")
+    if row.get("email") and person.email != row["email"]:
+        changes.append("email")
     if unit is not None and person.org_unit_id != unit.id:
         changes.append("unit")
     return tuple(changes)
@@ -256,7 +273,8 @@ def _apply(session: Session, actor: User, item: PlannedPerson,
     if item.status == "new":
         person, password = people_admin.create_person(
             session, actor, username=row["username"], display_name=row["name"], unit=item.unit,
-            role=row["role"], phone=row["phone"] or None, source="import")
+            role=row["role"], phone=row["phone"] or None, duty=row.get("duty") or Duty.MEMBER,
+            email=row.get("email") or None, source="import")
         passwords.append({"username": person.username, "name": person.display_name,
                           "password": password})
     elif item.status == "updated":
@@ -265,5 +283,6 @@ def _apply(session: Session, actor: User, item: PlannedPerson,
         if set(item.changes) - {"unit"}:
             people_admin.update_person(session, actor, item.person, display_name=row["name"],
                                        role=row["role"], phone=row["phone"] or None,
-                                       source="import")
+                                       duty=row.get("duty") or None,
+                                       email=row.get("email") or None, source="import")
 

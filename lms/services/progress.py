@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import TypeVar
 
 from sqlalchemy import func, select
@@ -23,6 +24,8 @@ from lms.models import (
     User,
 )
 from lms.services.catalog import question_counts
+from lms.services.course_gates import Lock, has_gates, module_locks, unmet_prerequisites
+from lms.services.cycles import in_current_cycle
 from lms.unit_of_work import raise_event, transactional
 
 Row = TypeVar("Row", Enrollment, ModuleProgress)
@@ -73,10 +76,10 @@ def study_seconds_left(module: Module, seconds_active: int) -> int:
 
 
 def has_passed_quiz(session: Session, user: User, module: Module) -> bool:
-    """Whether any graded attempt of the module's quiz passed, in whichever version."""
+    """Whether a graded attempt of the module's quiz passed, in whichever version, in the
+    person's current cycle of the course."""
     return session.scalar(select(
-        select(QuizAttempt.id).where(QuizAttempt.user_id == user.id,
-                                     QuizAttempt.module_id == module.id,
+        select(QuizAttempt.id).where(in_current_cycle(user.id, module),
                                      QuizAttempt.passed.is_(True)).exists()))
 
 
@@ -247,6 +250,16 @@ class CourseOutline:
     course: Course
     enrollment: Enrollment | None
     modules: list[ModuleStatus]
+    #: Prerequisite courses the person has still to complete (lms.services.course_gates).
+    unmet_prerequisites: tuple[Course, ...] = ()
+
+    @cached_property
+    def locks(self) -> dict[int, Lock]:
+        """The person's closed modules by id, and why (none for a course without gates)."""
+        if not has_gates(self.course):
+            return {}
+        return module_locks(self.course, [(m.module, m.status) for m in self.modules],
+                            self.unmet_prerequisites)
 
     @property
     def completed(self) -> bool:
@@ -268,9 +281,9 @@ class CourseOutline:
 
     @property
     def next_module(self) -> Module | None:
-        """The first unfinished module: where "继续学习" leads."""
+        """The first unfinished module that is open: where "继续学习" leads."""
         for item in self.modules:
-            if item.status is not ProgressStatus.COMPLETED:
+            if item.status is not ProgressStatus.COMPLETED and item.module.id not in self.locks:
                 return item.module
         return None
 
@@ -307,10 +320,12 @@ def course_outlines(session: Session, user: User, courses: list[Course]) -> list
                                      Enrollment.course_id.in_(course_ids))
         )
     }
+    unmet = unmet_prerequisites(session, user, courses)
     return [
         CourseOutline(
             course=course,
             enrollment=enrollments.get(course.id),
+            unmet_prerequisites=unmet.get(course.id, ()),
             modules=[
                 ModuleStatus(
                     module=module,

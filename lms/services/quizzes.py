@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
@@ -21,6 +21,7 @@ from lms.events import AttemptGraded, AttemptSubmitted
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.quiz_settings import QuizSettings
+from lms.services.cycles import current_cycle, in_current_cycle
 from lms.services.errors import DomainError, InvalidInput, NotFound, Unanswered
 from lms.services.progress import (
     lock_progress,
@@ -73,8 +74,21 @@ def questions_to_show(registry: QuestionTypeRegistry, attempt: QuizAttempt) -> l
 
 
 def _attempts_used(session: Session, user: User, module: Module) -> int:
+    """Attempts of the person's current cycle (a new cycle gives the attempts back)."""
     return session.scalar(select(func.count()).select_from(QuizAttempt).where(
-        QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)) or 0
+        in_current_cycle(user.id, module))) or 0
+
+
+def _attempt_counts(session: Session, user: User, module: Module) -> tuple[int, int, int]:
+    """(attempts used in the current cycle, the last attempt number, the current cycle) in
+    one query: attempts are numbered on across cycles (the number is unique per person and
+    module), and a new cycle gives the attempts back."""
+    cycle = current_cycle(user.id, module.course_id)
+    used, last, current = session.execute(
+        select(func.count(case((QuizAttempt.cycle == cycle, 1))),
+               func.coalesce(func.max(QuizAttempt.number), 0), cycle)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id)).one()
+    return used, last, current
 
 
 def attempts_left(session: Session, user: User, module: Module) -> int | None:
@@ -121,7 +135,7 @@ def _start_or_close(session: Session, registry: QuestionTypeRegistry, user: User
             return current
         _grade(session, registry, user, module, current, dict(current.draft), now, late=True)
     settings = settings_of(module)
-    used = _attempts_used(session, user, module)
+    used, last_number, cycle = _attempt_counts(session, user, module)
     if settings.attempts is not None and used >= settings.attempts:
         if current is not None:
             return current
@@ -131,7 +145,7 @@ def _start_or_close(session: Session, registry: QuestionTypeRegistry, user: User
     record_visit(session, user, module)
     attempt = QuizAttempt(
         user_id=user.id, module_id=module.id, course_version_id=module.course.version_id,
-        number=used + 1, status=AttemptStatus.IN_PROGRESS, questions=snapshot,
+        number=last_number + 1, cycle=cycle, status=AttemptStatus.IN_PROGRESS, questions=snapshot,
         settings=settings.to_json(), draft={}, pass_mark=module_pass_mark(module), started_at=now,
         deadline_at=now + timedelta(minutes=settings.time_limit) if settings.time_limit else None,
     )

@@ -18,6 +18,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl import Workbook
@@ -60,20 +61,36 @@ def write_xlsx(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: s
 
     ``widths`` are column widths in characters (Chinese text needs about two per glyph).
     """
+    return write_workbook([Sheet(title, header, rows, widths)])
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """One sheet of ``write_workbook``: its tab name, bold header row, rows and widths."""
+
+    title: str
+    header: Sequence[str]
+    rows: Iterable[Sequence[Any]]
+    widths: Sequence[int] | None = None
+
+
+def write_workbook(sheets: Iterable[Sheet]) -> bytes:
+    """Build an XLSX file of several sheets, each as ``write_xlsx`` writes one."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title[:31])
-    for index, width in enumerate(widths or (), start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    header_cells = []
-    for text in header:
-        cell = WriteOnlyCell(sheet, value=xlsx_cell(text))
-        cell.font = bold
-        header_cells.append(cell)
-    sheet.append(header_cells)
-    for row in rows:
-        sheet.append([xlsx_cell(value) for value in row])
+    for spec in sheets:
+        sheet = workbook.create_sheet(spec.title[:31])
+        for index, width in enumerate(spec.widths or (), start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        header_cells = []
+        for text in spec.header:
+            cell = WriteOnlyCell(sheet, value=xlsx_cell(text))
+            cell.font = bold
+            header_cells.append(cell)
+        sheet.append(header_cells)
+        for row in spec.rows:
+            sheet.append([xlsx_cell(value) for value in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -106,5 +123,5 @@ def csv_bytes(header: Sequence[str] | None, rows: Iterable[Sequence[Any]]) -> by
     return "".join(stream_csv(header, rows)).encode("utf-8")
 
 
-__all__ = ["CSV_MIMETYPE", "XLSX_MIMETYPE", "csv_bytes", "safe_cell", "stream_csv",
-           "write_xlsx"]
+__all__ = ["CSV_MIMETYPE", "XLSX_MIMETYPE", "Sheet", "csv_bytes", "safe_cell", "stream_csv",
+           "write_workbook", "write_xlsx"]

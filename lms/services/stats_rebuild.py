@@ -43,6 +43,7 @@ from lms.models import (
     User,
     WeeklyCompletionStats,
 )
+from lms.services import hours_counters
 from lms.services.org import in_subtree
 from lms.services.stats_counters import COUNTERS, apply_deltas, roll_up
 from lms.unit_of_work import transactional
@@ -197,7 +198,8 @@ def recount_courses(session: Session, *, course_id: int | None = None,
 @transactional
 def rebuild(session: Session, *, course_id: int | None = None,
             progress: Progress | None = None) -> None:
-    """Recount every counter (of one course) from the raw rows, course by course."""
+    """Recount every counter (of one course) from the raw rows, course by course; the 学时
+    counters too when no course is named."""
     if session.get_bind().dialect.name == "sqlite":
         # Without table statistics SQLite answers "was the quiz attempted" by scanning a
         # module's attempts for every progress row (minutes at 10 000 people) instead of
@@ -209,6 +211,7 @@ def rebuild(session: Session, *, course_id: int | None = None,
     if course_id is None:   # rows of deleted courses' leftovers, and of no course at all
         for table in (CourseUnitStats, WeeklyCompletionStats, ModuleUnitStats, ScoreBinStats):
             session.execute(delete(table))
+        hours_counters.rebuild(session)   # 学时 are per person, not per course
     for done, course in enumerate(courses, start=1):
         recount_courses(session, course_id=course)
         if progress is not None:

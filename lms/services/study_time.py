@@ -23,6 +23,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from lms.content.course_rules import course_rules
 from lms.db import utcnow
 from lms.models import Module, ModuleProgress, StudyBeat, StudyClock, User
 from lms.services import hours
@@ -55,7 +56,8 @@ class BeatResult:
 @transactional
 def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
                 beat_cap: int, cap_multiple: float, now: datetime | None = None) -> BeatResult:
-    """Credit one beat for ``module``; the caller has checked the person may study it."""
+    """Credit one beat for ``module``; the caller has checked the person may study it.
+    ``cap_multiple`` is the site's; a course's own ``rules.time_cap`` wins over it."""
     clock = _lock_clock(session, user)
     # The time is read under the lock: a beat that waited for another tab's never takes a
     # moment from before that one's (which would credit the same seconds twice).
@@ -72,7 +74,8 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
     behind = clock.last_beat_at is not None and now <= clock.last_beat_at
     if clock.module_id == module.id and clock.last_beat_at is not None and not behind:
         gap_ms = int((now - clock.last_beat_at) / timedelta(milliseconds=1)) + (clock.carry_ms or 0)
-        room = int(module.minutes * 60 * cap_multiple) - progress.seconds_active
+        multiple = course_rules(module.course).time_cap or cap_multiple
+        room = int(module.minutes * 60 * multiple) - progress.seconds_active
         credit = max(0, min(gap_ms // 1000, beat_cap, room))
         carry = gap_ms - credit * 1000 if credit == gap_ms // 1000 else 0
     progress.seconds_active += credit

@@ -84,7 +84,8 @@ def publish(session: Session, course: Course, content: CourseContent, *,
             select(CourseVersion.content_hash).where(CourseVersion.id == course.version_id)):
         return None
     rows = _Rows(session, course, content)
-    old_details = (course.title, course.description, course.audience, course.pass_mark)
+    old_details = (course.title, course.description, course.audience, course.pass_mark,
+                   course.rules)
     old_modules = [(m.slug, m.revision) for m in sorted(
         (m for m in rows.modules.values() if m.position is not None), key=lambda m: m.position)]
     old_questions = {q.key: q.revision for q in rows.questions.values() if q.position is not None}
@@ -96,6 +97,7 @@ def publish(session: Session, course: Course, content: CourseContent, *,
               for position, m in enumerate(content.modules, start=1)]
     course.title, course.description = content.title, content.description
     course.audience, course.pass_mark = content.audience, content.pass_mark
+    course.rules = content.rules
     course.updated_at = utcnow()
     number = (session.scalar(select(func.max(CourseVersion.number))
                              .where(CourseVersion.course_id == course.id)) or 0) + 1
@@ -103,13 +105,14 @@ def publish(session: Session, course: Course, content: CourseContent, *,
     new_questions = {q.key: rows.questions[q.key].revision
                      for m in content.modules for q in m.questions}
     details_changed = not first and old_details != (course.title, course.description,
-                                                    course.audience, course.pass_mark)
+                                                    course.audience, course.pass_mark,
+                                                    course.rules)
     changes = replace(_changes(details_changed, old_modules, new_modules, old_questions,
                                new_questions), restored_from=restored_from)
     version = CourseVersion(course_id=course.id, number=number, content_hash=content.digest,
                             title=content.title, description=content.description,
                             audience=content.audience, pass_mark=content.pass_mark,
-                            changes=changes.as_json(), modules=listed)
+                            rules=content.rules, changes=changes.as_json(), modules=listed)
     session.add(version)
     session.flush()
     course.version_id = version.id

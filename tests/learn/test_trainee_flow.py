@@ -8,7 +8,9 @@ from html import unescape
 from sqlalchemy import select
 
 from lms.models import Enrollment, ModuleProgress, QuizAttempt
+from lms.services import catalog
 from tests.conftest import start_quiz, submit_quiz
+from tests.learn.test_completion_rules import study
 from tests.seed import correct_form, module_files, module_slug, quiz_items, wrong_form
 
 COURSE = "/courses/jiceng-dangjian"
@@ -39,6 +41,12 @@ def test_trainee_completes_the_seed_course(client, login_as, db):
         if number == 0:
             assert "继续学习" in client.get(COURSE).get_data(as_text=True)
 
+    course_page = client.get(COURSE).get_data(as_text=True)
+    # every module done, but the course asks for 1 学时 of active study (rules.min_hours)
+    assert "课程已完成" not in course_page and "（目前 0 学时）" in course_page
+    course = catalog.get_course(db, "jiceng-dangjian")
+    for module in course.modules[:4]:
+        study(db, user, module, 15)  # 15 min each: a 5-minute module's cap at 3×
     course_page = client.get(COURSE).get_data(as_text=True)
     assert "课程已完成" in course_page
     assert 'aria-valuenow="100"' in course_page

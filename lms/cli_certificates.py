@@ -1,0 +1,34 @@
+"""``flask lms certificates …``: certificates issued outside a trainee's request."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lms.services import certificate_admin
+
+
+@click.group("certificates", help="结业证书: certificates of completion.")
+def certificates_cli() -> None:
+    pass
+
+
+@certificates_cli.command(
+    "issue-missing", help="Issue the certificates that completed courses earn but never got "
+                          "(completions from before certificates existed). Revoked ones stay "
+                          "revoked; running it twice issues nothing the second time.")
+@with_appcontext
+def issue_missing_command() -> None:
+    session = current_app.extensions["lms"].session()
+    completions = certificate_admin.completions_without_certificate(session)
+    issued = 0
+    with click.progressbar(length=len(completions), label="Issuing certificates",
+                           file=sys.stderr) as bar:
+        for looked_at, count in certificate_admin.issue_missing(session, completions):
+            issued += count
+            bar.update(looked_at)
+    click.echo(f"{issued} certificates issued for {len(completions)} completions without "
+               f"one (the others' course rules give none).")

@@ -1,0 +1,29 @@
+"""``flask lms open-cycles``: recurring training, meant for cron (daily)."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+
+from lms.services import recurrence
+from lms.services.assignments import today as server_today
+
+
+@click.command("open-cycles", help="Reopen recurring courses (rules.recur_months) for the "
+                                   "people whose completion lapses within LMS_RECUR_NOTICE_DAYS.")
+@click.option("--today", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="Act as if today were this date (YYYY-MM-DD); default: the server's date.")
+@with_appcontext
+def open_cycles_command(on) -> None:
+    session = current_app.extensions["lms"].session()
+    day: date = on.date() if on is not None else server_today()
+    notice = current_app.config["LMS_RECUR_NOTICE_DAYS"]
+    with click.progressbar(length=0, label="Opening cycles", file=sys.stderr) as bar:
+        opened = recurrence.open_due_cycles(session, today=day, notice_days=notice,
+                                            progress=bar.update)
+    click.echo(f"{day.isoformat()}: {opened} new training cycles opened "
+               f"(completions lapsing within {notice} days).")
