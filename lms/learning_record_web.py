@@ -64,16 +64,22 @@ def _number(hours: float) -> float | int:
 
 def workbook(record: LearningRecord) -> bytes:
     """Sheets 课程, 学时 and 证书; text cells are escaped against formula injection."""
+    course_rows: list[tuple] = [
+        (line.title, line.enrolled_on, line.completed_on, line.due_on,
+         str(STATUS_LABELS[line.status]), _number(line.hours),
+         None if line.average_score is None else round(line.average_score, 1),
+         "; ".join(f"{score.module_title}: {score.best_score:g}" for score in line.scores))
+        for line in record.courses]
+    if record.rounds:  # below the courses: recurring courses' closed rounds
+        course_rows += [(), (_("Earlier rounds"), _("Training cycle"), _("Started on"),
+                             _("Completed on"), _("Due date"))]
+        course_rows += [(line.title, _("Training cycle %(n)s", n=line.cycle), line.started_on,
+                         line.completed_on, line.due_on) for line in record.rounds]
     courses = spreadsheet.Sheet(
         str(_("Courses")),
         [_("Course"), _("Enrolled on"), _("Completed on"), _("Due date"), _("Status"),
          _("Hours"), _("Average best score"), _("Best scores")],
-        [(line.title, line.enrolled_on, line.completed_on, line.due_on,
-          str(STATUS_LABELS[line.status]), _number(line.hours),
-          None if line.average_score is None else round(line.average_score, 1),
-          "; ".join(f"{score.module_title}: {score.best_score:g}" for score in line.scores))
-         for line in record.courses],
-        widths=[30, 14, 14, 14, 12, 10, 14, 50])
+        course_rows, widths=[30, 14, 14, 14, 12, 10, 14, 50])
     hours_rows: list[tuple] = [
         (year.year, *(_number(value) for value in (year.online, year.central, year.group,
                                                     year.total)))

@@ -12,14 +12,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import event, select, update
 
-from lms.models import Certificate, Course, HoursEntry, User
+from lms.models import Certificate, Course, CourseCycle, HoursEntry, User
 from lms.services import catalog, quizzes
 
 #: The sessions' SAVEPOINT bookkeeping is the tests' isolation (sessions are bound to one
@@ -102,9 +102,9 @@ AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, 
 GRADING_QUEUE = 8     # 6: user, grants, unit, the page of attempts with trainee, module and
                       #   course joined, their count, name path
 ITEM_ANALYSIS = 11    # 9 for a trainer with a unit
-RECORD = 11           # 9: user, 学时 entries, the person's unit and its name path, progress
-                      #   with modules, enrollments with courses, certificates, grants, the
-                      #   header's name path
+RECORD = 12           # 10: user, 学时 entries, the person's unit and its name path, progress
+                      #   with modules, enrollments with courses, closed rounds with courses,
+                      #   certificates, grants, the header's name path
 
 QUESTIONS = [{"type": "single_choice", "prompt": "选甲。", "options": ["甲", "乙"], "answer": "A"},
              {"type": "true_false", "prompt": "党课每季度至少一次。", "answer": "正确"}]
@@ -284,7 +284,7 @@ def test_each_page_reads_the_signed_in_users_scope_once(app, db, client, login_a
         assert recorded.reads_of("lms_grants") == 1, (path, recorded.report())
 
 
-def test_learning_record_does_not_grow_with_courses_years_or_certificates(
+def test_learning_record_does_not_grow_with_courses_years_rounds_or_certificates(
         app, db, client, login_as, make_course, course, count_queries):
     user = login_as("trainee", unit=UNIT)
     client.get(course.modules[0].url)
@@ -303,8 +303,14 @@ def test_learning_record_does_not_grow_with_courses_years_or_certificates(
         db.add(Certificate(code=f"CODE{year}", user_id=user.id, cycle=year, course_id=db.scalar(
             select(Course.id).where(Course.slug == course.slug)), holder_name="学员",
             course_title=course.title, completed_on=date(year, 5, 1)))
+    for cycle, made in enumerate(extra, start=1):
+        moment = datetime(2020 + cycle, 5, 1, 12, tzinfo=UTC)
+        db.add(CourseCycle(user_id=user.id, course_id=db.scalar(
+            select(Course.id).where(Course.slug == made.slug)), cycle=cycle,
+            started_at=moment, completed_at=moment, closed_at=moment))
     db.commit()
     page, more = count_queries("/record")
     text = page.get_data(as_text=True)
     assert all(made.title in text for made in extra) and "2022年集中培训" in text
+    assert text.count("2021-05-01") == 2  # a closed round, started and completed that day
     assert len(more) == len(one), more.report()

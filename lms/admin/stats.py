@@ -19,7 +19,7 @@ from lms.auth.session import current_require, current_scope, login_required
 from lms.content.course_rules import course_rules
 from lms.models import Course, OrgUnit, User
 from lms.request_args import DateInRange, date_in_range, page_arg
-from lms.services import org_admin, stats_people, stats_report
+from lms.services import org_admin, recurrence, stats_people, stats_report
 from lms.services.assignments import today
 from lms.services.errors import NotFound
 from lms.services.org import ancestor_ids, unit_names
@@ -112,6 +112,14 @@ def _people_table(course: Course, unit: OrgUnit, report: stats_report.Report):
     return table, total, number, pages
 
 
+def _rounds(course: Course, unit: OrgUnit | None, report) -> dict[str, int] | None:
+    """Where the assigned people's rounds stand, for a recurring course only."""
+    if not course_rules(course).recur_months:
+        return None
+    paths = [unit.path] if unit is not None else [row.unit.path for row in report.level]
+    return recurrence.round_status(_db(), course.id, paths, report.today)
+
+
 def _dashboard(course: Course, unit: OrgUnit | None):
     start, end, error = _weeks()
     report = stats_report.report(_db(), current_scope(), course, unit, today=today(),
@@ -128,7 +136,8 @@ def _dashboard(course: Course, unit: OrgUnit | None):
         for row in report.level])
     return render_template(
         "lms/admin/stats_course.html", course=course, unit=unit, report=report,
-        recur_months=course_rules(course).recur_months, crumbs=_crumbs(unit), people=people, links=links, labels=stats_labels, bars=bars,
+        recur_months=course_rules(course).recur_months, rounds=_rounds(course, unit, report),
+        crumbs=_crumbs(unit), people=people, links=links, labels=stats_labels, bars=bars,
         line=charts.line([(week, count) for week, count in report.tables["weekly"].rows]),
         columns=charts.columns([(row[0], row[1]) for row in report.tables["scores"].rows]),
         range_error=error, chosen_from=request.args.get("from", report.start.isoformat()),

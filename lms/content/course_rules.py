@@ -68,8 +68,9 @@ def course_rules(course: Any) -> CourseRules:
 
 
 def read_rules(doc: YamlDoc, problems: list[Problem], own_slug: str,
-               module_slugs: list[str]) -> CourseRules:
-    """Validate course.yml's ``rules:``; each problem names its line."""
+               module_slugs: list[str], quiz_slugs: set[str] | None = None) -> CourseRules:
+    """Validate course.yml's ``rules:``; each problem names its line. ``quiz_slugs``: the
+    modules that ask questions (a final exam must be one of them)."""
     data = doc.data.get("rules")
     node = doc.child(doc.node, "rules")
     if data is None:
@@ -97,6 +98,9 @@ def read_rules(doc: YamlDoc, problems: list[Problem], own_slug: str,
         if final_exam not in module_slugs:
             problem("final_exam", f"final_exam {final_exam!r} is not the slug of a module "
                                   "of this course")
+        elif quiz_slugs is not None and final_exam not in quiz_slugs:
+            problem("final_exam", f"final_exam {final_exam!r} has no quiz: an exam must ask "
+                                  "questions")
         else:
             rules["final_exam"] = final_exam
     sequential = data.get("sequential", False)

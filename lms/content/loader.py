@@ -183,7 +183,8 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
         seen_slugs[module.slug] = module_path
         modules.append(module)
     _check_unique_ids(modules, problems)
-    rules = read_rules(doc, problems, slug, [m.slug for m in modules])
+    rules = read_rules(doc, problems, slug, [m.slug for m in modules],
+                       {m.slug for m in modules if m.questions})
     problems.extend(Problem(source.path(name), 1, "is not listed in course.yml modules")
                     for name in source.unused(used))
     if problems:

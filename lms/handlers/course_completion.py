@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
@@ -20,7 +20,7 @@ from lms.models import (
     ModuleProgress,
     ProgressStatus,
 )
-from lms.services.course_completion import complete_if_done
+from lms.services.course_completion import complete_if_done, hours_missing
 from lms.subscribers import EventHandler
 from lms.unit_of_work import raise_event
 
@@ -59,14 +59,18 @@ class CourseCompletionHandler(EventHandler):
                                          Enrollment.completed_at.is_(None),
                                          ~unfinished.exists())
         if rules.min_quarter_hours:
-            query = query.where(select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0))
-                                .where(HoursEntry.user_id == Enrollment.user_id,
-                                       HoursEntry.course_id == event.course_id,
-                                       HoursEntry.kind == HoursKind.ONLINE.value)
-                                .scalar_subquery()
-                                >= rules.min_quarter_hours + Enrollment.cycle_hours_base)
+            # A first round reads the ledger here; a later round of a recurring course is
+            # checked on its own record below (few people, and only on publish).
+            enough = select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0)).where(
+                HoursEntry.user_id == Enrollment.user_id, HoursEntry.course_id == event.course_id,
+                HoursEntry.kind == HoursKind.ONLINE.value).scalar_subquery()
+            query = query.where(or_(Enrollment.cycle_started_at.is_not(None),
+                                    enough >= rules.min_quarter_hours))
         now = utcnow()
         for enrollment in session.scalars(query.with_for_update()):
+            if enrollment.cycle_started_at is not None and rules.min_quarter_hours \
+                    and hours_missing(session, enrollment.user_id, course, enrollment):
+                continue
             enrollment.completed_at = now
             raise_event(session, CourseCompleted(actor_id=event.actor_id,
                                                  user_id=enrollment.user_id,

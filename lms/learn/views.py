@@ -62,7 +62,7 @@ def course(slug: str):
     outline = progress.course_outline(db, user, course)
     rules = course_rules(course)
     return render_template("lms/learn/course.html", outline=outline, rules=rules,
-                           course_hours=course_completion.hours_this_cycle(
+                           course_hours=course_completion.hours_this_round(
                                db, user.id, course, outline.enrollment),
                            reasons=overrides.reasons_for(db, user, course),
                            certificate=certificates.valid_for(db, user.id, course.id)

@@ -58,9 +58,6 @@ class Enrollment(Base):
     #: The date a reopened cycle must be completed by (the earlier completion's expiry);
     #: ``due_on`` takes it over the assignments' date (services.assignments.sync_enrollments).
     cycle_due_on: Mapped[date | None] = mapped_column(Date)
-    #: The course's online 学时 (quarter hours) the person had when this cycle opened: a
-    #: course's ``min_hours`` counts what was earned since.
-    cycle_hours_base: Mapped[int] = mapped_column(default=0, server_default="0")
 
     counted_unit_id: Mapped[int | None] = mapped_column(
         ForeignKey("lms_org_units.id", ondelete="SET NULL"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from lms.db import Base, UTCDateTime, utcnow
@@ -20,6 +20,10 @@ class Notice(Base):
     __table_args__ = (
         UniqueConstraint("user_id", "dedupe_key"),
         Index("ix_lms_notices_user_unread", "user_id", "read_at", "created_at"),
+        # The mail job's batches: unread, unmailed notices of the last days, oldest first.
+        Index("ix_lms_notices_unmailed", "created_at",
+              sqlite_where=text("emailed_at IS NULL AND read_at IS NULL"),
+              postgresql_where=text("emailed_at IS NULL AND read_at IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

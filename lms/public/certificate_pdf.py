@@ -13,6 +13,8 @@ import segno
 from flask import render_template, send_file, url_for
 
 from lms.models import Certificate
+from lms.services.assignments import today
+from lms.services.certificate_validity import validity_of
 from lms.services.certificates import grouped
 from lms.services.pdf import render_pdf
 
@@ -21,6 +23,7 @@ def certificate_html(certificate: Certificate) -> str:
     verify_url = url_for("lms.public.verify", code=certificate.code, _external=True)
     return render_template("lms/print/certificate.html", certificate=certificate,
                            code=grouped(certificate.code), verify_url=verify_url,
+                           validity=validity_of(certificate, today()),
                            qr=segno.make(verify_url, error="m").svg_data_uri(scale=4))
 
 

@@ -227,10 +227,15 @@ def sync_enrollments(session: Session, *, course_id: int | None = None,
         derived = derived.where(Enrollment.course_id == course_id)
     derived = derived.subquery("derived")
     now_assigned = derived.c.code.is_not(None)
-    # A reopened cycle of a recurring course is due by its own date (the lapsing completion's
-    # expiry), for as long as an assignment covers the person.
-    now_due = case((now_assigned, func.coalesce(
-        Enrollment.cycle_due_on, func.nullif(derived.c.code, literal(NO_DUE_DATE, Date)))))
+    # A reopened round of a recurring course is due by its own date (the lapsing completion's
+    # expiry), for as long as an assignment covers the person; an assignment's later date wins
+    # (an admin extending it).
+    assigned_due = func.nullif(derived.c.code, literal(NO_DUE_DATE, Date))
+    round_due = Enrollment.cycle_due_on
+    now_due = case((~now_assigned, None),
+                   (round_due.is_(None), assigned_due),
+                   (assigned_due.is_(None) | (round_due > assigned_due), round_due),
+                   else_=assigned_due)
     session.execute(
         update(Enrollment)
         .where(Enrollment.id == derived.c.id,

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 from lms.content.course_rules import course_rules
 from lms.events import CertificateIssued
 from lms.models import Certificate, Course, Enrollment, Module, User
-from lms.services.course_completion import course_quarter_hours
+from lms.services.course_completion import round_quarter_hours
 from lms.services.org import name_path
 from lms.services.progress import has_passed_quiz
 from lms.unit_of_work import raise_event
@@ -94,8 +94,8 @@ def issue_if_earned(session: Session, user_id: int, course_id: int, *,
     """Issue the certificate a completed course earns, unless the person has one for this
     cycle already (valid or revoked: a revoked one is only replaced by an admin).
 
-    Its 学时 are the person's online 学时 of the course over the years, less what they had
-    when a recurring course's current cycle opened.
+    Its 学时 are the person's online 学时 of the course in this round (every year of the
+    ledger for a first round; a later round's own study time and test).
     """
     enrollment = _completed_enrollment(session, user_id, course_id)
     if enrollment is None or _has_any(session, user_id, course_id, enrollment.cycle):
@@ -103,8 +103,7 @@ def issue_if_earned(session: Session, user_id: int, course_id: int, *,
     user, course = session.get(User, user_id), session.get(Course, course_id)
     if user is None or course is None or not earns_certificate(session, user, course):
         return None
-    quarter_hours = course_quarter_hours(session, user_id, course_id) \
-        - enrollment.cycle_hours_base
+    quarter_hours = round_quarter_hours(session, user_id, course, enrollment)
     return issue(session, user, course, completed_on=enrollment.completed_at.astimezone().date(),
                  quarter_hours=max(0, quarter_hours), cycle=enrollment.cycle,
                  actor_id=actor_id)

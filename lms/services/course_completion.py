@@ -25,7 +25,10 @@ from lms.models import (
     Module,
     ModuleProgress,
     ProgressStatus,
+    QuizAttempt,
+    StudyBeat,
 )
+from lms.services.hours_rules import configured_rule
 from lms.services.progress import enroll
 from lms.unit_of_work import raise_event
 
@@ -38,14 +41,34 @@ def course_quarter_hours(session: Session, user_id: int, course_id: int) -> int:
                HoursEntry.kind == HoursKind.ONLINE.value)) or 0
 
 
-def hours_this_cycle(session: Session, user_id: int, course: Course,
+def round_quarter_hours(session: Session, user_id: int, course: Course,
+                        enrollment: Enrollment | None) -> int:
+    """The person's online 学时 of the course in their current round, in quarter hours.
+
+    The first round reads the ledger (every year of it). A later round of a recurring course
+    is worked out from its own record, through the configured rule: the study time credited
+    since the round opened and a test passed in it (the ledger's entries are per year, and a
+    new round may open in a year whose entry the earlier round already filled)."""
+    if enrollment is None or enrollment.cycle_started_at is None:
+        return course_quarter_hours(session, user_id, course.id)
+    modules = select(Module.id).where(Module.course_id == course.id)
+    seconds = session.scalar(
+        select(func.coalesce(func.sum(StudyBeat.credited), 0))
+        .where(StudyBeat.user_id == user_id, StudyBeat.module_id.in_(modules),
+               StudyBeat.received_at >= enrollment.cycle_started_at)) or 0
+    passed = session.scalar(select(select(QuizAttempt.id).where(
+        QuizAttempt.user_id == user_id, QuizAttempt.module_id.in_(modules),
+        QuizAttempt.cycle == enrollment.cycle, QuizAttempt.passed.is_(True)).exists()))
+    return configured_rule()(int(seconds), bool(passed))
+
+
+def hours_this_round(session: Session, user_id: int, course: Course,
                      enrollment: Enrollment | None) -> float | None:
-    """学时 of the course earned in the person's current cycle, for a course asking a
+    """学时 of the course earned in the person's current round, for a course asking a
     minimum (None otherwise)."""
     if not course_rules(course).min_hours:
         return None
-    base = enrollment.cycle_hours_base if enrollment is not None else 0
-    return (course_quarter_hours(session, user_id, course.id) - base) / 4
+    return round_quarter_hours(session, user_id, course, enrollment) / 4
 
 
 def modules_missing(session: Session, user_id: int, course: Course) -> int:
@@ -61,13 +84,25 @@ def modules_missing(session: Session, user_id: int, course: Course) -> int:
                ModuleProgress.id.is_(None))) or 0
 
 
-def hours_missing(session: Session, user_id: int, course: Course, base: int = 0) -> int:
-    """Quarter hours the course still asks of the person (0 without a minimum); ``base``
-    is what they had when their current cycle opened (recurring courses)."""
+def hours_missing(session: Session, user_id: int, course: Course,
+                  enrollment: Enrollment | None) -> int:
+    """Quarter hours the course still asks of the person in this round (0 without a
+    minimum)."""
     needed = course_rules(course).min_quarter_hours
     if not needed:
         return 0
-    return max(0, needed - (course_quarter_hours(session, user_id, course.id) - base))
+    return max(0, needed - round_quarter_hours(session, user_id, course, enrollment))
+
+
+def lock_enrollment(session: Session, user_id: int, course_id: int, *,
+                    actor_id: int | None = None) -> Enrollment:
+    """The person's enrollment, created if need be and locked until the unit ends. Every
+    path that completes a course takes it before the 学时 entry (lms.services.hours), so a
+    heartbeat and a quiz submission of one person queue instead of deadlocking."""
+    enrollment = enroll(session, user_id, course_id, actor_id=actor_id)
+    return session.scalars(
+        select(Enrollment).where(Enrollment.id == enrollment.id)
+        .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def complete_if_done(session: Session, user_id: int, course_id: int, *,
@@ -77,15 +112,12 @@ def complete_if_done(session: Session, user_id: int, course_id: int, *,
     The enrollment is locked before counting: two units completing the last two modules at
     once (a trainer's grade, the trainee's reading) queue here, and the second one sees the
     first one's module."""
-    enrollment = enroll(session, user_id, course_id, actor_id=actor_id)
-    enrollment = session.scalars(
-        select(Enrollment).where(Enrollment.id == enrollment.id)
-        .with_for_update().execution_options(populate_existing=True)).one()
+    enrollment = lock_enrollment(session, user_id, course_id, actor_id=actor_id)
     if enrollment.completed_at is not None:
         return False
     course = session.get(Course, course_id)
     if modules_missing(session, user_id, course) or hours_missing(
-            session, user_id, course, enrollment.cycle_hours_base):
+            session, user_id, course, enrollment):
         return False
     enrollment.completed_at = now or utcnow()
     raise_event(session, CourseCompleted(actor_id=actor_id, user_id=user_id,

@@ -34,14 +34,15 @@ def has_gates(course: Course) -> bool:
 
 def unmet_prerequisites(session: Session, user: User, courses: list[Course]
                         ) -> dict[int, tuple[Course, ...]]:
-    """Per course id, its prerequisite courses the person has not completed (one query for
-    all the courses; none when no course has prerequisites). A prerequisite that is not a
+    """Per course id, its prerequisite courses the person has never completed (one query for
+    all the courses; none when no course has prerequisites). A completed round of a recurring
+    prerequisite counts, though a new round reopened it. A prerequisite that is not a
     published, unarchived course cannot be met by anyone and is not asked."""
     wanted = {course.id: course_rules(course).prerequisites for course in courses}
     slugs = sorted({slug for slugs in wanted.values() for slug in slugs})
     if not slugs:
         return {}
-    done = Enrollment.completed_at.is_not(None)
+    done = Enrollment.completed_at.is_not(None) | (Enrollment.cycle > 1)
     rows = session.execute(
         select(Course, Enrollment.id)
         .outerjoin(Enrollment, (Enrollment.course_id == Course.id)
@@ -57,11 +58,11 @@ def module_locks(course: Course, statuses: list[tuple[Module, ProgressStatus]],
     """The closed modules of a course by module id, from the person's module statuses in
     course order."""
     rules = course_rules(course)
-    if unmet:
-        lock = Lock("prerequisites", courses=unmet)
-        return {module.id: lock for module, _ in statuses}
-    locks: dict[int, Lock] = {}
     done = {module.id for module, status in statuses if status is ProgressStatus.COMPLETED}
+    if unmet:  # a module already completed stays open to read again
+        lock = Lock("prerequisites", courses=unmet)
+        return {module.id: lock for module, _ in statuses if module.id not in done}
+    locks: dict[int, Lock] = {}
     if rules.sequential:
         for (before, _), (module, _) in zip(statuses, statuses[1:], strict=False):
             if before.id not in done and module.id not in done:

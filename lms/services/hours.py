@@ -10,23 +10,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, has_app_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
 from lms.models import HoursEntry, HoursKind
-from lms.services.course_completion import complete_if_enough_hours
+from lms.services.course_completion import complete_if_enough_hours, lock_enrollment
 from lms.services.hours_counters import count_entries
-from lms.services.hours_rules import Rule, rule_named
+from lms.services.hours_rules import Rule, configured_rule  # noqa: F401  (re-exported)
 from lms.services.progress import _get_or_create
-
-DEFAULT_RULE = "per_class_hour"
-
-
-def configured_rule() -> Rule:
-    name = current_app.config["LMS_HOURS_RULE"] if has_app_context() else DEFAULT_RULE
-    return rule_named(name)
 
 
 def year_of(moment: datetime) -> int:
@@ -37,6 +29,10 @@ def year_of(moment: datetime) -> int:
 def online_entry(session: Session, user_id: int, course_id: int, year: int) -> HoursEntry:
     """The person's online entry for the course and year, locked until the unit ends: a beat
     and a passed test of the same course never write over each other's change."""
+    # Lock order on every path: module progress, enrollment, 学时 entry. A quiz submission
+    # completes the module (enrollment) before its 学时; a heartbeat must not take the
+    # entry first, or the two deadlock.
+    lock_enrollment(session, user_id, course_id)
     entry, _ = _get_or_create(session, HoursEntry, user_id=user_id, course_id=course_id,
                               year=year, kind=HoursKind.ONLINE.value)
     return session.scalars(

@@ -33,7 +33,10 @@ def count_entries(session: Session, entries: Iterable[HoursEntry], *,
     """Bring the counters in line with ``entries`` (``removed``: about to be deleted).
 
     The caller holds each entry's row lock (or created it), so no other transaction moves
-    the same difference; the person's unit is read after that lock, so it is the latest."""
+    the same difference. The people's rows are locked too (``FOR NO KEY UPDATE`` in id order,
+    as ``stats_counters.refresh_people`` does), then their unit read: a concurrent move (which
+    updates the row) and a new entry queue, so the entry is never counted under the unit just
+    left, where the move's recount (which cannot see an uncommitted entry) would leave it."""
     entries = list(entries)
     if not entries:
         return
@@ -42,7 +45,8 @@ def count_entries(session: Session, entries: Iterable[HoursEntry], *,
     unit_of: dict[int, int | None] = {}
     for start in range(0, len(users), CHUNK):
         unit_of.update(session.execute(select(User.id, User.org_unit_id)
-                                       .where(User.id.in_(users[start:start + CHUNK]))).all())
+                                       .where(User.id.in_(users[start:start + CHUNK]))
+                                       .order_by(User.id).with_for_update(key_share=True)).all())
     deltas: dict[Key, list[int]] = {}
     for entry in entries:
         if entry.counted_unit_id is not None:

@@ -33,6 +33,14 @@ def bands(active_seconds: int, test_passed: bool) -> int:
 RULES: dict[str, Rule] = {"per_class_hour": per_class_hour, "bands": bands}
 
 
+def configured_rule() -> Rule:
+    """The app's ``LMS_HOURS_RULE`` (the default outside an app)."""
+    from flask import current_app, has_app_context
+
+    return rule_named(current_app.config["LMS_HOURS_RULE"] if has_app_context()
+                      else "per_class_hour")
+
+
 def rule_named(name: str) -> Rule:
     if name not in RULES:
         raise ValueError(f"LMS_HOURS_RULE must be one of {', '.join(RULES)}, not {name!r}")

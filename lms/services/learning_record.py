@@ -2,8 +2,9 @@
 
 The page, the PDF and the workbook all draw this one structure, so the three never disagree
 with each other or with the 学时 ledger they are read from. It is read with a fixed handful
-of set-based queries (enrollments, progress, ledger entries, certificates, the unit's name),
-however many courses and years the person has.
+of set-based queries (enrollments, progress, ledger entries, closed rounds, certificates, the
+unit's name), however many courses and years the person has. A recurring course's earlier
+rounds come from ``CourseCycle``: reopening the course clears its completion, not the record.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from lms.models import (
     Certificate,
     Course,
+    CourseCycle,
     Enrollment,
     HoursEntry,
     HoursKind,
@@ -93,6 +95,17 @@ class CertificateLine:
 
 
 @dataclass(frozen=True)
+class RoundLine:
+    """A closed round of a recurring course, as it stood when the next round opened."""
+
+    title: str
+    cycle: int
+    started_on: date
+    completed_on: date
+    due_on: date | None
+
+
+@dataclass(frozen=True)
 class LearningRecord:
     name: str
     username: str
@@ -105,10 +118,12 @@ class LearningRecord:
     offline: tuple[OfflineLine, ...]
     #: Latest first, revoked ones included (marked).
     certificates: tuple[CertificateLine, ...]
+    #: Closed rounds of recurring courses, latest completion first.
+    rounds: tuple[RoundLine, ...] = ()
 
     @property
     def empty(self) -> bool:
-        return not (self.courses or self.years or self.certificates)
+        return not (self.courses or self.years or self.certificates or self.rounds)
 
 
 def learning_record(session: Session, person: User, today: date) -> LearningRecord:
@@ -135,7 +150,8 @@ def learning_record(session: Session, person: User, today: date) -> LearningReco
         courses=_courses(session, person, course_quarters, today), years=years,
         totals=_year(None, {kind: sum(quarters[kind] for quarters in year_quarters.values())
                             for kind in KINDS}),
-        offline=tuple(offline), certificates=_certificates(session, person))
+        offline=tuple(offline), certificates=_certificates(session, person),
+        rounds=_rounds(session, person))
 
 
 def _year(year: int | None, quarters: dict[str, int]) -> YearHours:
@@ -176,6 +192,15 @@ def _courses(session: Session, person: User, course_quarters: dict[int, int],
 
 def _day(moment: datetime) -> date:
     return moment.astimezone().date()
+
+
+def _rounds(session: Session, person: User) -> tuple[RoundLine, ...]:
+    return tuple(
+        RoundLine(title, c.cycle, _day(c.started_at), _day(c.completed_at), c.due_on)
+        for c, title in session.execute(
+            select(CourseCycle, Course.title).join(Course, CourseCycle.course_id == Course.id)
+            .where(CourseCycle.user_id == person.id)
+            .order_by(CourseCycle.completed_at.desc(), CourseCycle.id.desc())))
 
 
 def _certificates(session: Session, person: User) -> tuple[CertificateLine, ...]:

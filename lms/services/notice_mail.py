@@ -2,9 +2,13 @@
 
 A notice waits for mail while ``emailed_at`` is NULL, its reader has an address and has not
 read it in the app, and it is at most ``RETRY_DAYS`` old: so a failed mail is tried again on
-the next run, and switching SMTP on later does not mail a year of old notices. Mail goes out
-before ``emailed_at`` is written, so a crash in between may send one mail twice, never none.
-Runs must not overlap (the cron line in docs/hours.md uses ``flock``).
+the next run, and switching SMTP on later does not mail a year of old notices.
+
+Each batch is claimed before it is sent (``emailed_at`` set in a short unit of work of its
+own, where it is still NULL), and only what this run claimed is mailed: two overlapping runs
+(two cron hosts, a manual run during cron) never mail one notice twice. What the server did
+not take is released (NULL again) for the next run; a crash between claim and send loses
+that one e-mail copy (the notice itself stays in the app).
 """
 
 from __future__ import annotations
@@ -81,7 +85,7 @@ def mail_pending(sessions: Callable[[], Session], settings: MailSettings, now: d
     session = sessions()
     try:
         total = session.scalar(select(func.count()).select_from(_waiting(now).subquery())) or 0
-        last_id, done = 0, 0
+        last_id, done, skipped = 0, 0, 0
         while done < total:
             rows = session.execute(_waiting(now).where(Notice.id > last_id)
                                    .order_by(Notice.id).limit(BATCH)).all()
@@ -92,23 +96,42 @@ def mail_pending(sessions: Callable[[], Session], settings: MailSettings, now: d
                 messages = [(row.id, mail_message(
                     row.kind, row.params or {}, row.title, row.slug, sender=settings.sender,
                     to_name=row.display_name, to_address=row.email.strip())) for row in rows]
-            sent, reachable = _send(settings, messages)
-            if sent:
-                with unit_of_work(session):
-                    session.execute(update(Notice)
-                                    .where(Notice.id.in_(sent), Notice.emailed_at.is_(None))
-                                    .values(emailed_at=now)
-                                    .execution_options(synchronize_session=False))
+            claimed = _claim(session, [row.id for row in rows], now)
+            skipped += len(rows) - len(claimed)  # another run holds them: not ours to count
+            sent, reachable = [], True
+            try:
+                if claimed:
+                    sent, reachable = _send(settings, [m for m in messages if m[0] in claimed])
+            finally:
+                if unsent := claimed - set(sent):
+                    _release(session, sorted(unsent), now)
             result.sent += len(sent)
             done += len(rows)
             if progress is not None:
                 progress(done, total)
             if not reachable:
                 break
-        result.failed = total - result.sent
+        result.failed = total - skipped - result.sent
     finally:
         session.close()
     return result
+
+
+def _claim(session: Session, ids: list[int], now: datetime) -> set[int]:
+    """Mark the still unmailed of ``ids`` as this run's and commit: the ids it got."""
+    with unit_of_work(session):
+        return set(session.scalars(
+            update(Notice).where(Notice.id.in_(ids), Notice.emailed_at.is_(None),
+                                 Notice.read_at.is_(None))
+            .values(emailed_at=now).returning(Notice.id)
+            .execution_options(synchronize_session=False)))
+
+
+def _release(session: Session, ids: list[int], now: datetime) -> None:
+    """Give back claimed notices whose mail did not go out, so the next run tries again."""
+    with unit_of_work(session):
+        session.execute(update(Notice).where(Notice.id.in_(ids), Notice.emailed_at == now)
+                        .values(emailed_at=None).execution_options(synchronize_session=False))
 
 
 def _send(settings: MailSettings, messages: list[tuple[int, EmailMessage]]

@@ -15,14 +15,23 @@ import calendar
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
 from lms.db import utcnow
 from lms.events import CourseCycleOpened
-from lms.models import Course, CourseCycle, Enrollment, Module, ModuleProgress, ProgressStatus
-from lms.services.course_completion import course_quarter_hours
+from lms.models import (
+    Course,
+    CourseCycle,
+    Enrollment,
+    Module,
+    ModuleProgress,
+    OrgUnit,
+    ProgressStatus,
+    User,
+)
+from lms.services.org import in_subtree
 from lms.services.stats_counters import refresh_people
 from lms.unit_of_work import raise_event, unit_of_work
 
@@ -37,9 +46,9 @@ def add_months(day: date, months: int) -> date:
 
 
 def recurring_courses(session: Session) -> list[tuple[Course, int]]:
-    """Unarchived courses that recur, with their months (course rules live in JSON: the
+    """Published, unarchived courses that recur, with their months (course rules live in JSON: the
     courses are few, so they are filtered here)."""
-    courses = session.scalars(select(Course).where(Course.rules.is_not(None),
+    courses = session.scalars(select(Course).where(Course.rules.is_not(None), Course.published,
                                                    Course.archived_at.is_(None)))
     return [(c, course_rules(c).recur_months) for c in courses if course_rules(c).recur_months]
 
@@ -49,8 +58,9 @@ def _lapsing(course: Course, months: int, today: date, notice_days: int):
     completed on or before (today + notice) − months."""
     last_day = add_months(today + timedelta(days=notice_days), -months)
     cutoff = datetime.combine(last_day + timedelta(days=1), time(), UTC)
-    return (select(Enrollment.id).where(Enrollment.course_id == course.id, Enrollment.assigned,
-                                        Enrollment.completed_at < cutoff)
+    return (select(Enrollment.id).join(User, User.id == Enrollment.user_id)
+            .where(Enrollment.course_id == course.id, Enrollment.assigned,
+                   Enrollment.completed_at < cutoff, User.active)
             .order_by(Enrollment.id))
 
 
@@ -89,7 +99,6 @@ def _open(session: Session, course: Course, months: int, enrollment_ids: list[in
         row.cycle += 1
         row.cycle_started_at, row.completed_at = now, None
         row.cycle_due_on = row.due_on = lapses
-        row.cycle_hours_base = course_quarter_hours(session, row.user_id, course.id)
         raise_event(session, CourseCycleOpened(actor_id=None, user_id=row.user_id,
                                                course_id=course.id, cycle=row.cycle,
                                                due_on=lapses.isoformat(), occurred_at=now))
@@ -103,3 +112,28 @@ def _open(session: Session, course: Course, months: int, enrollment_ids: list[in
         .execution_options(synchronize_session=False))
     session.expire_all()
     refresh_people(session, user_ids, [course.id])
+
+
+def round_status(session: Session, course_id: int, paths: list[str],
+                 today: date) -> dict[str, int]:
+    """Assigned people of a recurring course under ``paths``, by where their round stands:
+    ``current`` (completed this round), ``due`` (reopened, the earlier completion still valid
+    until its lapse date), ``expired`` (reopened and the lapse date passed) and ``first``
+    (never completed a round yet). One grouped query over the course's enrollments."""
+    if not paths:
+        return {"current": 0, "due": 0, "expired": 0, "first": 0}
+    open_round = Enrollment.completed_at.is_(None)
+    reopened = Enrollment.cycle > 1
+    lapsed = Enrollment.due_on < today
+
+    def count(condition):
+        return func.count(case((condition, 1)))
+
+    row = session.execute(
+        select(count(~open_round), count(open_round & reopened & ~lapsed),
+               count(open_round & reopened & lapsed), count(open_round & ~reopened))
+        .select_from(Enrollment).join(User, User.id == Enrollment.user_id)
+        .join(OrgUnit, OrgUnit.id == User.org_unit_id)
+        .where(Enrollment.course_id == course_id, Enrollment.assigned,
+               or_(*(in_subtree(OrgUnit.path, path) for path in paths)))).one()
+    return dict(zip(("current", "due", "expired", "first"), row, strict=True))

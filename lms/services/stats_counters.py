@@ -137,9 +137,11 @@ def refresh_people(session: Session, user_ids: Iterable[int],
     courses = None if course_ids is None else sorted(set(course_ids))
     # The person rows are locked first: a move (which updates the row) and a count of the
     # same person queue here, so a count never files someone under the unit they just left.
+    # FOR NO KEY UPDATE (what the move's UPDATE takes): a transaction inserting a row that
+    # references the person (KEY SHARE) is not waited for, or the two would deadlock.
     unit_of = {user_id: unit_id for user_id, unit_id in session.execute(
         select(User.id, User.org_unit_id).where(User.id.in_(users)).order_by(User.id)
-        .with_for_update())}
+        .with_for_update(key_share=True))}
     enrollments = select(Enrollment).where(Enrollment.user_id.in_(users))
     progress = (select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
                 .where(ModuleProgress.user_id.in_(users)))

@@ -13,14 +13,17 @@ from lms.services import catalog
 from lms.services.course_content import content_from_rows
 
 REGISTRY = load_question_types()
+QUESTION = {"type": "true_false", "prompt": "党员应当按期交纳党费。", "answer": "正确"}
 MODULE = "---\nslug: {slug}\ntitle: 第一节\nminutes: 5\n---\n正文。\n"
+QUIZ = "\n```quiz\n- type: true_false\n  prompt: 党支部是党的基础组织。\n  answer: 正确\n```\n"
 
 
 def files(rules, slugs=("intro", "exam")) -> dict[str, str]:
     names = [f"0{n}-{s}.md" for n, s in enumerate(slugs, start=1)]
     course = {"slug": "c", "title": "课", "modules": names, "rules": rules}
     return {"course.yml": yaml.safe_dump(course, allow_unicode=True),
-            **{name: MODULE.format(slug=s) for name, s in zip(names, slugs, strict=True)}}
+            **{name: MODULE.format(slug=s) + (QUIZ if s == "exam" else "")
+               for name, s in zip(names, slugs, strict=True)}}
 
 
 def problems(rules) -> list[str]:
@@ -42,6 +45,7 @@ def test_every_rule_is_read():
 @pytest.mark.parametrize(("rules", "message"), [
     ({"min_hours": 0.3}, "steps of 0.25"),
     ({"final_exam": "nope"}, "not the slug of a module"),
+    ({"final_exam": "intro"}, "has no quiz"),
     ({"sequential": "yes"}, "true or false"),
     ({"prerequisites": ["c"]}, "its own prerequisite"),
     ({"prerequisites": "basics"}, "list of course slugs"),
@@ -68,7 +72,7 @@ def test_a_course_without_rules_keeps_its_hash(app, db, make_course):
 
 
 def test_rules_reach_the_course_and_its_version_and_are_written_back(app, db, make_course):
-    made = make_course([{"slug": "a"}, {"slug": "exam"}],
+    made = make_course([{"slug": "a"}, {"slug": "exam", "questions": [QUESTION]}],
                        rules={"final_exam": "exam", "min_hours": 1})
     course = catalog.get_course(db, made.slug)
     assert course.rules == {"final_exam": "exam", "min_hours": 1.0}

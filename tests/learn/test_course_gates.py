@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.learn.test_completion_rules import in_english
+from tests.learn.test_completion_rules import QUESTION, in_english
 
 
 def test_a_closed_module_says_what_opens_it_and_opens_after(client, login_as, make_course):
@@ -38,7 +38,7 @@ def test_prerequisites_are_named_with_links(client, login_as, make_course):
 
 
 def test_the_course_page_shows_the_hours_asked_and_earned(client, login_as, make_course):
-    made = make_course([{}], rules={"min_hours": 2, "final_exam": "m1"})
+    made = make_course([{"questions": [QUESTION]}], rules={"min_hours": 2, "final_exam": "m1"})
     login_as()
     page = client.get(made.url).get_data(as_text=True)
     assert "须至少获得 2 学时（目前 0 学时）" in page

@@ -44,6 +44,7 @@ def test_trainee_completes_the_seed_course(client, login_as, db):
     course_page = client.get(COURSE).get_data(as_text=True)
     # every module done, but the course asks for 1 学时 of active study (rules.min_hours)
     assert "课程已完成" not in course_page and "（目前 0 学时）" in course_page
+    assert "再获得 1 学时即可完成本课程" in course_page
     course = catalog.get_course(db, "jiceng-dangjian")
     for module in course.modules[:4]:
         study(db, user, module, 15)  # 15 min each: a 5-minute module's cap at 3×

@@ -9,6 +9,7 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import select
 
+from lms.db import utcnow
 from lms.events import CertificateIssued
 from lms.models import AdminAction, Certificate, Course, Enrollment, HoursEntry, User
 from lms.services import (
@@ -24,6 +25,7 @@ from lms.services.certificate_admin import CertificateRefused
 from lms.services.errors import EventHandlingFailed, PermissionDenied
 from lms.subscribers import EventHandler
 from lms.unit_of_work import unit_of_work
+from tests.services.test_completion_rules import Studying
 
 BRANCH = "证书党委/第一党总支/第一党支部"
 OTHER = "证书党委/第二党总支"
@@ -230,7 +232,7 @@ def test_backfill_issues_once_and_leaves_revoked_ones_revoked(app, db, make_cour
 
 def test_a_new_cycle_of_a_recurring_course_earns_its_own_certificate(db, make_course,
                                                                       trainee):
-    course = make(db, make_course, [{"slug": "a"}], rules={"recur_months": 12})
+    course = make(db, make_course, [{"slug": "a", "minutes": 20}], rules={"recur_months": 12})
     progress.record_visit(db, trainee, course.modules[0])
     with unit_of_work(db):
         enrollment = db.scalar(select(Enrollment).where(Enrollment.user_id == trainee.id))
@@ -240,10 +242,11 @@ def test_a_new_cycle_of_a_recurring_course_earns_its_own_certificate(db, make_co
         completed = enrollment.completed_at.date()
     later = recurrence.add_months(completed, 12) + timedelta(days=1)
     assert recurrence.open_due_cycles(db, today=later, notice_days=0) == 1
-    with unit_of_work(db):  # 学时 earned in the second cycle
-        db.add(HoursEntry(user_id=trainee.id, course_id=course.id, year=2027, kind="online",
-                          quarter_hours=2))
-    progress.record_visit(db, trainee, catalog.get_course(db, course.slug).modules[0])
+    module = catalog.get_course(db, course.slug).modules[0]
+    study = Studying(db, trainee)  # 学时 earned in the second cycle, from its own beats
+    study.at = utcnow()
+    study.minutes(module, 23)  # 23 min ÷ 45 rounds down to 0.5 学时
+    progress.record_visit(db, trainee, module)
     first, second = held(db, trainee)
     assert (first.cycle, second.cycle) == (1, 2)
     assert first.revoked_at is None and second.revoked_at is None  # both stay verifiable

@@ -121,3 +121,23 @@ def test_a_course_time_cap_wins_over_the_site_multiple(db, make_user, make_cours
     study = Studying(db, user)
     study.minutes(module, 5)  # the site's multiple (3.0) would allow 180 s
     assert study.beat(module).seconds_active == 60
+
+
+def test_a_completed_round_of_a_recurring_prerequisite_still_counts(db, make_user,
+                                                                    make_course):
+    from datetime import date
+
+    from lms.services.assignments import assign_course
+    from lms.services.recurrence import open_due_cycles
+
+    basics = make_course([{}], slug="basics-yearly", rules={"recur_months": 12})
+    made = make_course([{}], rules={"prerequisites": ["basics-yearly"]})
+    admin, _ = make_user(role="admin")
+    user, _ = make_user()
+    basics_course = catalog.get_course(db, basics.slug)
+    with unit_of_work(db):
+        assign_course(db, admin, basics_course, people=[user])
+    visit(db, user, basics_course.modules[0])
+    assert outline(db, user, made.slug).locks == {}
+    assert open_due_cycles(db, today=date(2040, 1, 1), notice_days=30) == 1
+    assert outline(db, user, made.slug).locks == {}  # basics reopened: still met

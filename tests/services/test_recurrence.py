@@ -3,7 +3,7 @@ the earlier cycle's record, attempts and 学时 kept, and passes counted per cyc
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -100,8 +100,9 @@ def test_the_cli_opens_cycles_and_pages_show_them(db, client, runner, login_as, 
     login_as("admin", unit=None)
     page = client.get(f"/admin/stats/{course.slug}").get_data(as_text=True)
     assert "定期复训" in page
-    assert page.split('data-figure="due"')[1].split("</dd>")[0].endswith(">1")
-    assert page.split('data-figure="current"')[1].split("</dd>")[0].endswith(">0")
+    figures = {name: page.split(f'data-figure="{name}"')[1].split("</dd>")[0].rsplit(">", 1)[1]
+               for name in ("current", "due", "expired", "first")}
+    assert figures == {"current": "0", "due": "1", "expired": "0", "first": "0"}
 
 
 def test_the_trainee_sees_the_new_round_and_its_due_date(db, client, yearly):
@@ -112,3 +113,61 @@ def test_the_trainee_sees_the_new_round_and_its_due_date(db, client, yearly):
     sign_in(client, trainee.username, "correct-horse-1")
     page = client.get(f"/courses/{course.slug}").get_data(as_text=True)
     assert "这是第 2 轮培训" in page and "2026-12-10" in page
+
+
+def test_a_new_round_asks_its_own_hours(db, make_user, make_course):
+    from lms.db import utcnow
+    from lms.services.course_completion import round_quarter_hours
+    from tests.services.test_completion_rules import Studying
+
+    made = make_course([{"minutes": 20}], rules={"recur_months": 12, "min_hours": 0.5})
+    course = catalog.get_course(db, made.slug)
+    admin, _ = make_user(role="admin")
+    trainee, _ = make_user()
+    with unit_of_work(db):
+        assign_course(db, admin, course, people=[trainee])
+    module = course.modules[0]
+    with unit_of_work(db):
+        progress.record_visit(db, trainee, module)
+    study = Studying(db, trainee)
+    study.at = utcnow() - timedelta(hours=2)
+    study.minutes(module, 23)
+    row = enrollment_of(db, trainee)
+    assert row.completed_at is not None
+    with unit_of_work(db):
+        row.completed_at = COMPLETED
+    assert open_due_cycles(db, today=date(2026, 11, 20), notice_days=30) == 1
+    row = enrollment_of(db, trainee)
+    assert round_quarter_hours(db, trainee.id, course, row) == 0  # last round's time stays there
+    with unit_of_work(db):
+        progress.record_visit(db, trainee, module)
+    assert enrollment_of(db, trainee).completed_at is None
+    study.at = utcnow()
+    study.minutes(module, 23)
+    row = enrollment_of(db, trainee)
+    assert round_quarter_hours(db, trainee.id, course, row) == 2
+    assert row.completed_at is not None and row.cycle == 2
+
+
+def test_an_admin_can_give_a_reopened_round_more_time(db, make_user, yearly):
+    course, trainee = yearly
+    open_due_cycles(db, today=date(2026, 11, 20), notice_days=30)
+    admin, _ = make_user(role="admin")
+    assert enrollment_of(db, trainee).due_on == date(2026, 12, 10)  # the round's own date
+    with unit_of_work(db):
+        assign_course(db, admin, course, people=[trainee], due_on=date(2099, 1, 31))
+    assert enrollment_of(db, trainee).due_on == date(2099, 1, 31)  # a later date wins
+
+
+def test_round_status_sorts_people_by_where_their_round_stands(db, yearly):
+    from lms.models import OrgUnit
+    from lms.services.recurrence import round_status
+
+    course, trainee = yearly
+    root = db.scalar(select(OrgUnit.path).where(OrgUnit.parent_id.is_(None)))
+    assert round_status(db, course.id, [root], date(2026, 11, 1)) == {
+        "current": 1, "due": 0, "expired": 0, "first": 0}
+    open_due_cycles(db, today=date(2026, 11, 20), notice_days=30)
+    assert round_status(db, course.id, [root], date(2026, 12, 10))["due"] == 1
+    assert round_status(db, course.id, [root], date(2026, 12, 11))["expired"] == 1
+    assert round_status(db, course.id, ["/999999/"], date(2026, 12, 11))["expired"] == 0

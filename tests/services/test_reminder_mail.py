@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from datetime import timedelta
 
 from lms.models import User
-from tests.reminder_world import DUE, LATE, SOON, notices_of, remind
+from tests.reminder_world import DUE, LATE, SOON, Inbox, SmtpServer, free_port, notices_of, remind
 
 
 def give_email(db, user: User, address: str) -> None:
@@ -57,3 +61,39 @@ def test_without_smtp_notices_stay_in_the_app(app, db, reminder_world, smtp_serv
     assert smtp_server.inbox.messages == []
     notice, = notices_of(db, reminder_world.people["ann"])
     assert notice.emailed_at is None
+
+
+@dataclass
+class HeldInbox(Inbox):
+    """Holds the first message until ``release`` is set, as a slow SMTP server would."""
+
+    holding: threading.Event = field(default_factory=threading.Event)
+    release: threading.Event = field(default_factory=threading.Event)
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self.holding.is_set():
+            self.holding.set()
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 10)
+        return await super().handle_DATA(server, session, envelope)
+
+
+def test_an_overlapping_run_does_not_mail_what_the_first_is_sending(app, db, reminder_world):
+    give_email(db, reminder_world.people["ann"], "ann@example.org")
+    give_email(db, reminder_world.people["bo"], "bo@example.org")
+    server = SmtpServer(free_port(), HeldInbox())
+    server.start()
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            first = pool.submit(remind, app, SOON, server.settings())
+            assert server.inbox.holding.wait(10)  # the first run is sending its batch
+            try:
+                second = remind(app, SOON + timedelta(minutes=1), mail=server.settings())
+            finally:
+                server.inbox.release.set()
+            first = first.result(timeout=20)
+        server.inbox.wait_for(2)
+    finally:
+        server.stop()
+    assert (second.emailed, second.mail_failed) == (0, 0)
+    assert (first.emailed, first.mail_failed) == (2, 0)
+    assert sorted(server.inbox.recipients) == [["ann@example.org"], ["bo@example.org"]]

@@ -97,6 +97,9 @@ def _notices() -> None:
     )
     op.create_index("ix_lms_notices_user_unread", "lms_notices",
                     ["user_id", "read_at", "created_at"])
+    op.create_index("ix_lms_notices_unmailed", "lms_notices", ["created_at"],
+                    sqlite_where=sa.text("emailed_at IS NULL AND read_at IS NULL"),
+                    postgresql_where=sa.text("emailed_at IS NULL AND read_at IS NULL"))
 
 
 def _hours_counters() -> None:

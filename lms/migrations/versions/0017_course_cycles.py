@@ -25,8 +25,6 @@ def upgrade() -> None:
         batch.add_column(sa.Column("cycle_started_at", sa.DateTime(timezone=True),
                                    nullable=True))
         batch.add_column(sa.Column("cycle_due_on", sa.Date(), nullable=True))
-        batch.add_column(sa.Column("cycle_hours_base", sa.Integer(), nullable=False,
-                                   server_default="0"))
     with op.batch_alter_table("lms_quiz_attempts") as batch:
         batch.add_column(sa.Column("cycle", sa.Integer(), nullable=False, server_default="1"))
     op.create_table(
@@ -54,7 +52,6 @@ def downgrade() -> None:
     with op.batch_alter_table("lms_quiz_attempts") as batch:
         batch.drop_column("cycle")
     with op.batch_alter_table("lms_enrollments") as batch:
-        batch.drop_column("cycle_hours_base")
         batch.drop_column("cycle_due_on")
         batch.drop_column("cycle_started_at")
         batch.drop_column("cycle")
