@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -23,7 +24,12 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     if config:
         app.config.update(config)
     LMS(app)
-    app.config.setdefault("SESSION_COOKIE_SECURE", app.config["LMS_SESSION_COOKIE_SECURE"])
+    # Flask's defaults are always present, so "unless the caller set it" is asked of ``config``.
+    given = config or {}
+    if "SESSION_COOKIE_SECURE" not in given:
+        app.config["SESSION_COOKIE_SECURE"] = app.config["LMS_SECURE_COOKIES"]
+    if "PERMANENT_SESSION_LIFETIME" not in given:
+        app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["LMS_SESSION_HOURS"])
     # Standalone, LMS owns the whole site: pages outside its routes (404, 405) look the same.
     app.before_request(use_lms_translations)
     app.context_processor(template_globals)

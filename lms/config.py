@@ -42,7 +42,13 @@ SETTINGS: tuple[Setting, ...] = (
             "How long a SQLite writer waits for the lock before failing.", int),
     Setting("LMS_LOGIN_URL", None,
             "Where a host app sends anonymous users (mounted mode with a host user loader)."),
-    Setting("LMS_SESSION_COOKIE_SECURE", False, "Send the session cookie over HTTPS only.", _bool),
+    Setting("LMS_SECURE_COOKIES", False,
+            "Mark the session cookie Secure (sent over HTTPS only): turn on behind HTTPS. "
+            "The cookie is always HttpOnly and SameSite=Lax (standalone app).", _bool),
+    Setting("LMS_SESSION_HOURS", 12,
+            "A sign-in lasts at most this many hours after the session cookie was last "
+            "written (PERMANENT_SESSION_LIFETIME, standalone app); sign-out, a password "
+            "change or deactivation end it at once.", int),
     Setting("LMS_QUIZ_GRACE_SECONDS", 30,
             "Network slack after a quiz time limit before answers stop counting.", int),
     Setting("LMS_ITEM_ANALYSIS_MIN_RESPONSES", 15,
@@ -85,6 +91,14 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_MAIL_FROM", None,
             "Sender address of reminder e-mails (default: LMS_SMTP_USER, else "
             "lms@ the SMTP host)."),
+    Setting("LMS_CSP_IMG_SOURCES", "",
+            "Origins besides our own that images may load from (Content-Security-Policy img-src), "
+            "space-separated, e.g. `https://img.example.cn`; default none, so a remote image in "
+            "module text (a tracking pixel) does not load."),
+    Setting("LMS_FRAME_ANCESTORS", "'self'",
+            "Who may frame LMS pages (CSP frame-ancestors), space-separated; a host app that "
+            "embeds LMS in a frame of another origin adds it. X-Frame-Options SAMEORIGIN is sent "
+            "only while this is 'self'."),
 )
 
 LOCALES = ("zh_CN", "en")

@@ -25,6 +25,7 @@ from lms.plugins import QuestionTypeRegistry
 from lms.public import bp as public_bp
 from lms.questions.details import prompt_html, prompt_text
 from lms.resources import PACKAGE_DIR, resource_dir
+from lms.security_headers import add_security_headers
 from lms.services.errors import DomainError
 from lms.services.org import name_path
 from lms.services.pdf import PdfUnavailable
@@ -52,6 +53,7 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root.url_value_preprocessor(refuse_ids_out_of_range)
     root.before_request(use_lms_translations)
     root.context_processor(template_globals)
+    root.after_request(add_security_headers)
     root.register_error_handler(DomainError, _domain_error)
     root.register_error_handler(HTTPException, render_http_error)
     root.register_error_handler(PdfUnavailable, _pdf_unavailable)

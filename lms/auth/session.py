@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -19,27 +17,21 @@ from lms.services.permissions import Action, Resource, Scope, allowed, scope_of
 
 
 class SessionUser(UserMixin):
-    """What flask-login keeps in the cookie: the id plus a password fingerprint.
+    """What flask-login keeps in the cookie: the id plus the person's session version.
 
-    Changing a password changes the fingerprint, which signs out every other session.
+    Sign-out, a password change and deactivation add one to ``User.session_version``
+    (``accounts.end_sessions``), so every cookie holding the old number stops working.
     """
 
     def __init__(self, user: User):
         self.user_id = user.id
-        self._token = f"{user.id}:{fingerprint(user)}"
+        self._token = f"{user.id}:{user.session_version}"
         # Held for this request only (flask-login keeps the object on ``g``), so the
         # session's weak identity map still has the row when ``current_learner`` asks for it.
         self._row = user
 
     def get_id(self) -> str:
         return self._token
-
-
-def fingerprint(user: User) -> str:
-    """A keyed digest of the password hash: changes with the password, reveals nothing of it."""
-    key = str(current_app.secret_key).encode()
-    digest = hmac.new(key, (user.password_hash or "").encode(), hashlib.sha256)
-    return digest.hexdigest()[:16]
 
 
 def install_login(app: Flask, state: Any) -> None:
@@ -61,11 +53,12 @@ def install_login(app: Flask, state: Any) -> None:
 
     @manager.user_loader
     def _load(token: str) -> SessionUser | None:
-        user_id, _, mark = token.partition(":")
-        if not user_id.isdigit():
-            return None
+        # The version comes with the row loaded anyway: checking it costs no query.
+        user_id, _, version = token.partition(":")
+        if not (user_id.isdigit() and version.isdigit()):
+            return None  # also a cookie from before session versions: signed out once
         user = state.session().get(User, int(user_id))
-        if user is None or not user.active or fingerprint(user) != mark:
+        if user is None or not user.active or user.session_version != int(version):
             return None
         return SessionUser(user)
 

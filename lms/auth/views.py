@@ -12,7 +12,7 @@ from lms.auth import bp
 from lms.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, PostForm
 from lms.auth.session import SessionUser, current_learner, login_required
 from lms.config import LOCALES
-from lms.services.accounts import change_password, sign_in
+from lms.services.accounts import change_password, end_sessions, sign_in
 from lms.services.errors import InvalidInput
 
 #: What a person with a one-time password may still open: the rest sends them to /account.
@@ -60,6 +60,10 @@ def login():
 def logout():
     form = PostForm()
     if form.validate_on_submit():
+        user = current_learner()
+        if user is not None and current_app.extensions["lms"].user_loader is None:
+            # A copy of this cookie (or another device's) must not stay signed in.
+            end_sessions(current_app.extensions["lms"].session(), user)
         logout_user()
         flash(_("You have signed out."), "info")
     return redirect(url_for("lms.auth.login"))
@@ -96,7 +100,8 @@ def account():
                 form.new_password.errors.append(
                     _("The new password must differ from the current one."))
         else:
-            # The new hash ended every session of this person; this one continues.
+            # The change ended every session of this person (the session version); this
+            # one continues, signed in again with the new version.
             login_user(SessionUser(user))
             flash(_("Your password was changed. Your other sessions were signed out."), "info")
             return redirect(url_for("lms.auth.account"))

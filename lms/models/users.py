@@ -93,6 +93,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(default=True)
     # Set with a one-time password: every LMS page sends the person to /account until changed.
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: Kept in the session at sign-in and checked on each request: sign-out, a password
+    #: change or deactivation adds one, which ends every session of the person.
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     #: Optional mobile number, kept as typed (digits, +, spaces, dashes).
     phone: Mapped[str | None] = mapped_column(String(30))

@@ -121,10 +121,21 @@ def _stamp_sign_in(session: Session, user: User) -> bool:
 
 
 @transactional
+def end_sessions(session: Session, user: User) -> None:
+    """Sign the person out everywhere (sign-out ends the other devices' sessions too)."""
+    bump_session_version(user)
+
+
+def bump_session_version(user: User) -> None:
+    """End every session of ``user``, in the caller's unit of work (``auth.session``)."""
+    user.session_version += 1
+
+
+@transactional
 def change_password(session: Session, user: User, current: str, new: str) -> None:
     """Let a person replace their own password, proving they know the current one.
 
-    The new hash changes the session fingerprint, which signs out the person's other sessions.
+    Every session of the person ends (``end_sessions``); the caller signs this one in again.
     """
     if not user.password_hash or not check_password_hash(user.password_hash, current):
         raise InvalidInput("the current password is wrong", field="current_password")
@@ -162,6 +173,7 @@ def _store_password(session: Session, actor_id: int | None, user: User, password
     user.password_hash = (hash_one_time_password(password) if one_time
                           else generate_password_hash(password))
     user.must_change_password = one_time
+    bump_session_version(user)
     session.flush()
     raise_event(session, PasswordChanged(actor_id=actor_id, user_id=user.id, one_time=one_time))
 

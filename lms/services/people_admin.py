@@ -240,6 +240,8 @@ def set_person_active(session: Session, actor: User, person: User, active: bool)
     if active and person.org_unit is not None:
         _require_active_unit(person.org_unit)
     person.active = active
+    if not active:
+        accounts.bump_session_version(person)  # a later reactivation revives no old cookie
     session.flush()
     raise_event(session, PersonActivationChanged(actor_id=actor.id, user_id=person.id,
                                                  active=active))

@@ -2,8 +2,10 @@
 
 The suite is skipped when /usr/bin/chromium is missing, unless ``LMS_TEST_REQUIRE_BROWSER=1``
 (CI), where its absence is a failure. Playwright's own browser downloads are never used.
-Tests wait on conditions (``expect``, ``wait_for_url``, ``wait_for_function``), never on a
-network event alone or a fixed sleep: a busy CI machine runs quiz.js late.
+Tests wait on conditions (``expect``, ``wait_for_url``, ``wait_for_js``), never on a
+network event alone or a fixed sleep: a busy CI machine runs quiz.js late. Pages run under the
+LMS's Content-Security-Policy, which forbids inline script and eval: Playwright's
+``wait_for_function`` and ``add_script_tag`` are blocked by it, ``page.evaluate`` is not.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import itertools
 import os
 import re
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +40,16 @@ PASSWORD = "password123"
 # Generous, because CI machines are busy: tests wait on conditions, so this only bounds a failure.
 TIMEOUT_MS = 20_000
 expect.set_options(timeout=TIMEOUT_MS)
+
+
+def wait_for_js(page, expression: str) -> None:
+    """Poll ``expression`` until it is truthy (``wait_for_function`` would need eval)."""
+    deadline = time.monotonic() + TIMEOUT_MS / 1000
+    while not page.evaluate(expression):
+        assert time.monotonic() < deadline, f"gave up waiting for {expression}"
+        page.wait_for_timeout(50)
+
+
 QUIZ_BLOCK = re.compile(r"^```quiz[ \t]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n", re.DOTALL)
 

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from lms.models import Course, Module, ModuleProgress, StudyBeat, User
-from tests.browser.conftest import TIMEOUT_MS
+from tests.browser.conftest import TIMEOUT_MS, wait_for_js
 from tests.browser.test_trainee_flow import horizontal_overflow, sign_in
 from tests.conftest import load_course_folder, write_course_folder
 
@@ -128,7 +128,7 @@ def wait_until(page, read: Callable[[], Stored], done: Callable[[Stored], bool],
 def wait_ticks(page, count: int) -> None:
     """Wait until the page's beat() has run ``count`` more times."""
     start = page.evaluate("window.__study.ticks")
-    page.wait_for_function(f"window.__study.ticks >= {start + count}")
+    wait_for_js(page, f"window.__study.ticks >= {start + count}")
 
 
 def check_prompt(page, path) -> None:
@@ -168,7 +168,7 @@ def test_reading_is_credited_the_place_kept_and_an_idle_trainee_asked(study, liv
     expect(page.locator("main a.button.primary")).to_contain_text("继续学习")
     page.click(f'ol.module-list a[href$="/modules/{MODULE}"]')
     page.wait_for_url(f"{live_server.url}/courses/{COURSE}/modules/{MODULE}")
-    page.wait_for_function(f"Math.abs(({READ_POSITION})() - 0.5) < 0.03")
+    wait_for_js(page, f"Math.abs(({READ_POSITION})() - 0.5) < 0.03")
 
     # 3. Left alone, the page asks 还在学习吗 and sends nothing until answered.
     prompt = page.locator("#still-studying")

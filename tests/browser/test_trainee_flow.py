@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import wait_for_js
+
 pytestmark = pytest.mark.browser
 
 COURSE = "jiceng-dangjian"
@@ -206,7 +208,7 @@ def test_answers_survive_a_reload_and_a_dropped_connection(new_page, live_server
     expect(status).not_to_have_class(re.compile(r"\bis-warning\b"))
     expect(status).to_have_text(SAVED_AT)
     # The device's copy goes once the server has confirmed a save that includes it.
-    page.wait_for_function(f"localStorage.getItem('lms-draft-' + {attempt}) === null")
+    wait_for_js(page, f"localStorage.getItem('lms-draft-' + {attempt}) === null")
 
     page.evaluate("localStorage.clear()")  # so the reload shows only what the server has
     page.reload()
