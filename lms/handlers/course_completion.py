@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
@@ -14,13 +14,16 @@ from lms.events import CourseCompleted, CourseVersionCreated, Event, ModuleCompl
 from lms.models import (
     Course,
     Enrollment,
-    HoursEntry,
-    HoursKind,
     Module,
     ModuleProgress,
     ProgressStatus,
 )
-from lms.services.course_completion import complete_if_done, hours_missing
+from lms.services.course_completion import (
+    complete_if_done,
+    counted_modules,
+    hours_missing,
+    ledger_quarter_hours,
+)
 from lms.subscribers import EventHandler
 from lms.unit_of_work import raise_event
 
@@ -46,11 +49,9 @@ class CourseCompletionHandler(EventHandler):
         completion will come to do it."""
         course = session.get(Course, event.course_id)
         rules = course_rules(course)
-        counted = Module.required if rules.final_exam is None else (
-            Module.required | (Module.slug == rules.final_exam))
         unfinished = (
-            select(Module.id).where(Module.course_id == event.course_id, counted,
-                                    Module.is_current)
+            select(Module.id).where(Module.course_id == event.course_id,
+                                    counted_modules(course), Module.is_current)
             .where(~select(ModuleProgress.id).where(
                 ModuleProgress.module_id == Module.id,
                 ModuleProgress.user_id == Enrollment.user_id,
@@ -61,9 +62,7 @@ class CourseCompletionHandler(EventHandler):
         if rules.min_quarter_hours:
             # A first round reads the ledger here; a later round of a recurring course is
             # checked on its own record below (few people, and only on publish).
-            enough = select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0)).where(
-                HoursEntry.user_id == Enrollment.user_id, HoursEntry.course_id == event.course_id,
-                HoursEntry.kind == HoursKind.ONLINE.value).scalar_subquery()
+            enough = ledger_quarter_hours(Enrollment.user_id, event.course_id).scalar_subquery()
             query = query.where(or_(Enrollment.cycle_started_at.is_not(None),
                                     enough >= rules.min_quarter_hours))
         now = utcnow()

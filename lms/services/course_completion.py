@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
@@ -33,12 +33,24 @@ from lms.services.progress import enroll
 from lms.unit_of_work import raise_event
 
 
+def ledger_quarter_hours(user_id: int | ColumnElement[int], course_id: int) -> Select:
+    """The person's online 学时 of the course in the ledger, every year together, in
+    quarter hours (``user_id`` may be a column, for one figure per enrollment)."""
+    return select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0)).where(
+        HoursEntry.user_id == user_id, HoursEntry.course_id == course_id,
+        HoursEntry.kind == HoursKind.ONLINE.value)
+
+
 def course_quarter_hours(session: Session, user_id: int, course_id: int) -> int:
     """The person's online 学时 of the course, every year together, in quarter hours."""
-    return session.scalar(
-        select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0))
-        .where(HoursEntry.user_id == user_id, HoursEntry.course_id == course_id,
-               HoursEntry.kind == HoursKind.ONLINE.value)) or 0
+    return session.scalar(ledger_quarter_hours(user_id, course_id)) or 0
+
+
+def counted_modules(course: Course) -> ColumnElement[bool]:
+    """The modules a completion asks for: the required ones and the final exam."""
+    final_exam = course_rules(course).final_exam
+    return Module.required if final_exam is None else (
+        Module.required | (Module.slug == final_exam))
 
 
 def round_quarter_hours(session: Session, user_id: int, course: Course,
@@ -73,14 +85,11 @@ def hours_this_round(session: Session, user_id: int, course: Course,
 
 def modules_missing(session: Session, user_id: int, course: Course) -> int:
     """Required modules (the final exam counts as one) the person has not completed."""
-    rules = course_rules(course)
-    counted = Module.required if rules.final_exam is None else (
-        Module.required | (Module.slug == rules.final_exam))
     done = (ModuleProgress.module_id == Module.id) & (ModuleProgress.user_id == user_id) & (
         ModuleProgress.status == ProgressStatus.COMPLETED)
     return session.scalar(
         select(func.count()).select_from(Module).outerjoin(ModuleProgress, done)
-        .where(Module.course_id == course.id, counted, Module.is_current,
+        .where(Module.course_id == course.id, counted_modules(course), Module.is_current,
                ModuleProgress.id.is_(None))) or 0
 
 
