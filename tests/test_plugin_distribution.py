@@ -104,7 +104,8 @@ html = page.get_data(as_text=True)
 for label in ("非常不同意", "不同意", "中立", "同意", "非常同意"):
     assert label in html, label
 assert html.count('type="radio" name="q1"') == 5, html
-assert 'class="options likert-scale"' in html, "the plugin's own template was not used"
+assert 'class="options likert-scale options-scale"' in html, "the plugin's own template was not used"
+assert ' style="' not in html, "the page's CSP would block an inline style"
 assert '<span class="q-type">量表题</span>' in html
 assert "EXPECTED-MARKER" not in html
 action = re.search(r'<form method="post" class="quiz" id="quiz-form"\\s+action="([^"]+)"',
