@@ -6,6 +6,7 @@ from datetime import timedelta
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -30,6 +31,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         app.config["SESSION_COOKIE_SECURE"] = app.config["LMS_SECURE_COOKIES"]
     if "PERMANENT_SESSION_LIFETIME" not in given:
         app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(hours=app.config["LMS_SESSION_HOURS"])
+    hops = app.config["LMS_PROXY_HOPS"]
+    if hops > 0:  # only headers the given number of proxies set are believed
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # Standalone, LMS owns the whole site: pages outside its routes (404, 405) look the same.
     app.before_request(use_lms_translations)
     app.context_processor(template_globals)

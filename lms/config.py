@@ -45,10 +45,18 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("LMS_SECURE_COOKIES", False,
             "Mark the session cookie Secure (sent over HTTPS only): turn on behind HTTPS. "
             "The cookie is always HttpOnly and SameSite=Lax (standalone app).", _bool),
+    Setting("LMS_PROXY_HOPS", 0,
+            "How many reverse proxies (nginx, a load balancer) stand in front of the standalone "
+            "app: their X-Forwarded-For/-Proto/-Host are trusted (ProxyFix), so per-address "
+            "sign-in limits see the real client and HTTPS is recognised. 0 trusts none.", int),
     Setting("LMS_SESSION_HOURS", 12,
             "A sign-in lasts at most this many hours after the session cookie was last "
             "written (PERMANENT_SESSION_LIFETIME, standalone app); sign-out, a password "
             "change or deactivation end it at once.", int),
+    Setting("LMS_PASSWORD_HASH_METHOD", "scrypt:131072:8:1",
+            "How passwords are hashed, spelt in full (Werkzeug): the default is OWASP's scrypt "
+            "(N=2^17, about 0.4 s and 128 MiB per sign-in); `pbkdf2:sha256:600000` is the "
+            "other OWASP choice. A stored hash of another method is replaced at sign-in."),
     Setting("LMS_QUIZ_GRACE_SECONDS", 30,
             "Network slack after a quiz time limit before answers stop counting.", int),
     Setting("LMS_ITEM_ANALYSIS_MIN_RESPONSES", 15,
@@ -99,6 +107,18 @@ SETTINGS: tuple[Setting, ...] = (
             "Who may frame LMS pages (CSP frame-ancestors), space-separated; a host app that "
             "embeds LMS in a frame of another origin adds it. X-Frame-Options SAMEORIGIN is sent "
             "only while this is 'self'."),
+    Setting("LMS_RATELIMIT_ENABLED", True,
+            "Limit wrong passwords (sign-in, the current password on /account); a host that "
+            "limits them itself may turn this off.", _bool),
+    Setting("LMS_RATELIMIT_ACCOUNT", "5 per minute; 20 per hour",
+            "Wrong passwords allowed per account (username, any case) before every attempt on "
+            "it is refused with 429 until the oldest failure ages out."),
+    Setting("LMS_RATELIMIT_ADDRESS", "20 per minute; 100 per hour",
+            "Wrong passwords allowed per client address, whatever the username (behind a proxy "
+            "the address must come from X-Forwarded-For, or every client shares one)."),
+    Setting("LMS_RATELIMIT_STORAGE_URI", "memory://",
+            "Where the counts live: memory:// is one count per process; with several workers "
+            "use Redis, e.g. redis://127.0.0.1:6379/0 (install `.[redis]`)."),
 )
 
 LOCALES = ("zh_CN", "en")
@@ -118,6 +138,9 @@ def apply_defaults(app: Flask) -> None:
     from lms.services.hours_targets import resolve_targets
 
     app.config["LMS_HOURS_TARGETS"] = resolve_targets(app.config["LMS_HOURS_TARGETS"])
+    from lms.services.passwords import check_method
+
+    check_method(app.config["LMS_PASSWORD_HASH_METHOD"])  # a typo stops the start, not a sign-in
     if app.config["LMS_DEFAULT_LOCALE"] not in LOCALES:
         raise ValueError(
             f"LMS_DEFAULT_LOCALE must be one of {', '.join(LOCALES)}, "

@@ -39,6 +39,7 @@ class LmsState:
         self.listeners = load_listeners()
         self.bus = EventBus(self.handlers, self.listeners, on_commit=_note_events_committed)
         self.translations = Domain(translation_directories=[str(PACKAGE_DIR / "translations")])
+        self.limiter: Any = None  # a flask_limiter.Limiter once init_app guarded the views
         self.bind(engine)
 
     def bind(self, bind: Any) -> None:
@@ -111,12 +112,16 @@ class LMS:
             Babel(app, default_locale=app.config["LMS_DEFAULT_LOCALE"],
                   locale_selector=_select_locale)
 
+        from lms import rate_limits
         from lms.auth.session import install_login
         from lms.cli import lms_cli
+        from lms.request_args import IdConverter
         from lms.web import create_blueprint
 
         install_login(app, state)
+        app.url_map.converters["lms_id"] = IdConverter  # before the routes that use it
         app.register_blueprint(create_blueprint(state.question_types), url_prefix=url_prefix or None)
+        state.limiter = rate_limits.install(app)
         app.cli.add_command(lms_cli)
 
         @app.after_request

@@ -8,27 +8,34 @@ from __future__ import annotations
 
 from functools import partial
 
-from flask import Blueprint, abort, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import get_locale
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import generate_csrf
 from jinja2 import ChoiceLoader, FileSystemLoader
+from sqlalchemy.exc import DataError, InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from lms.admin import bp as admin_bp
 from lms.api import bp as api_bp
 from lms.auth import bp as auth_bp
-from lms.auth.forms import LocaleForm, PostForm
+from lms.auth.display import large_text_on
+from lms.auth.forms import DisplayForm, LocaleForm, PostForm
 from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
+from lms.hostile_input import refuse_nul_bytes, value_refused_by_database
+from lms.json_guard import guard_json_bodies
 from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
 from lms.public import bp as public_bp
 from lms.questions.details import prompt_html, prompt_text
+from lms.rate_limits import too_many_attempts
 from lms.resources import PACKAGE_DIR, resource_dir
 from lms.security_headers import add_security_headers
 from lms.services.errors import DomainError
 from lms.services.org import name_path
 from lms.services.pdf import PdfUnavailable
+from lms.unavailable import database_unavailable
 
 
 def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
@@ -50,25 +57,19 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root.register_blueprint(admin_bp)
     root.register_blueprint(public_bp)
 
-    root.url_value_preprocessor(refuse_ids_out_of_range)
     root.before_request(use_lms_translations)
+    root.before_request(guard_json_bodies)
+    root.before_request(refuse_nul_bytes)
     root.context_processor(template_globals)
     root.after_request(add_security_headers)
     root.register_error_handler(DomainError, _domain_error)
     root.register_error_handler(HTTPException, render_http_error)
+    root.register_error_handler(RateLimitExceeded, too_many_attempts)
     root.register_error_handler(PdfUnavailable, _pdf_unavailable)
+    root.register_error_handler(DataError, value_refused_by_database)
+    for lost in (OperationalError, InterfaceError):  # database down or restarting: 503
+        root.register_error_handler(lost, database_unavailable)
     return root
-
-
-#: Every id column is a 32-bit integer on PostgreSQL; SQLite overflows at 2**63.
-MAX_ID = 2**31 - 1
-
-
-def refuse_ids_out_of_range(endpoint: str | None, values: dict | None) -> None:
-    """A URL id no row can have is a 404 before any view runs (not a database overflow)."""
-    for value in (values or {}).values():
-        if isinstance(value, int) and not 0 < value <= MAX_ID:
-            abort(404)
 
 
 def use_lms_translations() -> None:
@@ -83,6 +84,8 @@ def template_globals() -> dict:
         # Built without form data: the page's own POST body is not theirs to read.
         "lms_post_form": partial(PostForm, formdata=None),
         "lms_locale_form": partial(LocaleForm, formdata=None),
+        "lms_display_form": partial(DisplayForm, formdata=None),
+        "lms_large_text": large_text_on,
         "lms_csrf_token": generate_csrf,
         "lms_can": _can,
         "lms_admins_units": _admins_units,

@@ -41,6 +41,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_COURSES = ROOT / "courses"
 TEST_COURSES = Path(__file__).resolve().parent / "data" / "courses"
 BACKENDS = ["sqlite", "postgresql"]
+TEST_HASH_METHOD = "scrypt:1024:8:1"
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 QUIZ_ACTION = re.compile(r'<form method="post" class="quiz" id="quiz-form"\s+action="([^"]+)"')
 
@@ -92,6 +93,11 @@ def build_app(url: str, instance: Path, **extra) -> Flask:
         "SECRET_KEY": "test-secret",
         "LMS_DATABASE_URL": url,
         "LMS_COURSES_DIR": str(SEED_COURSES),
+        # The suite makes many people: OWASP's scrypt (0.4 s a hash) would add minutes.
+        # tests/auth/test_password_hashing.py checks the real default.
+        "LMS_PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
+        # The suite signs in a lot; tests/auth/test_rate_limits.py turns the limits on.
+        "LMS_RATELIMIT_ENABLED": False,
         **extra,
     }
     app = create_app(config)

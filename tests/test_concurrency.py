@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, func, select
 from lms import create_app, migrate
 from lms.services import stats_rebuild
 from lms.unit_of_work import unit_of_work
-from tests.conftest import QUIZ_ACTION, SEED_COURSES, load_course_folder
+from tests.conftest import QUIZ_ACTION, SEED_COURSES, TEST_HASH_METHOD, load_course_folder
 from tests.seed import correct_form, module_files, module_slug
 from tests.services.test_stats_counters import counters
 
@@ -24,6 +24,7 @@ def _worker(url: str, worker: int, usernames: list[str], queue) -> None:
     """Sign in as each user, visit a module and submit its quiz, twice with one token."""
     try:
         app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url,
+                          "LMS_PASSWORD_HASH_METHOD": TEST_HASH_METHOD,
                           "WTF_CSRF_ENABLED": False})
         path = module_files()[0]
         slug = module_slug(path)
@@ -55,7 +56,8 @@ def _worker(url: str, worker: int, usernames: list[str], queue) -> None:
 
 
 def _prepare(url: str, tmp_path) -> list[str]:
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url},
+    app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url,
+                      "LMS_PASSWORD_HASH_METHOD": TEST_HASH_METHOD},
                      instance_path=str(tmp_path))
     migrate.upgrade(app.extensions["lms"].engine)
     load_course_folder(app, SEED_COURSES / "jiceng-dangjian")
@@ -108,7 +110,8 @@ def test_parallel_workers_write_without_errors_or_duplicates(empty_database, tmp
         assert all(status == "graded" and submitted for status, submitted in statuses)
     engine.dispose()
     # The counters every worker moved in its own transactions add up to a recount.
-    app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url},
+    app = create_app({"TESTING": True, "SECRET_KEY": "s", "LMS_DATABASE_URL": url,
+                      "LMS_PASSWORD_HASH_METHOD": TEST_HASH_METHOD},
                      instance_path=str(tmp_path))
     with app.app_context():
         session = app.extensions["lms"].session()

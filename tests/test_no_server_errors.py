@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from lms.models import Role
 
@@ -26,17 +27,15 @@ def urls(app, attempt_ids: list[str]) -> list[tuple[str, set[str], bool]]:
             continue
         values = {}
         for argument in rule.arguments:
-            converter = type(rule._converters[argument]).__name__
+            numeric = isinstance(rule._converters[argument], IntegerConverter)
             real = REAL_VALUES.get(argument, attempt_ids if argument == "attempt_id" else [])
-            values[argument] = real + ODD_VALUES["int" if "Integer" in converter
-                                                 else "default"][:2]
+            values[argument] = real + ODD_VALUES["int" if numeric else "default"][:2]
         base = {argument: options[0] for argument, options in values.items()}
         variants = [base] + [{**base, argument: value} for argument, options in values.items()
                              for value in options[1:]]
         for number, variant in enumerate(variants):
-            path = rule.rule
-            for name, value in variant.items():
-                path = path.replace(f"<int:{name}>", value).replace(f"<{name}>", value)
+            path = re.sub(r"<(?:\w+:)?(\w+)>", lambda match, values=variant: values[match.group(1)],
+                          rule.rule)
             found.append((path, rule.methods - {"HEAD", "OPTIONS"}, number == 0))
     return sorted(found, key=lambda item: item[0] == "/logout")  # stay signed in to the end
 

@@ -64,6 +64,7 @@ MATRIX: dict[tuple[str, str], tuple[str, dict[str, int | str]]] = {
     ("lms.auth.login", "GET"): ("/login", expect(302, anonymous=200)),
     ("lms.auth.login", "POST"): ("/login", expect(400, anonymous=400)),
     ("lms.auth.choose_locale", "POST"): ("/locale", expect(302, anonymous=302)),
+    ("lms.auth.choose_display", "POST"): ("/display", expect(302, anonymous=302)),
     ("lms.auth.account", "GET"): ("/account", expect(200)),
     ("lms.auth.account", "POST"): ("/account", expect(400)),  # empty form: nothing changed
     ("lms.learn.home", "GET"): ("/", expect(200)),

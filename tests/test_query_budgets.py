@@ -94,7 +94,8 @@ HOME = 13             # 11: user, courses, modules, progress, question counts, e
                       #    unread notices (the newest few and their count, one query)
 COURSE = 12           # 10
 MODULE_REVISIT = 15   # 13 (12 for a module without a quiz)
-QUIZ_START = 22       # 20: starting is a write unit, which re-reads what it locks
+QUIZ_START = 24       # 20: starting is a write unit, which re-reads what it locks (23 on
+                      #    PostgreSQL: the module's and the person's row first, services/locks.py)
 QUIZ_RESUME = 11      # 9: resuming in time only reads
 AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, modules,
                       #   trainees per course, open drafts, waiting count, question counts,

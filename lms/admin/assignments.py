@@ -86,7 +86,7 @@ def _course(form: AssignCourseForm) -> Course | None:
     return course
 
 
-@bp.route("/units/<int:unit_id>/assignments", methods=["POST"])
+@bp.route("/units/<lms_id:unit_id>/assignments", methods=["POST"])
 @login_required
 def assign_to_unit(unit_id: int):
     unit = _unit(unit_id)
@@ -113,7 +113,7 @@ def _back_to(assignment: Assignment):
     return redirect(url_for("lms.admin.person_courses", person_id=assignment.user_id), 303)
 
 
-@bp.route("/assignments/<int:assignment_id>/unassign", methods=["POST"])
+@bp.route("/assignments/<lms_id:assignment_id>/unassign", methods=["POST"])
 @login_required
 def unassign(assignment_id: int):
     assignment = _get(Assignment, assignment_id)
@@ -151,13 +151,13 @@ def _person_page(person: User, status: int = 200, **forms):
         due_state=due_dates.due_state, **forms), status
 
 
-@bp.route("/people/<int:person_id>/courses")
+@bp.route("/people/<lms_id:person_id>/courses")
 @login_required
 def person_courses(person_id: int):
     return _person_page(_person(person_id))
 
 
-@bp.route("/people/<int:person_id>/courses/assign", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/courses/assign", methods=["POST"])
 @login_required
 def assign_to_person(person_id: int):
     person = _person(person_id)
@@ -193,7 +193,7 @@ def _target(form: OverrideForm) -> tuple[Course, Module | None] | None:
     return None
 
 
-@bp.route("/people/<int:person_id>/courses/override", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/courses/override", methods=["POST"])
 @login_required
 def override_completion(person_id: int):
     person = _person(person_id)

@@ -26,7 +26,7 @@ def _back(person_id: int):
                     303)
 
 
-@bp.route("/people/<int:person_id>/certificates/<int:certificate_id>.pdf")
+@bp.route("/people/<lms_id:person_id>/certificates/<lms_id:certificate_id>.pdf")
 @login_required
 def person_certificate_pdf(person_id: int, certificate_id: int):
     certificate = certificate_admin.get_certificate(_db(), _person(person_id), certificate_id)
@@ -35,7 +35,7 @@ def person_certificate_pdf(person_id: int, certificate_id: int):
     return certificate_pdf_response(certificate)
 
 
-@bp.route("/people/<int:person_id>/certificates/<int:certificate_id>/revoke",
+@bp.route("/people/<lms_id:person_id>/certificates/<lms_id:certificate_id>/revoke",
           methods=["POST"])
 @login_required
 def revoke_certificate(person_id: int, certificate_id: int):
@@ -56,7 +56,7 @@ def revoke_certificate(person_id: int, certificate_id: int):
     return _back(person_id)
 
 
-@bp.route("/people/<int:person_id>/certificates/<int:certificate_id>/reissue",
+@bp.route("/people/<lms_id:person_id>/certificates/<lms_id:certificate_id>/reissue",
           methods=["POST"])
 @login_required
 def reissue_certificate(person_id: int, certificate_id: int):

@@ -76,7 +76,7 @@ def _granted(username: Field, target: GrantTarget, again: str, status_page):
     return redirect(again, 303)
 
 
-@bp.route("/units/<int:unit_id>/admins", methods=["POST"])
+@bp.route("/units/<lms_id:unit_id>/admins", methods=["POST"])
 @login_required
 def grant_unit_admin(unit_id: int):
     unit = _unit(unit_id)  # admin of the unit (or above): the same rule as manage_grants
@@ -124,7 +124,7 @@ def _revoke_page(row: Grant, to_unit: bool, status: int):
     return _grants_page(status, revoke_error=row.id)
 
 
-@bp.route("/grants/<int:grant_id>/revoke", methods=["POST"])
+@bp.route("/grants/<lms_id:grant_id>/revoke", methods=["POST"])
 @login_required
 def revoke_grant(grant_id: int):
     row = grants.get_grant(_db(), grant_id)

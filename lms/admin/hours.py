@@ -23,7 +23,7 @@ def _back(person_id: int):
     return redirect(url_for("lms.admin.person", person_id=person_id, _anchor="hours"), 303)
 
 
-@bp.route("/people/<int:person_id>/hours", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/hours", methods=["POST"])
 @login_required
 def record_hours(person_id: int):
     person = _person(person_id)
@@ -43,7 +43,7 @@ def record_hours(person_id: int):
     return _back(person_id)
 
 
-@bp.route("/people/<int:person_id>/hours/<int:entry_id>/remove", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/hours/<lms_id:entry_id>/remove", methods=["POST"])
 @login_required
 def remove_hours(person_id: int, entry_id: int):
     person = _person(person_id)

@@ -30,7 +30,7 @@ def hours_import_confirm():
     return pages.confirm(HOURS)
 
 
-@bp.route("/hours/import/<int:batch_id>")
+@bp.route("/hours/import/<lms_id:batch_id>")
 @login_required
 def hours_import_result(batch_id: int):
     _require_admin_room()

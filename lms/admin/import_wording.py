@@ -78,6 +78,10 @@ PROBLEMS = {
 TABLE_REFUSALS = {
     "too_large": _l("The file is larger than %(megabytes)s MB. Split it into smaller files "
                     "and import them one by one."),
+    "unpacks_too_large": _l("The Excel file unpacks to more than %(megabytes)s MB. Split it "
+                            "into smaller files and import them one by one."),
+    "cell_too_long": _l("A cell of the file holds more than %(chars)s characters, more than "
+                        "Excel allows. Save it again from the template."),
     "unsupported_type": _l("Use a CSV (.csv) or Excel (.xlsx) file."),
     "unreadable": _l("The file could not be read. Save it again as CSV or Excel (.xlsx) from "
                      "the template."),

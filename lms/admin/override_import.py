@@ -31,7 +31,7 @@ def override_import_confirm():
     return pages.confirm(OVERRIDES)
 
 
-@bp.route("/overrides/import/<int:batch_id>")
+@bp.route("/overrides/import/<lms_id:batch_id>")
 @login_required
 def override_import_result(batch_id: int):
     _require_admin_room()

@@ -28,7 +28,7 @@ from lms.admin.people_forms import (
 from lms.admin.views import PAGE_SIZE, _db, _require_admin_room
 from lms.auth.session import current_learner, current_require, current_scope, login_required
 from lms.models import OrgUnit, User
-from lms.request_args import page_arg
+from lms.request_args import id_arg, page_arg
 from lms.services import org_admin, people_admin
 from lms.services.errors import NotFound, PermissionDenied
 from lms.services.org import name_path
@@ -120,7 +120,7 @@ def _one_time_password_page(person: User, password: str, created: bool):
 @login_required
 def people():
     _require_admin_room()
-    unit = _unit_or_none(request.args.get("unit", type=int))
+    unit = _unit_or_none(id_arg("unit"))
     query = (request.args.get("q") or "").strip()
     result = people_admin.list_people(_db(), current_scope(), unit=unit, query=query,
                                       page=page_arg(),
@@ -182,13 +182,13 @@ def _person_page(person: User, status: int = 200, **forms):
         **forms), status
 
 
-@bp.route("/people/<int:person_id>")
+@bp.route("/people/<lms_id:person_id>")
 @login_required
 def person(person_id: int):
     return _person_page(_person(person_id))
 
 
-@bp.route("/people/<int:person_id>/edit", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/edit", methods=["POST"])
 @login_required
 def edit_person(person_id: int):
     person = _person(person_id)
@@ -208,7 +208,7 @@ def edit_person(person_id: int):
     return redirect(url_for("lms.admin.person", person_id=person_id), 303)
 
 
-@bp.route("/people/<int:person_id>/move", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/move", methods=["POST"])
 @login_required
 def move_person(person_id: int):
     person = _person(person_id)
@@ -243,19 +243,19 @@ def _set_active(person_id: int, active: bool, form, name: str):
     return redirect(url_for("lms.admin.person", person_id=person_id), 303)
 
 
-@bp.route("/people/<int:person_id>/deactivate", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/deactivate", methods=["POST"])
 @login_required
 def deactivate_person(person_id: int):
     return _set_active(person_id, False, DeactivatePersonForm(), "deactivate")
 
 
-@bp.route("/people/<int:person_id>/reactivate", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/reactivate", methods=["POST"])
 @login_required
 def reactivate_person(person_id: int):
     return _set_active(person_id, True, ReactivatePersonForm(), "reactivate")
 
 
-@bp.route("/people/<int:person_id>/password", methods=["POST"])
+@bp.route("/people/<lms_id:person_id>/password", methods=["POST"])
 @login_required
 def reset_password(person_id: int):
     person = _person(person_id)

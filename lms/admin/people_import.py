@@ -34,14 +34,14 @@ def people_import_confirm():
     return pages.confirm(PEOPLE)
 
 
-@bp.route("/people/import/<int:batch_id>")
+@bp.route("/people/import/<lms_id:batch_id>")
 @login_required
 def people_import_result(batch_id: int):
     _require_admin_room()
     return pages.result(PEOPLE, batch_id)
 
 
-@bp.route("/people/import/<int:batch_id>/passwords", methods=["POST"])
+@bp.route("/people/import/<lms_id:batch_id>/passwords", methods=["POST"])
 @login_required
 def people_import_passwords(batch_id: int):
     _require_admin_room()

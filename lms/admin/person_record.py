@@ -23,7 +23,7 @@ def _record_of(person_id: int) -> tuple[User, LearningRecord]:
     return person, learning_record(_db(), person, today())
 
 
-@bp.route("/people/<int:person_id>/record")
+@bp.route("/people/<lms_id:person_id>/record")
 @login_required
 def person_record(person_id: int):
     person, record = _record_of(person_id)
@@ -34,13 +34,13 @@ def person_record(person_id: int):
         **web.page_context(record))
 
 
-@bp.route("/people/<int:person_id>/record.pdf")
+@bp.route("/people/<lms_id:person_id>/record.pdf")
 @login_required
 def person_record_pdf(person_id: int):
     return web.pdf_response(_record_of(person_id)[1], today())
 
 
-@bp.route("/people/<int:person_id>/record.xlsx")
+@bp.route("/people/<lms_id:person_id>/record.xlsx")
 @login_required
 def person_record_xlsx(person_id: int):
     return web.xlsx_response(_record_of(person_id)[1], today())

@@ -18,7 +18,7 @@ from lms.admin.views import _db, _require_admin_room
 from lms.auth.session import current_require, current_scope, login_required
 from lms.content.course_rules import course_rules
 from lms.models import Course, OrgUnit, User
-from lms.request_args import DateInRange, date_in_range, page_arg
+from lms.request_args import DateInRange, date_in_range, id_arg, page_arg
 from lms.services import org_admin, recurrence, stats_people, stats_report
 from lms.services.assignments import today
 from lms.services.errors import NotFound
@@ -171,7 +171,7 @@ def stats_course(course_slug: str):
     return _dashboard(_course(course_slug), None)
 
 
-@bp.route("/stats/<course_slug>/units/<int:unit_id>")
+@bp.route("/stats/<course_slug>/units/<lms_id:unit_id>")
 @login_required
 def stats_unit(course_slug: str, unit_id: int):
     course = _course(course_slug)
@@ -226,7 +226,7 @@ def stats_export(course_slug: str, table_name: str, fmt: str):
     return _export(_course(course_slug), None, table_name, fmt)
 
 
-@bp.route("/stats/<course_slug>/units/<int:unit_id>/<table_name>.<fmt>")
+@bp.route("/stats/<course_slug>/units/<lms_id:unit_id>/<table_name>.<fmt>")
 @login_required
 def stats_unit_export(course_slug: str, unit_id: int, table_name: str, fmt: str):
     course = _course(course_slug)
@@ -237,7 +237,7 @@ def stats_unit_export(course_slug: str, unit_id: int, table_name: str, fmt: str)
 @login_required
 def stats_overdue(course_slug: str):
     course = _course(course_slug)
-    unit_id = request.args.get("unit", type=int)
+    unit_id = id_arg("unit")
     unit = _unit(unit_id) if unit_id is not None else None
     day, paths = today(), _paths(unit)
     total = stats_report.overdue_total(_db(), course, paths, day)
@@ -273,7 +273,7 @@ def _person_report(course_slug: str, unit_id: int, user_id: int):
     return course, unit, person, table, course_reason
 
 
-@bp.route("/stats/<course_slug>/units/<int:unit_id>/people/<int:user_id>")
+@bp.route("/stats/<course_slug>/units/<lms_id:unit_id>/people/<lms_id:user_id>")
 @login_required
 def stats_person(course_slug: str, unit_id: int, user_id: int):
     course, unit, person, table, course_reason = _person_report(course_slug, unit_id, user_id)
@@ -284,7 +284,7 @@ def stats_person(course_slug: str, unit_id: int, user_id: int):
                            export_url=export_url)
 
 
-@bp.route("/stats/<course_slug>/units/<int:unit_id>/people/<int:user_id>.<fmt>")
+@bp.route("/stats/<course_slug>/units/<lms_id:unit_id>/people/<lms_id:user_id>.<fmt>")
 @login_required
 def stats_person_export(course_slug: str, unit_id: int, user_id: int, fmt: str):
     course, unit, person, table, _reason = _person_report(course_slug, unit_id, user_id)

@@ -16,7 +16,7 @@ from lms.admin.stats import _crumbs, _format, _unit
 from lms.admin.views import _db, _require_admin_room
 from lms.auth.session import current_scope, login_required
 from lms.models import OrgUnit
-from lms.request_args import page_arg
+from lms.request_args import id_arg, page_arg
 from lms.services import hours_stats, stats_queries, stats_report
 from lms.services.assignments import today
 from lms.services.errors import NotFound
@@ -46,7 +46,7 @@ def _year() -> int:
 def _where() -> tuple[OrgUnit | None, list[OrgUnit], list[str]]:
     """The chosen unit (or None), the level shown under it, and the subtrees' paths."""
     _require_admin_room()
-    unit_id = request.args.get("unit", type=int)
+    unit_id = id_arg("unit")
     if unit_id is None and request.args.get("unit"):
         raise NotFound("no org unit")
     if unit_id is None:

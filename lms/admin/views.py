@@ -79,7 +79,7 @@ def _unit_page(unit: OrgUnit, status: int = 200, **forms):
                            **forms), status
 
 
-@bp.route("/units/<int:unit_id>")
+@bp.route("/units/<lms_id:unit_id>")
 @login_required
 def unit(unit_id: int):
     return _unit_page(_unit(unit_id))
@@ -97,7 +97,7 @@ def _invalid(unit: OrgUnit, form, name: str):
     return _unit_page(unit, 400, **{name: form})
 
 
-@bp.route("/units/<int:unit_id>/children", methods=["POST"])
+@bp.route("/units/<lms_id:unit_id>/children", methods=["POST"])
 @login_required
 def create_unit(unit_id: int):
     parent = _unit(unit_id)
@@ -113,7 +113,7 @@ def create_unit(unit_id: int):
     return redirect(url_for("lms.admin.unit", unit_id=created.id), 303)
 
 
-@bp.route("/units/<int:unit_id>/rename", methods=["POST"])
+@bp.route("/units/<lms_id:unit_id>/rename", methods=["POST"])
 @login_required
 def rename_unit(unit_id: int):
     unit = _unit(unit_id)
@@ -128,7 +128,7 @@ def rename_unit(unit_id: int):
     return redirect(url_for("lms.admin.unit", unit_id=unit_id), 303)
 
 
-@bp.route("/units/<int:unit_id>/move", methods=["POST"])
+@bp.route("/units/<lms_id:unit_id>/move", methods=["POST"])
 @login_required
 def move_unit(unit_id: int):
     unit = _unit(unit_id)
@@ -146,7 +146,7 @@ def move_unit(unit_id: int):
     return redirect(url_for("lms.admin.unit", unit_id=unit_id), 303)
 
 
-@bp.route("/units/<int:unit_id>/deactivate", methods=["POST"])
+@bp.route("/units/<lms_id:unit_id>/deactivate", methods=["POST"])
 @login_required
 def deactivate_unit(unit_id: int):
     unit = _unit(unit_id)

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from lms.auth import views  # noqa: E402,F401  (routes attach to bp)
+from lms.auth import display, views  # noqa: E402,F401  (routes attach to bp)

@@ -49,3 +49,10 @@ class LocaleForm(FlaskForm):
 
     locale = HiddenField(validators=[DataRequired()], id="locale-choice")
     next = HiddenField(id="locale-next")
+
+
+class DisplayForm(FlaskForm):
+    """The header's large text switch (长辈模式): "1" turns it on, "0" off."""
+
+    large_text = HiddenField(validators=[DataRequired()], id="display-choice")
+    next = HiddenField(id="display-next")

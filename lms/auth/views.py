@@ -12,12 +12,14 @@ from lms.auth import bp
 from lms.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, PostForm
 from lms.auth.session import SessionUser, current_learner, login_required
 from lms.config import LOCALES
+from lms.rate_limits import note_wrong_password, password_guarded
 from lms.services.accounts import change_password, end_sessions, sign_in
 from lms.services.errors import InvalidInput
 
 #: What a person with a one-time password may still open: the rest sends them to /account.
 OPEN_WHILE_PASSWORD_MUST_CHANGE = {"lms.auth.account", "lms.auth.logout",
-                                   "lms.auth.choose_locale", "lms.static"}
+                                   "lms.auth.choose_locale", "lms.auth.choose_display",
+                                   "lms.static"}
 
 
 def _safe_next(target: str | None) -> str:
@@ -31,6 +33,7 @@ def _safe_next(target: str | None) -> str:
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@password_guarded(lambda: request.form.get("username", ""))
 def login():
     state = current_app.extensions["lms"]
     if state.user_loader is not None:
@@ -47,6 +50,7 @@ def login():
                 session.clear()
                 login_user(SessionUser(user))
                 return redirect(_safe_next(form.next.data))
+            note_wrong_password()
             flash(_("Wrong username or password."), "error")
         elif "csrf_token" in form.errors:
             flash(_("The form expired. Please sign in again."), "error")
@@ -82,7 +86,13 @@ def send_to_account_until_password_changed():
     return redirect(url_for("lms.auth.account"))
 
 
+def _signed_in_id() -> str:
+    user = current_learner()
+    return str(user.id) if user is not None else ""
+
+
 @bp.route("/account", methods=["GET", "POST"])
+@password_guarded(_signed_in_id)
 @login_required
 def account():
     user = current_learner()
@@ -95,6 +105,7 @@ def account():
                             form.current_password.data, form.new_password.data)
         except InvalidInput as error:
             if error.field == "current_password":
+                note_wrong_password()
                 form.current_password.errors.append(_("Your current password is not right."))
             else:
                 form.new_password.errors.append(

@@ -24,6 +24,7 @@ SHOWN_WARNINGS = 20
 def import_article_page():
     current_require(Action.CREATE_COURSE)
     form = ArticleUploadForm()
+    status = 400
     if form.validate_on_submit():
         try:
             article = import_article(form.file.data.read(), form.file.data.filename or "",
@@ -34,6 +35,8 @@ def import_article_page():
             form.file.errors.append(unreadable_text(unreadable))
         except drafts.DraftRefused as refused:
             form.slug.errors.append(refusal_text(refused))
+            if refused.code == "slug_taken":  # also a replayed upload: it imports nothing
+                status = 409
         else:
             summary = article.summary
             flash(_("Imported as a draft: %(modules)s chapters, %(paragraphs)s paragraphs, "
@@ -45,5 +48,5 @@ def import_article_page():
                 flash(_("…and %(count)s more warnings.",
                         count=len(article.warnings) - SHOWN_WARNINGS), "warning")
             return redirect(url_for("lms.author.draft", slug=course.slug), 303)
-    status = 400 if form.errors else 200
+    status = status if form.errors else 200
     return render_template("lms/author/article_upload.html", form=form), status

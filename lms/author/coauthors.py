@@ -44,7 +44,7 @@ def add_coauthor(slug: str):
     return render_draft(course, 400, coauthor_form=form)
 
 
-@bp.route("/courses/<slug>/authors/<int:user_id>/remove", methods=["POST"])
+@bp.route("/courses/<slug>/authors/<lms_id:user_id>/remove", methods=["POST"])
 @login_required
 def remove_coauthor(slug: str, user_id: int):
     db = _db()

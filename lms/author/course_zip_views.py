@@ -169,9 +169,9 @@ def confirm_zip_import(slug: str):
     try:
         draft_zip.confirm(db, current_learner(), course, form.token.data)
     except BatchRefused as refused:
-        if refused.reason == "already_imported":
-            flash(_("These files were imported already."))
-            return redirect(url_for("lms.author.draft", slug=slug), 303)
+        if refused.reason == "already_imported":  # a replay or a double click: a clear 409
+            return _page(upload, 409, refusal=_("These files were imported already: nothing "
+                                                "was imported again."))
         return _page(upload, 409, refusal=_("This preview has expired or was used already: "
                                             "upload the zip again."))
     except draft_zip.DraftZipStale:

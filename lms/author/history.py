@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -21,6 +21,7 @@ from lms.author.history_forms import (
     UnarchiveForm,
     UnpublishForm,
 )
+from lms.request_args import int_arg
 from lms.services import authoring, course_diff, course_history, course_lifecycle, drafts
 
 REFUSALS = {
@@ -77,8 +78,7 @@ def history(slug: str):
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 <= value <= 2**31 - 1 else None
+    return int_arg(name, low=0)
 
 
 @bp.route("/courses/<slug>/history/compare")
@@ -121,7 +121,7 @@ def module_history(slug: str, module_slug: str):
                            revisions=revisions, diff=diff, old=old, new=new)
 
 
-@bp.route("/courses/<slug>/history/versions/<int:number>/roll-back", methods=["POST"])
+@bp.route("/courses/<slug>/history/versions/<lms_id:number>/roll-back", methods=["POST"])
 @login_required
 def roll_back(slug: str, number: int):
     course = _course(slug)

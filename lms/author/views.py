@@ -159,8 +159,8 @@ def import_questions(slug: str, module_slug: str):
                                form=upload), status
     file = upload.file.data
     try:
-        parsed = question_bank.parse_bank(file.filename or "", file.read(),
-                                          state.question_types)
+        data = file.stream.read(question_bank.MAX_UPLOAD_BYTES + 1)  # one byte more: too large
+        parsed = question_bank.parse_bank(file.filename or "", data, state.question_types)
     except question_bank.BankInvalid as error:
         return render_template("lms/author/import.html", course=course, module=module,
                                form=upload, problems=error.problems), 400
@@ -190,9 +190,10 @@ def confirm_import(slug: str, module_slug: str):
         counts = bank_import.confirm(state.session(), state.question_types, current_learner(),
                                      module, form.payload.data or "", form.existing.data)
     except BatchRefused as refused:
-        if refused.reason == "already_imported":
+        if refused.reason == "already_imported":  # a replay or a double click: a clear 409
             flash(_("This file was imported already: nothing was imported again."), "error")
-            return redirect(url_for(".quiz", slug=course.slug, module_slug=module.slug))
+            return render_template("lms/author/import.html", course=course, module=module,
+                                   form=UploadBankForm(formdata=None)), 409
         flash(_("The import could not be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
     except InvalidInput as error:
@@ -241,7 +242,7 @@ def _read_grades(attempt, form) -> tuple[dict[int, grading.ManualGrade], dict[in
     return grades, errors, values
 
 
-@bp.route("/grading/<int:attempt_id>", methods=["GET", "POST"])
+@bp.route("/grading/<lms_id:attempt_id>", methods=["GET", "POST"])
 @login_required
 def grade(attempt_id: int):
     state = _state()

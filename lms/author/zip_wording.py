@@ -31,6 +31,8 @@ ZIP_REFUSALS = {
     "file_too_large": _l("These files are larger than %(file_mb)d MB once unpacked."),
     "total_too_large": _l("The files are larger than %(total_mb)d MB together once "
                           "unpacked."),
+    "bomb": _l("These files unpack to more than %(ratio)d times their packed size, as a "
+               "zip bomb does, so nothing was imported."),
     "corrupt": _l("The zip is damaged and could not be unpacked."),
     "not_utf8": _l("These files are not UTF-8 text (save them again as UTF-8)."),
     "not_editable": _l("The course editor cannot hold these files (questions go in a "
@@ -45,7 +47,7 @@ def zip_refusal_text(error: CourseZipError) -> str:
         return error.message
     text = str(template) % {"zip_mb": LIMITS.zip_bytes // MB, "files": LIMITS.files,
                             "file_mb": LIMITS.file_bytes // MB,
-                            "total_mb": LIMITS.total_bytes // MB}
+                            "total_mb": LIMITS.total_bytes // MB, "ratio": LIMITS.ratio}
     if error.names:
         shown = ", ".join(error.names[:20]) + ("…" if len(error.names) > 20 else "")
         text = _("%(reason)s: %(names)s", reason=text.rstrip("。."), names=shown)

@@ -1,8 +1,8 @@
 """Word (.docx) articles: paragraphs in order with their heading styles, bounded before parsing.
 
-A .docx is a zip: its declared sizes are checked before python-docx opens it, so a small
-upload that unpacks to gigabytes is refused at once (zipfile never reads past a member's
-declared size). Paragraph numbers stand in for line numbers in warnings.
+A .docx is a zip: every part is unpacked and its XML streamed within fixed bounds before
+python-docx opens it (lms.content.ooxml_limits), so a small upload that unpacks to gigabytes,
+or to millions of elements, is refused after reading at most the limit. Paragraph numbers stand in for line numbers in warnings.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import re
 import zipfile
 
 from lms.content.article_source import ArticleUnreadable, Source, SourceLine, clean
+from lms.content.ooxml_limits import PackageLimits, PackageRefused, check_package
 
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
 MAX_MEMBERS = 1000
@@ -20,18 +21,19 @@ TITLE_STYLES = {"title", "标题"}
 
 
 def _check_zip(data: bytes) -> None:
+    limits = PackageLimits(unzipped_bytes=MAX_UNCOMPRESSED_BYTES, members=MAX_MEMBERS)
     try:
+        check_package(data, limits)  # the bytes really unpacked, not the headers' claims
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise ArticleUnreadable("docx_invalid", "the file is not a Word .docx document") \
-            from None
-    if (len(members) > MAX_MEMBERS
-            or sum(member.file_size for member in members) > MAX_UNCOMPRESSED_BYTES):
+            names = set(archive.namelist())
+    except PackageRefused as refused:
+        if refused.reason != "too_large":
+            raise ArticleUnreadable("docx_invalid", "the file is not a Word .docx document") \
+                from None
         limit = MAX_UNCOMPRESSED_BYTES // 1024 // 1024
         raise ArticleUnreadable("docx_too_large", f"the .docx unpacks to more than {limit} MB",
-                                limit=limit)
-    if "word/document.xml" not in {member.filename for member in members}:
+                                limit=limit) from None
+    if "word/document.xml" not in names:
         raise ArticleUnreadable("docx_invalid", "the file is not a Word .docx document")
 
 

@@ -3,10 +3,10 @@
 ``zip_course`` writes one top folder named after the course, files sorted, fixed timestamps
 and permissions, so two exports of the same content are identical. ``read_course_zip`` takes
 an upload from anyone allowed to import: it checks the size before opening, the entry count,
-every name (no absolute path, ``..``, backslash or symlink, no duplicates, only
-``course.yml``, ``*.md`` and ``*.quiz.yml`` in one top folder or none) and the uncompressed
-sizes the headers state, then reads in chunks and stops at the limits whatever the headers
-said, so a zip bomb is refused after reading at most the limit.
+every name (no absolute path, ``..``, backslash, drive letter or symlink, no duplicates, only
+``course.yml``, ``*.md`` and ``*.quiz.yml`` in one top folder or none), the uncompressed
+sizes the headers state and their ratio to the packed sizes, then reads in chunks and stops at the limits whatever the headers
+said, so a zip bomb is refused after reading at most the limit (or 100 times its packed size).
 """
 
 from __future__ import annotations
@@ -24,6 +24,8 @@ from lms.services.errors import InvalidInput
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 CHUNK = 64 * 1024
 MB = 1024 * 1024
+#: Small files may pack tightly (a short file of spaces); beyond this, a ratio means a bomb.
+RATIO_FLOOR = 256 * 1024
 UNSAFE_NAME = re.compile(r"(^/|^[A-Za-z]:|\\|[\x00-\x1f\x7f])")
 
 
@@ -33,6 +35,7 @@ class ZipLimits:
     files: int = 200              # entries, folders included
     file_bytes: int = 2 * MB      # one file, uncompressed
     total_bytes: int = 20 * MB    # every file together, uncompressed
+    ratio: int = 100              # unpacked / packed size of a file above RATIO_FLOOR
 
 
 LIMITS = ZipLimits()
@@ -145,6 +148,12 @@ def _check_sizes(entries: dict[str, zipfile.ZipInfo], limits: ZipLimits) -> None
     if sum(info.file_size for info in entries.values()) > limits.total_bytes:
         raise CourseZipError("total_too_large", "the files are larger than "
                              f"{limits.total_bytes // MB} MB uncompressed together")
+    _refuse("bomb", f"files unpacking to more than {limits.ratio} times their packed size",
+            [n for n, info in entries.items() if _bomb(info.file_size, info, limits)])
+
+
+def _bomb(size: int, info: zipfile.ZipInfo, limits: ZipLimits) -> bool:
+    return size > RATIO_FLOOR and size > limits.ratio * max(info.compress_size, 1)
 
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, allowed: int,
@@ -158,6 +167,9 @@ def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str, allowed: i
                 if size > allowed:
                     code = "file_too_large" if allowed == limits.file_bytes else "total_too_large"
                     raise CourseZipError(code, "a file is larger than its header says", (name,))
+                if _bomb(size, info, limits):
+                    raise CourseZipError("bomb", "a file unpacks to more than "
+                                         f"{limits.ratio} times its packed size", (name,))
                 chunks.append(chunk)
     except CourseZipError:
         raise

@@ -69,6 +69,18 @@ class _Block:
     difficulty: str | None  # from its ``// difficulty:`` comment (our export writes one)
 
 
+#: Checked before any question is parsed: a 5 MB file of 400 000 tiny questions, or of one
+#: question with millions of options, otherwise holds a worker for a minute (issue 11).
+MAX_QUESTIONS = 2000
+MAX_LINES = 200_000
+MAX_QUESTION_CHARS = 32_767
+MAX_ANSWERS = 100  # "~" and "=" in one question, escaped ones too
+
+
+class GiftTooLarge(ValueError):
+    """The file is beyond one of the bounds above; the message says which (and where)."""
+
+
 _DIFFICULTY = re.compile(r"^//\s*difficulty:\s*(easy|medium|hard)\s*$")
 _TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>])+)\]")
 #: Category path segments that name no 知识点 (Moodle's contexts and default categories).
@@ -84,7 +96,7 @@ class GiftResult:
 def parse_gift(text: str, registry: QuestionTypeRegistry) -> GiftResult:
     """Parse a GIFT file; every question is either imported or skipped with a reason."""
     result = GiftResult([], [])
-    for block in _blocks(text):
+    for block in _bounded_blocks(text):
         raw: dict[str, Any] = {}
         try:
             name, raw = _parse_question(block.text, registry)
@@ -98,6 +110,23 @@ def parse_gift(text: str, registry: QuestionTypeRegistry) -> GiftResult:
         else:
             result.questions.append(ImportedQuestion(block.line, name, raw))
     return result
+
+
+def _bounded_blocks(text: str) -> list[_Block]:
+    if text.count("\n") + text.count("\r") > MAX_LINES:
+        raise GiftTooLarge(f"the file has more than {MAX_LINES} lines")
+    blocks = _blocks(text)
+    if len(blocks) > MAX_QUESTIONS:
+        raise GiftTooLarge(f"the file has more than {MAX_QUESTIONS} questions: split it into "
+                           "several files")
+    for block in blocks:
+        if len(block.text) > MAX_QUESTION_CHARS:
+            raise GiftTooLarge(f"line {block.line}: the question is longer than "
+                               f"{MAX_QUESTION_CHARS} characters")
+        if block.text.count("~") + block.text.count("=") > MAX_ANSWERS:
+            raise GiftTooLarge(f"line {block.line}: the question has more than "
+                               f"{MAX_ANSWERS} answers")
+    return blocks
 
 
 def _blocks(text: str) -> list[_Block]:

@@ -39,6 +39,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from lms.content.xlsx_bounds import check_bounds
 from lms.content.xlsx_guide import (
     EXAMPLE,
     EXAMPLE_MARK,
@@ -108,6 +109,7 @@ class BankInvalid(Exception):
 def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> BankRows:
     """Parse and validate a bank; raise ``BankInvalid`` with every problem, or return all rows
     but the template's examples."""
+    check_bounds(data, MAX_ROWS, UNREADABLE, BankInvalid)
     try:  # data_only: a formula cell counts as the value the trainer saw in Excel
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises many kinds for a damaged or foreign file

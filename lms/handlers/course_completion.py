@@ -3,9 +3,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import or_, select
+from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
@@ -24,8 +25,12 @@ from lms.services.course_completion import (
     hours_missing,
     ledger_quarter_hours,
 )
+from lms.services.locks import lock_people
 from lms.subscribers import EventHandler
 from lms.unit_of_work import raise_event
+
+#: People per locking slice (bound parameters stay well under SQLite's limit).
+CHUNK = 500
 
 
 class CourseCompletionHandler(EventHandler):
@@ -66,11 +71,22 @@ class CourseCompletionHandler(EventHandler):
             query = query.where(or_(Enrollment.cycle_started_at.is_not(None),
                                     enough >= rules.min_quarter_hours))
         now = utcnow()
-        for enrollment in session.scalars(query.with_for_update()):
-            if enrollment.cycle_started_at is not None and rules.min_quarter_hours \
-                    and hours_missing(session, enrollment.user_id, course, enrollment):
-                continue
-            enrollment.completed_at = now
-            raise_event(session, CourseCompleted(actor_id=event.actor_id,
-                                                 user_id=enrollment.user_id,
-                                                 course_id=event.course_id, occurred_at=now))
+        people = sorted(session.scalars(query.with_only_columns(Enrollment.user_id)))
+        for start in range(0, len(people), CHUNK):
+            # Their people's rows first (lms.services.locks), then the enrollments, read again.
+            chunk = people[start:start + CHUNK]
+            lock_people(session, chunk)
+            _complete(session, event, course, query.where(Enrollment.user_id.in_(chunk)), now)
+
+
+def _complete(session: Session, event: CourseVersionCreated, course: Course, query: Select,
+              now: datetime) -> None:
+    rules = course_rules(course)
+    for enrollment in session.scalars(query.order_by(Enrollment.id).with_for_update()):
+        if enrollment.cycle_started_at is not None and rules.min_quarter_hours \
+                and hours_missing(session, enrollment.user_id, course, enrollment):
+            continue
+        enrollment.completed_at = now
+        raise_event(session, CourseCompleted(actor_id=event.actor_id,
+                                             user_id=enrollment.user_id,
+                                             course_id=event.course_id, occurred_at=now))

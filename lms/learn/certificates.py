@@ -26,7 +26,7 @@ def my_certificates():
                            grouped=certificates.grouped)
 
 
-@bp.route("/certificates/<int:certificate_id>.pdf")
+@bp.route("/certificates/<lms_id:certificate_id>.pdf")
 @login_required
 def certificate_pdf(certificate_id: int):
     certificate = current_app.extensions["lms"].session().get(Certificate, certificate_id)

@@ -1,7 +1,10 @@
 """The checks every JSON call from a trainee page makes before its service runs: signed in,
-the CSRF token in the X-CSRFToken header, and a JSON object body. Errors are JSON too."""
+the CSRF token in the X-CSRFToken header, and a JSON object body. Errors are JSON too.
+(``lms.json_guard`` has bounded the body's size and depth before the view runs.)"""
 
 from __future__ import annotations
+
+import json
 
 from flask import Response, current_app, jsonify, request
 from flask_wtf.csrf import validate_csrf
@@ -26,10 +29,19 @@ def signed_in_json() -> tuple[User, dict]:
             validate_csrf(request.headers.get("X-CSRFToken", ""))
         except ValidationError as error:
             raise JsonRefused((jsonify(error="CSRFError", message=str(error)), 400)) from None
-    payload = request.get_json(silent=True)
+    payload = None
+    if request.is_json:  # else the guard has not bounded it: never parsed
+        try:  # NaN and Infinity are not JSON
+            payload = json.loads(request.get_data(as_text=True), parse_constant=_not_json)
+        except ValueError:
+            pass
     if not isinstance(payload, dict):
         raise JsonRefused((jsonify(error="BadRequest", message="expected a JSON object"), 400))
     return user, payload
+
+
+def _not_json(constant: str) -> float:
+    raise ValueError(f"{constant} is not JSON")
 
 
 def bad_request(message: str) -> tuple[Response, int]:

@@ -58,7 +58,7 @@ def _back():
     return redirect(url_for(".notices", page=page if page and page > 1 else None), code=303)
 
 
-@bp.route("/notices/<int:notice_id>/read", methods=["POST"])
+@bp.route("/notices/<lms_id:notice_id>/read", methods=["POST"])
 @login_required
 def notice_read(notice_id: int):
     if not PostForm().validate_on_submit():

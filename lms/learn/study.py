@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import current_app, jsonify
 
+from lms.json_guard import accepts_json
 from lms.learn import bp
 from lms.learn.json_body import JsonRefused, bad_request, signed_in_json
 from lms.services import catalog, study_time
@@ -17,6 +18,7 @@ MAX_SEQ = 2**31 - 1
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/beat", methods=["POST"])
+@accepts_json
 def study_beat(slug: str, module_slug: str):
     """JSON ``{"tab": "…", "seq": 3, "sent_at": ms, "position": 0.42}``; the course hook
     (lms.learn.access) has checked the person may study this course."""

@@ -8,6 +8,7 @@ from lms.auth.forms import PostForm
 from lms.auth.session import current_learner, login_required
 from lms.content.course_rules import course_rules
 from lms.duty_labels import DUTY_LABELS
+from lms.json_guard import accepts_json
 from lms.learn import bp
 from lms.learn.json_body import JsonRefused, bad_request, signed_in_json
 from lms.learn.notices import home_notices
@@ -143,7 +144,7 @@ def quiz(slug: str, module_slug: str):
     return _render_quiz(course, module, attempt)
 
 
-@bp.route("/courses/<slug>/modules/<module_slug>/attempts/<int:attempt_id>/submit",
+@bp.route("/courses/<slug>/modules/<module_slug>/attempts/<lms_id:attempt_id>/submit",
           methods=["GET", "POST"])
 @login_required
 def submit(slug: str, module_slug: str, attempt_id: int):
@@ -167,7 +168,7 @@ def submit(slug: str, module_slug: str, attempt_id: int):
                             attempt_id=attempt.id), code=303)
 
 
-@bp.route("/courses/<slug>/modules/<module_slug>/attempts/<int:attempt_id>")
+@bp.route("/courses/<slug>/modules/<module_slug>/attempts/<lms_id:attempt_id>")
 @login_required
 def attempt(slug: str, module_slug: str, attempt_id: int):
     state = _state()
@@ -184,7 +185,8 @@ def attempt(slug: str, module_slug: str, attempt_id: int):
                            review=attempt_review.review_attempt(state.question_types, attempt, visible))
 
 
-@bp.route("/attempts/<int:attempt_id>/draft", methods=["POST"])
+@bp.route("/attempts/<lms_id:attempt_id>/draft", methods=["POST"])
+@accepts_json
 def save_draft(attempt_id: int):
     """Keep the answers given so far; the quiz page calls this as the trainee answers.
 

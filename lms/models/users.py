@@ -96,6 +96,8 @@ class User(Base):
     #: Kept in the session at sign-in and checked on each request: sign-out, a password
     #: change or deactivation adds one, which ends every session of the person.
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    #: 长辈模式: larger type, higher contrast, bigger targets on every page (``auth.display``).
+    large_text: Mapped[bool] = mapped_column(default=False, server_default=false())
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     #: Optional mobile number, kept as typed (digits, +, spaces, dashes).
     phone: Mapped[str | None] = mapped_column(String(30))

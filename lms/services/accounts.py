@@ -5,11 +5,10 @@ from __future__ import annotations
 import re
 import secrets
 from dataclasses import dataclass
-from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
-from werkzeug.security import check_password_hash, generate_password_hash
+from werkzeug.security import check_password_hash
 
 from lms.db import utcnow
 from lms.events import PasswordChanged, PersonCreated, PersonMoved
@@ -17,26 +16,16 @@ from lms.models import Duty, Role, User
 from lms.services.email_address import is_email
 from lms.services.errors import InvalidInput
 from lms.services.org import ensure_unit_path, name_path, split_unit_path
+from lms.services.passwords import (
+    dummy_hash,
+    hash_one_time_password,
+    hash_password,
+    needs_rehash,
+)
 from lms.unit_of_work import raise_event, transactional
 
 USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{2,80}$")
 MIN_PASSWORD_LENGTH = 8
-
-
-@cache
-def _dummy_hash() -> str:
-    """Checked against when the username is unknown, so both failures cost the same time."""
-    return generate_password_hash(secrets.token_hex(16))
-
-
-#: One-time passwords are random (12 of 54 characters, about 69 bits) and replaced at the
-#: first sign-in, so a slow hash adds no safety to them; a cheap one lets an import of a
-#: thousand people confirm in a second instead of holding the write lock for minutes.
-ONE_TIME_HASH_METHOD = "pbkdf2:sha256:1000"
-
-
-def hash_one_time_password(password: str) -> str:
-    return generate_password_hash(password, method=ONE_TIME_HASH_METHOD)
 
 
 def generate_password() -> str:
@@ -76,7 +65,7 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
     unit = ensure_unit_path(session, unit_path) if unit_path else None
     user = User(
         username=username, display_name=display_name, role=role, org_unit=unit,
-        password_hash=generate_password_hash(password) if password is not None else None,
+        password_hash=hash_password(password) if password is not None else None,
         external_id=external_id, duty=duty, email=email,
     )
     session.add(user)
@@ -92,7 +81,7 @@ def create_user(session: Session, *, username: str, display_name: str, role: Rol
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """Return the active user with this password, or None, taking the same time either way."""
     user = session.scalar(select(User).where(User.username == username.strip()))
-    hashed = user.password_hash if user is not None and user.password_hash else _dummy_hash()
+    hashed = user.password_hash if user is not None and user.password_hash else dummy_hash()
     valid = check_password_hash(hashed, password)
     if user is None or not user.active or not user.password_hash or not valid:
         return None
@@ -102,21 +91,31 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
 def sign_in(session: Session, username: str, password: str) -> User | None:
     """``authenticate``, then note the sign-in time in one short unit of work.
 
-    The slow password check runs before the write begins, so it holds no write lock; a page
-    view writes nothing, so ``last_active_at`` is the last sign-in, not the last click.
+    A hash made with an older method or weaker parameters is replaced in the same unit, by
+    one of today's (``passwords``), as only now is the password at hand. A one-time password
+    is not: the forced change replaces it. The slow hashing runs before the write begins, so
+    it holds no write lock; a page view writes nothing, so ``last_active_at`` is the last
+    sign-in, not the last click.
     """
     user = authenticate(session, username, password)
     if user is None:
         return None
-    return user if _stamp_sign_in(session, user) else None
+    checked = user.password_hash
+    upgrade = (hash_password(password)
+               if checked and not user.must_change_password and needs_rehash(checked) else None)
+    return user if _stamp_sign_in(session, user, checked, upgrade) else None
 
 
 @transactional
-def _stamp_sign_in(session: Session, user: User) -> bool:
-    """Write the sign-in time; False if the person was deactivated meanwhile."""
+def _stamp_sign_in(session: Session, user: User, checked: str | None,
+                   upgrade: str | None) -> bool:
+    """Write the sign-in time (and ``upgrade``, unless the password changed meanwhile);
+    False if the person was deactivated meanwhile."""
     if not user.active:
         return False
     user.last_active_at = utcnow()
+    if upgrade is not None and user.password_hash == checked:
+        user.password_hash = upgrade
     return True
 
 
@@ -171,7 +170,7 @@ def _store_password(session: Session, actor_id: int | None, user: User, password
         raise InvalidInput(f"password must have at least {MIN_PASSWORD_LENGTH} characters",
                            field="new_password")
     user.password_hash = (hash_one_time_password(password) if one_time
-                          else generate_password_hash(password))
+                          else hash_password(password))
     user.must_change_password = one_time
     bump_session_version(user)
     session.flush()

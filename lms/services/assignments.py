@@ -31,6 +31,7 @@ from lms.db import UTCDateTime, utcnow
 from lms.events import CourseAssigned, CourseUnassigned
 from lms.models import NO_DUE_DATE, Assignment, Course, Enrollment, OrgUnit, User
 from lms.services.errors import InvalidInput, PermissionDenied
+from lms.services.locks import lock_people
 from lms.services.org import in_subtree
 from lms.services.permissions import Action, Scope, allowed, scope_of
 from lms.unit_of_work import raise_event, transactional
@@ -182,6 +183,8 @@ def sync_enrollments(session: Session, *, course_id: int | None = None,
     ids = sorted(set(user_ids)) if user_ids is not None else None
     if ids == []:
         return
+    if ids is not None:  # people first (lms.services.locks); a unit-wide slice needs none
+        lock_people(session, ids)
 
     def in_slice(query: Select, unit: type[OrgUnit]) -> Select:
         if unit_path is not None:

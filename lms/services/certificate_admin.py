@@ -20,6 +20,7 @@ from lms.models import Certificate, Course, Enrollment, User
 from lms.services import certificates
 from lms.services.assignments import may_administer
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied
+from lms.services.locks import lock_people, lock_person
 from lms.services.permissions import Scope, scope_of
 from lms.unit_of_work import raise_event, transactional, unit_of_work
 
@@ -69,6 +70,7 @@ def revoke(session: Session, actor: User, person: User, certificate: Certificate
         raise CertificateRefused("reason_required", "revoking needs a reason")
     if len(reason) > REASON_MAX:
         raise CertificateRefused("reason_too_long", f"at most {REASON_MAX} characters")
+    lock_person(session, person.id)
     certificate = _locked(session, certificate)
     if certificate.revoked_at is not None:
         raise CertificateRefused("already_revoked", "the certificate is revoked already")
@@ -88,6 +90,7 @@ def reissue_certificate(session: Session, actor: User, person: User,
     """A new certificate in place of a revoked one, with a new code, the holder's name and
     unit as they are now, and the completion's date and 学时 as certified before."""
     _require(session, actor, person)
+    lock_person(session, person.id)
     certificate = _locked(session, certificate)
     if certificate.revoked_at is None:
         raise CertificateRefused("not_revoked", "revoke the certificate before re-issuing it")
@@ -125,6 +128,7 @@ def issue_missing(session: Session, completions: list[tuple[int, int]]
     for start in range(0, len(completions), SLICE):
         chunk = completions[start:start + SLICE]
         with unit_of_work(session):
+            lock_people(session, (user_id for user_id, _course_id in chunk))
             issued = sum(certificates.issue_if_earned(session, user_id, course_id,
                                                       actor_id=None) is not None
                          for user_id, course_id in chunk)

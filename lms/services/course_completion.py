@@ -29,6 +29,7 @@ from lms.models import (
     StudyBeat,
 )
 from lms.services.hours_rules import configured_rule
+from lms.services.locks import lock_row
 from lms.services.progress import enroll
 from lms.unit_of_work import raise_event
 
@@ -105,13 +106,10 @@ def hours_missing(session: Session, user_id: int, course: Course,
 
 def lock_enrollment(session: Session, user_id: int, course_id: int, *,
                     actor_id: int | None = None) -> Enrollment:
-    """The person's enrollment, created if need be and locked until the unit ends. Every
-    path that completes a course takes it before the 学时 entry (lms.services.hours), so a
-    heartbeat and a quiz submission of one person queue instead of deadlocking."""
-    enrollment = enroll(session, user_id, course_id, actor_id=actor_id)
-    return session.scalars(
-        select(Enrollment).where(Enrollment.id == enrollment.id)
-        .with_for_update().execution_options(populate_existing=True)).one()
+    """The person's enrollment, created if need be (and ``CourseEnrolled`` raised) and
+    locked until the unit ends, after the person's row (``lms.services.locks``)."""
+    enroll(session, user_id, course_id, actor_id=actor_id)
+    return lock_row(session, Enrollment, user_id=user_id, course_id=course_id)
 
 
 def complete_if_done(session: Session, user_id: int, course_id: int, *,

@@ -18,7 +18,6 @@ from typing import Any
 
 from sqlalchemy import Date, Enum, column, func, insert, or_, select, table, text
 from sqlalchemy.orm import Session, selectinload
-from werkzeug.security import generate_password_hash
 
 from lms.db import UTCDateTime, utcnow
 from lms.models import (
@@ -37,7 +36,7 @@ from lms.models import (
     WeeklyCompletionStats,
 )
 from lms.plugins import QuestionTypeRegistry
-from lms.services.accounts import generate_password
+from lms.services.accounts import generate_password, hash_password
 from lms.services.demo import DEMO_PEOPLE
 from lms.services.demo_assign import PlannedAssignment, coverage, plan_assignments
 from lms.services.demo_learning import (
@@ -172,7 +171,7 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
 
     password = generate_password()
     learners = _insert_people(session, random.Random(f"{seed}:people"), plan,
-                              generate_password_hash(password), now, report)
+                              hash_password(password), now, report)
 
     models = [CourseModel(course.id, course.version_id, [
         ModuleModel(m.id, m.minutes, m.required,

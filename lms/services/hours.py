@@ -18,7 +18,7 @@ from lms.models import HoursEntry, HoursKind
 from lms.services.course_completion import complete_if_enough_hours, lock_enrollment
 from lms.services.hours_counters import count_entries
 from lms.services.hours_rules import Rule, configured_rule  # noqa: F401  (re-exported)
-from lms.services.progress import _get_or_create
+from lms.services.locks import lock_row
 
 
 def year_of(moment: datetime) -> int:
@@ -29,15 +29,11 @@ def year_of(moment: datetime) -> int:
 def online_entry(session: Session, user_id: int, course_id: int, year: int) -> HoursEntry:
     """The person's online entry for the course and year, locked until the unit ends: a beat
     and a passed test of the same course never write over each other's change."""
-    # Lock order on every path: module progress, enrollment, 学时 entry. A quiz submission
-    # completes the module (enrollment) before its 学时; a heartbeat must not take the
-    # entry first, or the two deadlock.
+    # The person's row is taken first (lms.services.locks), then the enrollment: a course
+    # completed by these 学时 is decided under its lock.
     lock_enrollment(session, user_id, course_id)
-    entry, _ = _get_or_create(session, HoursEntry, user_id=user_id, course_id=course_id,
-                              year=year, kind=HoursKind.ONLINE.value)
-    return session.scalars(
-        select(HoursEntry).where(HoursEntry.id == entry.id)
-        .with_for_update().execution_options(populate_existing=True)).one()
+    return lock_row(session, HoursEntry, user_id=user_id, course_id=course_id, year=year,
+                    kind=HoursKind.ONLINE.value)
 
 
 def add_study_time(session: Session, user_id: int, course_id: int, at: datetime,

@@ -22,7 +22,8 @@ from sqlalchemy import case, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from lms.models import HoursEntry, StudyClock, UnitHoursStats, User
+from lms.models import HoursEntry, UnitHoursStats, User
+from lms.services.locks import lock_person
 
 Key = tuple[int, int, str]   # (org_unit_id, year, kind)
 CHUNK = 500
@@ -85,11 +86,11 @@ def _apply(session: Session, deltas: dict[Key, list[int]]) -> None:
 def count_person(session: Session, user_id: int) -> None:
     """Recount everything ``user_id`` has (after a move: their entries follow them).
 
-    Their study clock is locked first, as a heartbeat locks it before the entry it credits:
-    a beat that is creating this person's first entry of a course finishes (and is seen
-    here) or starts after this transaction (and reads the new unit)."""
-    session.scalars(select(StudyClock.user_id).where(StudyClock.user_id == user_id)
-                    .with_for_update()).all()
+    The person's row is locked first (the move's update holds it already), as a heartbeat
+    locks it first (``lms.services.locks``): a beat creating this person's first entry of a
+    course finishes before (and is seen here) or waits for this unit (and reads the new
+    unit)."""
+    lock_person(session, user_id)
     entries = session.scalars(
         select(HoursEntry).where(HoursEntry.user_id == user_id).order_by(HoursEntry.id)
         .with_for_update().execution_options(populate_existing=True)).all()

@@ -21,6 +21,7 @@ from lms.models import HoursEntry, HoursKind, User
 from lms.services.assignments import today
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms.services.hours_counters import count_entries
+from lms.services.locks import lock_person
 from lms.services.people_admin import ID_MAX, may_manage
 from lms.services.permissions import scope_of
 from lms.unit_of_work import raise_event, transactional
@@ -62,6 +63,7 @@ def _event(actor: User, entry: HoursEntry, removed: bool) -> OfflineHoursChanged
 def record_offline(session: Session, actor: User, person: User, kind: str, hours: object,
                    title: str, held_on: date) -> HoursEntry:
     """Add an offline entry (kind ``central`` or ``group``) to ``person``'s 学时."""
+    lock_person(session, person.id)
     _require_manage(session, actor, person)
     kind = str(kind)
     if kind not in OFFLINE_KINDS:
@@ -91,9 +93,14 @@ def remove_offline(session: Session, actor: User, entry_id: int,
                    person_id: int | None = None) -> HoursEntry:
     """Delete offline entry ``entry_id`` (of ``person_id``, when given); online entries are
     refused, as they are derived from study time and tests passed."""
-    # Locked: of two removals of one entry, the second finds it gone (and counts nothing).
-    entry = (session.get(HoursEntry, entry_id, with_for_update=True, populate_existing=True)
+    # Locked, after its person's row: of two removals of one entry, the second finds it
+    # gone (and counts nothing).
+    owner = (session.scalar(select(HoursEntry.user_id).where(HoursEntry.id == entry_id))
              if 0 < entry_id <= ID_MAX else None)
+    if owner is not None:
+        lock_person(session, owner)
+    entry = (session.get(HoursEntry, entry_id, with_for_update=True, populate_existing=True)
+             if owner is not None else None)
     if entry is None or person_id is not None and entry.user_id != person_id:
         raise NotFound(f"no 学时 entry {entry_id}")
     person = session.get(User, entry.user_id)

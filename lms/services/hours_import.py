@@ -22,6 +22,7 @@ from lms.services import hours_entries, import_batches
 from lms.services.assignments import today
 from lms.services.errors import PermissionDenied
 from lms.services.import_batches import ImportStale
+from lms.services.locks import lock_people
 from lms.services.override_import import _people
 from lms.services.people_admin import may_manage
 from lms.services.permissions import scope_of
@@ -137,6 +138,7 @@ def confirm(session: Session, actor: User, token: str) -> ImportBatch:
     preview = check(session, actor, batch.rows)
     if preview.problems:
         raise ImportStale(preview.problems)
+    lock_people(session, (item.person.id for item in preview.planned))  # in id order, first
     for item in preview.planned:
         row = item.row
         try:

@@ -16,9 +16,10 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.models import HoursEntry, HoursKind, Module, QuizAttempt, StudyBeat, StudyClock
+from lms.models import HoursEntry, HoursKind, Module, QuizAttempt, StudyBeat
 from lms.services import hours_counters
 from lms.services.hours_rules import Rule
+from lms.services.locks import lock_people
 from lms.unit_of_work import unit_of_work
 
 SLICE = 500
@@ -55,8 +56,7 @@ def write_year(session: Session, year: int, people: list[int], rule: Rule) -> It
 
 
 def _write_slice(session: Session, year: int, chunk: list[int], rule: Rule) -> None:
-    session.scalars(select(StudyClock.user_id).where(StudyClock.user_id.in_(chunk))
-                    .with_for_update()).all()
+    lock_people(session, chunk)  # a heartbeat of theirs waits, or is seen (locks.py)
     start, end = year_bounds(year)
     seconds = {(user_id, course_id): int(total or 0) for user_id, course_id, total in
                session.execute(

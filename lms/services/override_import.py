@@ -24,6 +24,7 @@ from lms.services import import_batches, overrides
 from lms.services.assignments import may_administer
 from lms.services.errors import PermissionDenied
 from lms.services.import_batches import ImportStale
+from lms.services.locks import lock_modules, lock_people
 from lms.services.people_import import CHUNK
 from lms.services.permissions import Scope, scope_of
 from lms.services.tabular import Problem, Table, cell, map_columns, read_table
@@ -190,6 +191,10 @@ def confirm(session: Session, actor: User, token: str) -> ImportBatch:
     preview = check(session, actor, batch.rows)
     if preview.problems:
         raise ImportStale(preview.problems)
+    # The modules, then everyone in id order, before any of their rows (lms.services.locks).
+    lock_modules(session, (module.id for item in preview.planned for module in (
+        [item.module] if item.module is not None else item.course.modules)))
+    lock_people(session, (item.person.id for item in preview.planned))
     for item in sorted(preview.planned, key=lambda item: item.module is None):
         if item.status != "new":
             continue

@@ -12,10 +12,12 @@ from sqlalchemy.orm import Session
 
 from lms.db import utcnow
 from lms.events import CompletionOverridden, CourseCompleted
-from lms.models import CompletionOverride, Course, Enrollment, Module, User
+from lms.models import CompletionOverride, Course, Module, User
 from lms.services import progress
 from lms.services.assignments import may_administer
+from lms.services.course_completion import lock_enrollment
 from lms.services.errors import InvalidInput, PermissionDenied
+from lms.services.locks import lock_modules, lock_person
 from lms.services.permissions import scope_of
 from lms.unit_of_work import raise_event, transactional
 
@@ -61,6 +63,9 @@ def override_completion(session: Session, actor: User, person: User, course: Cou
     if module is not None and (module.course_id != course.id or not module.is_current):
         raise OverrideRefused("unknown_module", "the module is not in this course",
                               field="module")
+    # The modules, then the person, before their rows (lms.services.locks).
+    lock_modules(session, [module.id] if module is not None else [m.id for m in course.modules])
+    lock_person(session, person.id)
     if module is not None:
         if progress.complete_module(session, person, module, actor_id=actor.id) is None:
             raise OverrideRefused("already_completed", "the module is already completed",
@@ -79,10 +84,7 @@ def override_completion(session: Session, actor: User, person: User, course: Cou
 
 
 def _complete_course(session: Session, actor: User, person: User, course: Course) -> None:
-    enrollment = progress.enroll(session, person.id, course.id, actor_id=actor.id)
-    enrollment = session.scalars(
-        select(Enrollment).where(Enrollment.id == enrollment.id)
-        .with_for_update().execution_options(populate_existing=True)).one()
+    enrollment = lock_enrollment(session, person.id, course.id, actor_id=actor.id)
     if enrollment.completed_at is not None:
         raise OverrideRefused("already_completed", "the course is already completed",
                               field="module")

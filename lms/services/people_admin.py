@@ -19,6 +19,7 @@ from lms.models import Duty, Grant, GrantKind, OrgUnit, Role, User
 from lms.services import accounts
 from lms.services.email_address import is_email
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied
+from lms.services.locks import lock_person
 from lms.services.people_list import PeoplePage, PersonRow, completion_of, list_people
 from lms.services.permissions import Action, Scope, allowed, require, scope_of
 from lms.unit_of_work import raise_event, transactional
@@ -213,8 +214,11 @@ def update_person(session: Session, actor: User, person: User, *,
 def move_person(session: Session, actor: User, person: User, new_unit: OrgUnit) -> User:
     """Put ``person`` in ``new_unit`` (admin of both units); their records follow their id.
 
-    Moving to the unit they are in already changes nothing and raises no event.
+    Moving to the unit they are in already changes nothing and raises no event. The person's
+    row is locked first (``lms.services.locks``): their heartbeat or quiz submission at this
+    moment waits for the move, or the move for it, and both complete.
     """
+    lock_person(session, person.id)
     _require_manage(session, actor, person)
     require(session, actor, Action.ADMIN_UNIT, new_unit)
     if person.org_unit_id == new_unit.id:
@@ -231,6 +235,7 @@ def move_person(session: Session, actor: User, person: User, new_unit: OrgUnit) 
 @transactional
 def set_person_active(session: Session, actor: User, person: User, active: bool) -> User:
     """Deactivate (sign-in refused, records kept) or reactivate ``person``; never deletes."""
+    lock_person(session, person.id)
     _require_manage(session, actor, person)
     if person.active == active:
         return person

@@ -27,6 +27,7 @@ from lms.services.email_address import is_email
 from lms.services.errors import InvalidInput, PermissionDenied
 from lms.services.hours_targets import parse_duty
 from lms.services.import_batches import ImportStale
+from lms.services.locks import lock_people
 from lms.services.org import find_unit, split_unit_path
 from lms.services.permissions import Action, Scope, allowed, scope_of
 from lms.services.tabular import Problem, Table, cell, map_columns, read_table
@@ -253,6 +254,8 @@ def confirm(session: Session, actor: User, token: str) -> ImportBatch:
     preview = check(session, actor, batch.rows)
     if preview.problems:
         raise ImportStale(preview.problems)
+    # Everyone changed, in id order, before any of them (lms.services.locks).
+    lock_people(session, (item.person.id for item in preview.planned if item.person))
     passwords = []
     for item in preview.planned:
         try:

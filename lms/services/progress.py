@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
@@ -26,33 +24,16 @@ from lms.models import (
 from lms.services.catalog import question_counts
 from lms.services.course_gates import Lock, has_gates, module_locks, unmet_prerequisites
 from lms.services.cycles import in_current_cycle
+from lms.services.locks import get_or_create, lock_module, lock_person, lock_row
 from lms.unit_of_work import raise_event, transactional
-
-Row = TypeVar("Row", Enrollment, ModuleProgress)
-
-
-def _get_or_create(session: Session, model: type[Row], **keys) -> tuple[Row, bool]:
-    """Fetch the row with these unique keys or insert it; a racing insert loses cleanly."""
-    row = session.scalar(select(model).filter_by(**keys))
-    if row is not None:
-        return row, False
-    try:
-        with session.begin_nested():
-            row = model(**keys)
-            session.add(row)
-        return row, True
-    except IntegrityError:
-        row = session.scalar(select(model).filter_by(**keys))
-        if row is None:
-            raise
-        return row, False
 
 
 @transactional
 def enroll(session: Session, user_id: int, course_id: int, *,
            actor_id: int | None = None) -> Enrollment:
-    enrollment, created = _get_or_create(session, Enrollment, user_id=user_id,
-                                         course_id=course_id)
+    lock_person(session, user_id)  # before the insert, which may wait for a racing one
+    enrollment, created = get_or_create(session, Enrollment, user_id=user_id,
+                                        course_id=course_id)
     if created:
         raise_event(session, CourseEnrolled(actor_id=actor_id or user_id, user_id=user_id,
                                             course_id=course_id))
@@ -102,6 +83,7 @@ def record_visit(session: Session, user: User, module: Module) -> ModuleProgress
 
 @transactional
 def _start_module(session: Session, user: User, module: Module) -> ModuleProgress:
+    lock_module(session, module.id)  # then the person (lms.services.locks)
     enroll(session, user.id, module.course_id)
     # Locked, as the heartbeat and the quiz result lock it: with a module's rules met by
     # whichever comes last, two of them at once must not both complete it.
@@ -123,13 +105,11 @@ def lock_progress(session: Session, user: User, module: Module) -> ModuleProgres
 
     Quiz submissions for one trainee and module queue up on this lock (SELECT … FOR UPDATE on
     PostgreSQL; SQLite's BEGIN IMMEDIATE already serialises writers), so "next attempt
-    number" and "has this attempt been graded" are read without a race.
+    number" and "has this attempt been graded" are read without a race. The module's row
+    and the person's are held before it (``lms.services.locks``).
     """
-    progress, _ = _get_or_create(session, ModuleProgress, user_id=user.id, module_id=module.id)
-    return session.scalars(
-        select(ModuleProgress).where(ModuleProgress.id == progress.id)
-        .with_for_update().execution_options(populate_existing=True)
-    ).one()
+    lock_module(session, module.id)
+    return lock_row(session, ModuleProgress, user_id=user.id, module_id=module.id)
 
 
 def record_quiz_result(session: Session, user: User, module: Module, score: float,

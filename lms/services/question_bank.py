@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from lms.content.gift import SkippedQuestion, export_gift, parse_gift
+from lms.content.gift import GiftTooLarge, SkippedQuestion, export_gift, parse_gift
 from lms.content.identity import bank_key
 from lms.content.xlsx_bank import BankInvalid, read_question_bank, write_question_bank
 from lms.events import QuestionsImported
@@ -69,7 +69,10 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise InvalidInput("a GIFT file must be UTF-8 text", field="file") from None
-    result = parse_gift(text, registry)
+    try:
+        result = parse_gift(text, registry)
+    except GiftTooLarge as error:
+        raise InvalidInput(str(error), field="file") from None
     pending, skipped = [], list(result.skipped)
     for question in result.questions:
         question_type = registry.get(question.raw["type"])

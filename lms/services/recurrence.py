@@ -31,6 +31,7 @@ from lms.models import (
     ProgressStatus,
     User,
 )
+from lms.services.locks import lock_people
 from lms.services.org import in_subtree
 from lms.services.stats_counters import refresh_people
 from lms.unit_of_work import raise_event, unit_of_work
@@ -85,6 +86,8 @@ def open_due_cycles(session: Session, *, today: date, notice_days: int,
 
 def _open(session: Session, course: Course, months: int, enrollment_ids: list[int]) -> None:
     now = utcnow()
+    lock_people(session, session.scalars(select(Enrollment.user_id)
+                                         .where(Enrollment.id.in_(enrollment_ids))))
     rows = list(session.scalars(select(Enrollment).where(Enrollment.id.in_(enrollment_ids))
                                 .order_by(Enrollment.id).with_for_update()
                                 .execution_options(populate_existing=True)))

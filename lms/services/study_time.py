@@ -27,7 +27,8 @@ from lms.content.course_rules import course_rules
 from lms.db import utcnow
 from lms.models import Module, ModuleProgress, StudyBeat, StudyClock, User
 from lms.services import hours
-from lms.services.progress import _get_or_create, complete_after_study, enroll, lock_progress
+from lms.services.locks import lock_module, lock_person, lock_row
+from lms.services.progress import complete_after_study, enroll, lock_progress
 from lms.unit_of_work import transactional
 
 #: A beat sent more than this ahead of the server's clock is from the future.
@@ -58,7 +59,11 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
                 beat_cap: int, cap_multiple: float, now: datetime | None = None) -> BeatResult:
     """Credit one beat for ``module``; the caller has checked the person may study it.
     ``cap_multiple`` is the site's; a course's own ``rules.time_cap`` wins over it."""
-    clock = _lock_clock(session, user)
+    # The module, the person's row, then the clock (lms.services.locks): a move of this
+    # person or a publish of the course at the same moment queues with the beat.
+    lock_module(session, module.id)
+    lock_person(session, user.id)
+    clock = lock_row(session, StudyClock, user_id=user.id)
     # The time is read under the lock: a beat that waited for another tab's never takes a
     # moment from before that one's (which would credit the same seconds twice).
     now = now or utcnow()
@@ -89,13 +94,6 @@ def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
         clock.module_id, clock.last_beat_at, clock.carry_ms = module.id, now, max(0, carry)
     complete_after_study(session, user, module, progress, now=now)
     return BeatResult(credit, progress.seconds_active, None)
-
-
-def _lock_clock(session: Session, user: User) -> StudyClock:
-    clock, _ = _get_or_create(session, StudyClock, user_id=user.id)
-    return session.scalars(
-        select(StudyClock).where(StudyClock.user_id == user.id)
-        .with_for_update().execution_options(populate_existing=True)).one()
 
 
 def _ignored(session: Session, user: User, module: Module, reason: str) -> BeatResult:

@@ -1,10 +1,12 @@
 """Read an uploaded CSV or XLSX file into a header and numbered rows, within fixed bounds.
 
 Imports check every row before anything is stored, and an upload is untrusted input, so the
-limits come before any parsing: the byte count while reading the stream, the unzipped size
-of an XLSX's parts before openpyxl opens them (a zip bomb stops here), the sheet's declared
-dimension before a single row is iterated (openpyxl pads up to it with empty rows), then a
-hard cap on rows and columns while reading. Row numbers are the ones the spreadsheet shows
+limits come before any parsing: the byte count while reading the stream; for an XLSX, the
+bytes its parts really unzip to and the rows, cells and string lengths its XML holds, counted
+while streaming before openpyxl opens it (lms.content.ooxml_limits: a zip bomb, a flood of
+empty rows or one huge string stops here); the sheet's declared dimension before a single row
+is iterated (openpyxl pads up to it with empty rows); then a hard cap on rows and columns
+while reading. Row numbers are the ones the spreadsheet shows
 (the header is row 1), so messages read "第3行: …" and point at the row people see.
 
 CSV may be UTF-8 (with or without the BOM Excel writes) or GB18030, which Excel and WPS on
@@ -17,7 +19,6 @@ from __future__ import annotations
 import csv
 import io
 import re
-import zipfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -26,6 +27,13 @@ from typing import IO, Any
 
 from openpyxl import load_workbook
 
+from lms.content.ooxml_limits import (
+    EXCEL_CELL_CHARS,
+    PackageLimits,
+    PackageRefused,
+    check_package,
+)
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 #: Rows per file. A confirm imports in one write transaction (about 3 s per 1 000 people
@@ -33,6 +41,8 @@ MAX_UNZIPPED_BYTES = 64 * 1024 * 1024
 MAX_ROWS = 3_000
 MAX_COLUMNS = 30
 MAX_CELL_CHARS = 1000
+#: Cells a row may hold before openpyxl sees it (empty ones beyond MAX_COLUMNS are ignored).
+SCANNED_COLUMNS = 256
 #: Empty rows allowed below the last row that may hold data (Excel keeps formatted ones).
 BLANK_TAIL = 1000
 FORMATS = {".csv": "csv", ".xlsx": "xlsx"}
@@ -179,14 +189,22 @@ def _csv_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
         raise TableRefused("unreadable") from None
 
 
-def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+def _check_xlsx(data: bytes) -> None:
+    """Stream the workbook's parts within the byte, row, column and string limits before
+    openpyxl sees them (lms.content.ooxml_limits, which the question bank's reader uses too)."""
+    limits = PackageLimits(unzipped_bytes=MAX_UNZIPPED_BYTES, rows=MAX_ROWS + 1 + BLANK_TAIL,
+                           columns=SCANNED_COLUMNS, string_chars=EXCEL_CELL_CHARS)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unzipped = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise TableRefused("unreadable") from None
-    if unzipped > MAX_UNZIPPED_BYTES:
-        raise TableRefused("too_large", megabytes=MAX_BYTES // (1024 * 1024))
+        check_package(data, limits)
+    except PackageRefused as refused:
+        shown = {"too_many_rows": {"rows": MAX_ROWS}, "too_many_columns": {"columns": MAX_COLUMNS},
+                 "too_large": {"megabytes": MAX_UNZIPPED_BYTES // (1024 * 1024)}}
+        reason = "unpacks_too_large" if refused.reason == "too_large" else refused.reason
+        raise TableRefused(reason, **shown.get(refused.reason, refused.params)) from None
+
+
+def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    _check_xlsx(data)
     try:  # data_only: a formula cell counts as the value people saw in Excel
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except Exception:  # openpyxl raises many kinds for a damaged or foreign file

@@ -49,7 +49,7 @@ def test_a_taken_slug_is_refused_on_the_slug_field(client, login_as):
     login_as("trainer")
     response = upload(client, "标题\n1.第一节\n正文。\n".encode(), "a.txt",
                       slug="jiceng-dangjian")
-    assert response.status_code == 400 and "已有" in response.get_data(as_text=True)
+    assert response.status_code == 409 and "已有" in response.get_data(as_text=True)
 
 
 def test_trainees_cannot_import_articles(client, login_as):

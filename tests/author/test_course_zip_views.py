@@ -147,7 +147,7 @@ def test_replacing_a_draft_with_edits_asks_first_and_confirms_once(client, login
     assert draft_of(db) == texts(exported)
     again = post_form(client, CONFIRM, {"token": token, "confirm_replace": "y"},
                       token_from=IMPORT)
-    assert again.status_code == 303 and draft_of(db) == texts(exported)
+    assert again.status_code == 409 and draft_of(db) == texts(exported)
 
 
 def test_a_draft_changed_after_the_preview_is_not_replaced(client, login_as, grant, db):

@@ -26,6 +26,7 @@ from playwright.sync_api import expect
 from werkzeug.serving import make_server
 
 from lms import create_app, migrate
+from tests.conftest import TEST_HASH_METHOD
 
 ROOT = Path(__file__).resolve().parents[2]
 COURSES_DIR = ROOT / "courses"
@@ -77,7 +78,8 @@ def live_server(tmp_path_factory) -> Iterator[LiveServer]:
     """The standalone app on a fresh SQLite file, seed course loaded, served from a thread."""
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"LMS_DATABASE_URL": f"sqlite:///{folder / 'lms.sqlite3'}",
-                      "SECRET_KEY": "browser-test-secret", "LMS_COURSES_DIR": str(COURSES_DIR)})
+                      "SECRET_KEY": "browser-test-secret", "LMS_COURSES_DIR": str(COURSES_DIR),
+                      "LMS_PASSWORD_HASH_METHOD": TEST_HASH_METHOD})
     app.instance_path = str(folder)
     migrate.upgrade(app.extensions["lms"].engine)
     loaded = app.test_cli_runner().invoke(args=["lms", "load-courses"])

@@ -7,12 +7,14 @@ runs ``npm ci``); it is injected from ``node_modules``, never from a CDN.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from pprint import pformat
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_trainee_flow import COURSE, sign_in, submit_quiz
+from tests.browser.test_trainee_flow import COURSE, TRUE_WORDS, sign_in, submit_quiz
 
 pytestmark = pytest.mark.browser
 
@@ -83,3 +85,126 @@ def test_statistics_pages_with_their_charts_and_tables(new_page, live_server, ax
         page.goto(f"{live_server.url}{path}")
         page.locator("details > summary").evaluate_all("els => els.forEach(s => s.click())")
         assert blocking_violations(page, axe) == [], path
+
+
+# Every room on a phone and a desktop, over the longest texts (tests/browser/long_texts.py),
+# and in 长辈模式 on a phone: no serious or critical axe finding, nothing wider than the screen.
+def _room_pages(w) -> dict[str, list[str]]:
+    from tests.browser.long_texts import MODULE, SLUG
+
+    module = f"/courses/{SLUG}/modules/{MODULE}"
+    person, unit = f"/admin/people/{w.user_id}", w.unit_id
+    return {
+        "trainee": ["/", f"/courses/{SLUG}", module, f"{module}/quiz",
+                    f"{module}/attempts/{w.attempt_id}", "/record", "/certificates", "/notices",
+                    "/account"],
+        "trainer": ["/author/", f"/author/courses/{SLUG}/modules/{MODULE}/quiz",
+                    "/author/grading", f"/author/grading/{w.attempt_id}",
+                    f"/author/courses/{SLUG}/history", f"/author/courses/{SLUG}/draft"],
+        "admin": ["/admin/", "/admin/people", person, f"{person}/record", f"{person}/courses",
+                  f"/admin/units/{unit}", "/admin/grants", "/admin/audit",
+                  f"/admin/stats/{SLUG}", f"/admin/stats/{SLUG}/units/{unit}/people/{w.user_id}"],
+    }
+
+
+def wider_than_screen(page) -> list[str]:
+    """The page's width if it scrolls sideways, with the elements that stick out."""
+    return page.evaluate("""() => {
+        const width = window.innerWidth;
+        if (document.documentElement.scrollWidth <= width) return [];
+        const out = Array.from(document.querySelectorAll('body *'))
+            .filter(el => el.getBoundingClientRect().right > width + 0.5 ||
+                          (el.scrollWidth > el.clientWidth + 1 &&
+                           getComputedStyle(el).overflowX === 'visible'))
+            .filter(el => !el.parentElement.closest('.table-wrap, .table-scroll'))
+            .slice(-3).map(el => el.tagName + '.' + el.className + ' ' +
+                           Math.round(el.getBoundingClientRect().right));
+        return [document.documentElement.scrollWidth + ' px', ...out];
+    }""")
+
+
+@pytest.mark.parametrize("room", ["trainee", "trainer", "admin"])
+@pytest.mark.parametrize("width,height,large", [(375, 740, False), (1280, 800, False),
+                                                (375, 740, True)],
+                         ids=["phone", "desktop", "phone-large-text"])
+def test_every_room_with_the_longest_texts(new_page, live_server, tmp_path_factory, axe, room,
+                                           width, height, large):
+    from lms.models import User
+    from lms.services.display import set_large_text
+    from tests.browser.long_texts import long_world
+
+    world = long_world(live_server, tmp_path_factory)
+    account = getattr(world, room)
+    with live_server.app.app_context():  # arrange: off, whatever an earlier run left
+        db = live_server.app.extensions["lms"].session()
+        set_large_text(db, db.query(User).filter_by(username=account[0]).one(), False)
+    page = new_page(width, height)
+    sign_in(page, live_server.url, *account)
+    if large:
+        with page.expect_navigation():
+            page.click("button.display-toggle")
+        expect(page.locator("html")).to_have_class("large-text")
+    problems = {}
+    for path in _room_pages(world)[room]:
+        response = page.goto(f"{live_server.url}{path}")
+        assert response.ok, (path, response.status)
+        assert (page.locator("html.large-text").count() == 1) is large, path
+        page.locator("details:not([open]) > summary").evaluate_all(
+            "els => els.forEach(s => s.click())")
+        found = {"axe": blocking_violations(page, axe), "wide": wider_than_screen(page)}
+        if found["axe"] or found["wide"]:
+            problems[path] = found
+    assert not problems, pformat(problems, width=100)
+
+
+def tab_to(page, selector: str, presses: int = 60) -> None:
+    """Press Tab until the focused element matches ``selector`` (the keyboard's only way on)."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def answer_with_keys(page, number: int, question: dict) -> None:
+    """Answer one seed question correctly with Tab, Space, arrows and typing."""
+    field, kind, key = f"q{number}", question["type"], question["answer"]
+    if kind == "fill_blank":
+        tab_to(page, f'input[name="{field}"]')
+        page.keyboard.type(str(key[0] if isinstance(key, list) else key).split("|")[0])
+        return
+    if kind == "true_false":
+        picks = [0 if str(key).strip().lower() in TRUE_WORDS else 1]
+    else:
+        picks = [ord(letter) - ord("A") for letter in re.sub(r"[\s,，、]", "", key.upper())]
+    if kind == "multiple_choice":
+        for index in picks:
+            tab_to(page, f'input[name="{field}"][value="{index}"]')
+            page.keyboard.press("Space")
+        return
+    tab_to(page, f'input[name="{field}"]')  # a radio group is one Tab stop
+    page.keyboard.press("Space")
+    for _ in range(picks[0]):
+        page.keyboard.press("ArrowDown")
+
+
+def test_a_quiz_is_completed_with_the_keyboard_alone(new_page, live_server, fresh_trainee,
+                                                     seed_quizzes):
+    page = new_page(375, 740)
+    sign_in(page, live_server.url, *fresh_trainee)
+    quiz = seed_quizzes[0]
+    page.goto(f"{live_server.url}/courses/{COURSE}/modules/{quiz.slug}/quiz")
+    row = "el => { const s = getComputedStyle(el.closest('.option'));" \
+          " return [s.outlineStyle, s.backgroundColor]; }"
+    for number, question in enumerate(quiz.questions, start=1):
+        answer_with_keys(page, number, question)
+        if question["type"] != "fill_blank":
+            # The focus ring and the chosen state are on the whole row, not the small control.
+            outline, background = page.evaluate(f"({row})(document.activeElement)")
+            assert outline == "solid", question["id"]
+            assert background != "rgb(255, 255, 255)", question["id"]
+    tab_to(page, 'form.quiz button[type="submit"]')
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert re.search(r"/attempts/\d+$", page.url), page.url
+    expect(page.locator(".score-value")).to_have_text("100")

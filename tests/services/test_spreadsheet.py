@@ -129,7 +129,7 @@ def test_a_zip_bomb_is_refused_by_its_unzipped_size(monkeypatch):
     monkeypatch.setattr(tabular, "MAX_UNZIPPED_BYTES", 1000)
     with pytest.raises(TableRefused) as refused:
         read_table("a.xlsx", xlsx([HEADER, ["张" * 2000, "x"]]))
-    assert refused.value.reason == "too_large"
+    assert refused.value.reason == "unpacks_too_large"
 
 
 def test_reading_an_upload_stops_one_byte_past_the_limit():

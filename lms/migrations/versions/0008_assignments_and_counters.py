@@ -145,7 +145,7 @@ _COUNT_STATEMENTS = [
          counted_started = (completed_at IS NOT NULL OR EXISTS (
              SELECT 1 FROM lms_module_progress p JOIN lms_modules m ON m.id = p.module_id
              WHERE p.user_id = lms_enrollments.user_id
-               AND m.course_id = lms_enrollments.course_id AND """ + _OPENED + """)),
+               AND m.course_id = lms_enrollments.course_id AND {opened})),
          counted_completed_week = {week}""",
     """UPDATE lms_module_progress SET
          counted_unit_id = (SELECT u.org_unit_id FROM lms_users u
@@ -182,7 +182,7 @@ _COUNT_STATEMENTS = [
        GROUP BY module_id, counted_unit_id""",
     """INSERT INTO lms_score_bin_stats (module_id, org_unit_id, bin, people)
        SELECT module_id, counted_unit_id, b, COUNT(*) FROM (
-         SELECT module_id, counted_unit_id, CASE """ + _BINS + """ ELSE 0 END AS b
+         SELECT module_id, counted_unit_id, CASE {bins} ELSE 0 END AS b
          FROM lms_module_progress
          WHERE counted_unit_id IS NOT NULL AND counted_score IS NOT NULL) AS scored
        GROUP BY module_id, counted_unit_id, b""",
@@ -198,7 +198,8 @@ def _count_existing_records() -> None:
             connection.execute(sa.text(f"ANALYZE {table}"))
     for statement in _COUNT_STATEMENTS:
         connection.execute(sa.text(statement.replace("{week}", week)
-                                   .replace("{no_due}", no_due)))
+                                   .replace("{no_due}", no_due)
+                                   .replace("{opened}", _OPENED).replace("{bins}", _BINS)))
     _roll_up(connection)
 
 
@@ -218,22 +219,20 @@ def _roll_up(connection) -> None:
     the rows of all its ancestors (the counters count a unit's whole subtree)."""
     paths = dict(connection.execute(sa.text("SELECT id, path FROM lms_org_units")).all())
     for table, (keys, values) in _COUNTERS.items():
+        columns = keys + values
+        counter = sa.table(table, *(sa.column(name) for name in columns))
         rolled: dict[tuple, list] = {}
-        for row in connection.execute(sa.text(
-                f"SELECT {', '.join(keys + values)} FROM {table}")).all():
+        for row in connection.execute(sa.select(*counter.c)).all():
             key, counts = tuple(row[:len(keys)]), list(row[len(keys):])
             for ancestor in (int(part) for part in paths[key[1]].strip("/").split("/")):
                 total = rolled.setdefault((key[0], ancestor, *key[2:]), [0] * len(counts))
                 for index, value in enumerate(counts):
                     total[index] += value
-        connection.execute(sa.text(f"DELETE FROM {table}"))
+        connection.execute(sa.delete(counter))
         if rolled:
-            columns = keys + values
-            connection.execute(
-                sa.text(f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-                        f"({', '.join(':' + c for c in columns)})"),
-                [dict(zip(columns, (*key, *counts), strict=True))
-                 for key, counts in rolled.items()])
+            connection.execute(sa.insert(counter),
+                               [dict(zip(columns, (*key, *counts), strict=True))
+                                for key, counts in rolled.items()])
 
 
 def downgrade() -> None:
