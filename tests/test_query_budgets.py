@@ -85,18 +85,21 @@ def count_queries(app: Flask, client: FlaskClient):
 
 
 #: Budgets in statements per request (SAVEPOINT bookkeeping aside), measured the same on SQLite
-#: and PostgreSQL when they were set (the number in each comment) plus two of headroom. The
+#: and PostgreSQL when they were set (the number in each comment) plus a little headroom. The
 #: "does not grow" tests compare exact counts, so a query in a loop fails even under budget.
-#: A signed-in user with an org unit costs two reads (their unit, for the scope; its name
-#: path, for the header); a site admin without one does not.
-HOME = 13             # 11: user, courses, modules, progress, question counts, enrollments,
-                      #    grants, the user's unit, its name path, the year's 学时, the
-                      #    unread notices (the newest few and their count, one query)
-COURSE = 12           # 10
-MODULE_REVISIT = 15   # 13 (12 for a module without a quiz)
-QUIZ_START = 24       # 20: starting is a write unit, which re-reads what it locks (23 on
+#: The signed-in user is read with their unit; the header's name path of that unit is one
+#: more read where the page shows it.
+HOME = 9              # 8: user with their unit, courses with their modules and question
+                      #    counts (two), progress, enrollments, grants, the year's 学时, the
+                      #    unit's name path, the unread notices (the newest few and their count)
+COURSE = 7            # 6: user with unit, the course with its modules and question counts,
+                      #    grants, progress, enrollment, name path
+MODULE_REVISIT = 6    # 5: user with unit, the course with its modules and question counts,
+                      #    grants, progress, enrollment (the module's count came with it);
+                      #    was 13 before the course was read once per request
+QUIZ_START = 20       # 16: starting is a write unit, which re-reads what it locks (18 on
                       #    PostgreSQL: the module's and the person's row first, services/locks.py)
-QUIZ_RESUME = 11      # 9: resuming in time only reads
+QUIZ_RESUME = 6       # 5: resuming in time only reads
 AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, modules,
                       #   trainees per course, open drafts, waiting count, question counts,
                       #   cited passages (needs review), name path

@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from lms.models import Role, User
 from lms.services.accounts import host_user_is_current, sync_host_user
@@ -57,7 +58,8 @@ def install_login(app: Flask, state: Any) -> None:
         user_id, _, version = token.partition(":")
         if not (user_id.isdigit() and version.isdigit()):
             return None  # also a cookie from before session versions: signed out once
-        user = state.session().get(User, int(user_id))
+        # With the person's unit: the scope check and the header both want it.
+        user = state.session().get(User, int(user_id), options=[joinedload(User.org_unit)])
         if user is None or not user.active or user.session_version != int(version):
             return None
         return SessionUser(user)

@@ -77,10 +77,8 @@ def module(slug: str, module_slug: str):
     db = _state().session()
     user = current_learner()
     course, module = catalog.get_course_and_module(db, slug, module_slug)
-    record = progress.record_visit(db, user, module)
-    outline = progress.course_outline(db, user, course)
-    question_count = next((m.question_count for m in outline.modules if m.module.id == module.id),
-                          0)
+    outline, record = progress.visit_module(db, user, course, module)
+    question_count = outline.question_count(module.id)
     return render_template("lms/learn/module.html", outline=outline, module=module,
                            progress=record, question_count=question_count,
                            needed=progress.still_needed(db, user, module, record,

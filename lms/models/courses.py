@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import JSON, ColumnElement, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.ext.hybrid import hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, query_expression, relationship
 
 from lms.db import Base, UTCDateTime, utcnow
 
@@ -91,6 +91,9 @@ class Module(InCurrentVersion, Base):
     min_minutes: Mapped[int | None]
     quiz_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(default=1)
+    #: How many questions the current version asks, when the module was read by
+    #: ``catalog.get_course`` or ``catalog.list_courses`` (None otherwise, and after expiry).
+    current_question_count: Mapped[int | None] = query_expression()
 
     course: Mapped[Course] = relationship(back_populates="modules")
     #: The questions of the current version, in order.

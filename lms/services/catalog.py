@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import ColumnElement, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
 from lms.content.loader import CourseFile
 from lms.models import Course, Module, Question
@@ -101,17 +101,25 @@ def _keep_identity_of_questions_given_an_id(session: Session, course: Course,
 
 
 def get_course(session: Session, slug: str) -> Course:
-    course = session.scalar(select(Course).where(Course.slug == slug, Course.published))
+    """The published course with its modules. A request's session looks a slug up once: the
+    trainee's access check and the view that follows share the rows."""
+    known = session.info.setdefault("lms_published_courses", {})
+    course = known.get(slug)
+    if course is None or not course.published or course.slug != slug:
+        course = session.execute(
+            select(Course).where(Course.slug == slug, Course.published)
+            .options(joinedload(Course.modules).with_expression(
+                Module.current_question_count, _current_question_count()))
+        ).unique().scalar_one_or_none()
     if course is None:
         raise NotFound(f"no course {slug!r}")
+    known[slug] = course
     return course
 
 
 def get_module(session: Session, course: Course, module_slug: str) -> Module:
-    module = session.scalar(
-        select(Module).where(Module.course_id == course.id, Module.slug == module_slug,
-                             Module.is_current)
-    )
+    """One of the course's current modules, from its loaded list (no query of its own)."""
+    module = next((m for m in course.modules if m.slug == module_slug), None)
     if module is None:
         raise NotFound(f"no module {module_slug!r} in course {course.slug!r}")
     return module
@@ -126,8 +134,21 @@ def get_course_and_module(session: Session, slug: str,
 def list_courses(session: Session) -> list[Course]:
     return list(session.scalars(
         select(Course).where(Course.published).order_by(Course.title)
-        .options(selectinload(Course.modules))
+        .options(selectinload(Course.modules).with_expression(
+            Module.current_question_count, _current_question_count()))
     ))
+
+
+def _current_question_count() -> ColumnElement[int]:
+    """Read with the modules, so a trainee's page needs no query of its own to count them."""
+    return (select(func.count()).where(Question.module_id == Module.id, Question.is_current)
+            .correlate(Module).scalar_subquery())
+
+
+def loaded_question_counts(courses: list[Course]) -> dict[int, int] | None:
+    """``question_counts`` from modules read with their counts; None if any was not."""
+    counts = {m.id: m.current_question_count for c in courses for m in c.modules}
+    return None if None in counts.values() else counts
 
 
 def question_counts(session: Session, course_ids: list[int]) -> dict[int, int]:

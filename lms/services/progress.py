@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
@@ -21,7 +21,7 @@ from lms.models import (
     QuizAttempt,
     User,
 )
-from lms.services.catalog import question_counts
+from lms.services.catalog import loaded_question_counts, question_counts
 from lms.services.course_gates import Lock, has_gates, module_locks, unmet_prerequisites
 from lms.services.cycles import in_current_cycle
 from lms.services.locks import get_or_create, lock_module, lock_person, lock_row
@@ -72,12 +72,32 @@ def record_visit(session: Session, user: User, module: Module) -> ModuleProgress
     """
     progress = session.scalar(select(ModuleProgress).filter_by(user_id=user.id,
                                                                module_id=module.id))
+    return _visit(session, user, module, progress, question_count=None) or progress
+
+
+def visit_module(session: Session, user: User, course: Course,
+                 module: Module) -> tuple[CourseOutline, ModuleProgress]:
+    """The module page: record the visit and return the course outline after it. A revisit
+    reads the progress rows once, for both; only a visit that writes reads them again."""
+    outline = course_outline(session, user, course)
+    known = outline.progress_rows.get(module.id)
+    started = _visit(session, user, module, known,
+                     question_count=outline.question_count(module.id))
+    if started is None:
+        return outline, known
+    return course_outline(session, user, course), started
+
+
+def _visit(session: Session, user: User, module: Module, progress: ModuleProgress | None, *,
+           question_count: int | None) -> ModuleProgress | None:
+    """Start (or complete) the module on this visit; None when the visit changes nothing."""
     if progress is not None and (
             progress.status is ProgressStatus.COMPLETED
             or (progress.status is ProgressStatus.IN_PROGRESS
                 and progress.first_seen_at is not None
-                and not _rules_hold(session, user, module, progress))):
-        return progress
+                and not _rules_hold(session, user, module, progress,
+                                    question_count=question_count))):
+        return None
     return _start_module(session, user, module)
 
 
@@ -140,14 +160,16 @@ def complete_after_study(session: Session, user: User, module: Module,
 
 
 def _rules_hold(session: Session, user: User, module: Module, progress: ModuleProgress, *,
-                quiz_passed: bool = False) -> bool:
+                quiz_passed: bool = False, question_count: int | None = None) -> bool:
     """Its minutes of study, and its quiz passed (a module with a quiz) or it was opened
-    (one without). The cheap checks go first: a page view should not pay for the others."""
+    (one without). The cheap checks go first: a page view should not pay for the others
+    (nor count questions the outline it read already counted)."""
     if study_seconds_left(module, progress.seconds_active):
         return False
     if quiz_passed:
         return True
-    if has_quiz(session, module):  # a pass always leaves a best score
+    with_quiz = has_quiz(session, module) if question_count is None else question_count > 0
+    if with_quiz:  # a pass always leaves a best score
         return progress.best_score is not None and has_passed_quiz(session, user, module)
     return progress.first_seen_at is not None
 
@@ -232,6 +254,11 @@ class CourseOutline:
     modules: list[ModuleStatus]
     #: Prerequisite courses the person has still to complete (lms.services.course_gates).
     unmet_prerequisites: tuple[Course, ...] = ()
+    #: The person's progress rows by module id, as read for this outline.
+    progress_rows: dict[int, ModuleProgress] = field(default_factory=dict, compare=False)
+
+    def question_count(self, module_id: int) -> int:
+        return next((m.question_count for m in self.modules if m.module.id == module_id), 0)
 
     @cached_property
     def locks(self) -> dict[int, Lock]:
@@ -292,7 +319,9 @@ def course_outlines(session: Session, user: User, courses: list[Course]) -> list
             .where(ModuleProgress.user_id == user.id, Module.course_id.in_(course_ids))
         )
     }
-    counts = question_counts(session, course_ids)
+    counts = loaded_question_counts(courses)
+    if counts is None:
+        counts = question_counts(session, course_ids)
     enrollments = {
         row.course_id: row
         for row in session.scalars(
@@ -306,6 +335,7 @@ def course_outlines(session: Session, user: User, courses: list[Course]) -> list
             course=course,
             enrollment=enrollments.get(course.id),
             unmet_prerequisites=unmet.get(course.id, ()),
+            progress_rows={m.id: progress[m.id] for m in course.modules if m.id in progress},
             modules=[
                 ModuleStatus(
                     module=module,
