@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
+from functools import wraps
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 
@@ -35,8 +37,9 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     if hops > 0:  # only headers the given number of proxies set are believed
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     # Standalone, LMS owns the whole site: pages outside its routes (404, 405) look the same.
-    app.before_request(use_lms_translations)
-    app.context_processor(template_globals)
+    # Its own routes get both from the blueprint; running them twice cost time, not behaviour.
+    app.before_request(_outside_lms(use_lms_translations))
+    app.context_processor(_outside_lms(template_globals, default={}))
     for status in (404, 405, 413, 500):
         app.register_error_handler(status, render_http_error)
 
@@ -45,3 +48,15 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         return {"status": "ok"}
 
     return app
+
+
+def _outside_lms(hook: Callable[[], Any], default: Any = None) -> Callable[[], Any]:
+    """Run one of the LMS blueprint's hooks for the app's other requests only."""
+
+    @wraps(hook)
+    def run() -> Any:
+        if has_request_context() and "lms" in request.blueprints:
+            return default
+        return hook()
+
+    return run

@@ -24,6 +24,7 @@ from lms.cli_cycles import open_cycles_command
 from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
+from lms.cli_group import HELP
 from lms.cli_hours import hours_cli
 from lms.cli_imports import imports_cli
 from lms.cli_plugins import plugins_command
@@ -42,7 +43,7 @@ def _state():
     return current_app.extensions["lms"]
 
 
-@click.group("lms", help="党建培训学堂 administration commands.")
+@click.group("lms", help=HELP)
 def lms_cli() -> None:
     pass
 

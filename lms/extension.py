@@ -6,8 +6,9 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from babel import Locale
 from flask import Flask, g, has_request_context
-from flask_babel import Babel, Domain
+from flask_babel import Babel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -18,6 +19,7 @@ from lms.resources import PACKAGE_DIR
 from lms.services.accounts import HostIdentity
 from lms.services.dispatch import DispatchReport, dispatch_pending
 from lms.subscribers import load_handlers, load_listeners
+from lms.ui_language import KeptDomain, parsed_locale
 from lms.unit_of_work import BUS_KEY, EventBus
 
 HostUser = HostIdentity
@@ -38,7 +40,7 @@ class LmsState:
         self.handlers = load_handlers()
         self.listeners = load_listeners()
         self.bus = EventBus(self.handlers, self.listeners, on_commit=_note_events_committed)
-        self.translations = Domain(translation_directories=[str(PACKAGE_DIR / "translations")])
+        self.translations = KeptDomain(translation_directories=[str(PACKAGE_DIR / "translations")])
         self.limiter: Any = None  # a flask_limiter.Limiter once init_app guarded the views
         self.bind(engine)
 
@@ -114,7 +116,7 @@ class LMS:
 
         from lms import rate_limits
         from lms.auth.session import install_login
-        from lms.cli import lms_cli
+        from lms.cli_group import LmsCommands
         from lms.request_args import IdConverter
         from lms.web import create_blueprint
 
@@ -122,7 +124,7 @@ class LMS:
         app.url_map.converters["lms_id"] = IdConverter  # before the routes that use it
         app.register_blueprint(create_blueprint(state.question_types), url_prefix=url_prefix or None)
         state.limiter = rate_limits.install(app)
-        app.cli.add_command(lms_cli)
+        app.cli.add_command(LmsCommands())
 
         @app.after_request
         def _dispatch_when_events_committed(response):
@@ -139,11 +141,13 @@ class LMS:
         return state
 
 
-def _select_locale() -> str:
+def _select_locale() -> Locale:
+    """The chosen or default locale, parsed once per process rather than once per request."""
     from flask import current_app, session
 
     chosen = session.get("lms_locale")
-    return chosen if chosen in config.LOCALES else current_app.config["LMS_DEFAULT_LOCALE"]
+    return parsed_locale(chosen if chosen in config.LOCALES
+                         else current_app.config["LMS_DEFAULT_LOCALE"])
 
 
 def get_state(app: Flask | None = None) -> LmsState:

@@ -35,7 +35,7 @@ def accepts_json(view: View) -> View:
 
 def guard_json_bodies() -> tuple[Response, int] | None:
     """``before_request`` of the LMS blueprint: refuse a JSON body no view should parse."""
-    if not request.is_json or request.method in ("GET", "HEAD", "OPTIONS"):
+    if request.method in ("GET", "HEAD", "OPTIONS") or not request.is_json:
         return None
     view = current_app.view_functions.get(request.endpoint or "")
     if not getattr(view, "lms_accepts_json", False):

@@ -6,8 +6,6 @@ any LMS view are rendered here in the UI's language.
 
 from __future__ import annotations
 
-from functools import partial
-
 from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_limiter import RateLimitExceeded
@@ -20,7 +18,6 @@ from lms.admin import bp as admin_bp
 from lms.api import bp as api_bp
 from lms.auth import bp as auth_bp
 from lms.auth.display import large_text_on
-from lms.auth.forms import DisplayForm, LocaleForm, PostForm
 from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
 from lms.hostile_input import refuse_nul_bytes, value_refused_by_database
@@ -35,6 +32,7 @@ from lms.security_headers import add_security_headers
 from lms.services.errors import DomainError
 from lms.services.org import name_path
 from lms.services.pdf import PdfUnavailable
+from lms.ui_language import use_kept_wtforms_messages
 from lms.unavailable import database_unavailable
 
 
@@ -74,6 +72,7 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
 
 def use_lms_translations() -> None:
     current_app.extensions["lms"].translations.as_default()
+    use_kept_wtforms_messages()
 
 
 def template_globals() -> dict:
@@ -81,10 +80,6 @@ def template_globals() -> dict:
     return {
         "lms_user": current_learner(),
         "lms_locale": ui_locale(),
-        # Built without form data: the page's own POST body is not theirs to read.
-        "lms_post_form": partial(PostForm, formdata=None),
-        "lms_locale_form": partial(LocaleForm, formdata=None),
-        "lms_display_form": partial(DisplayForm, formdata=None),
         "lms_large_text": large_text_on,
         "lms_csrf_token": generate_csrf,
         "lms_can": _can,

@@ -20,8 +20,8 @@ def _edit_first_chapter(page, addition: str, submit) -> None:
     page.click(".chapter-list li:first-child .chapter-title")
     page.wait_for_selector("#preview")
     page.fill("#text", page.input_value("#text") + addition)
-    page.wait_for_function(
-        "document.querySelector('#preview').textContent.includes('预览中的新段落')")
+    # A locator waits without eval (the CSP forbids it, so wait_for_function cannot run).
+    page.locator("#preview", has_text="预览中的新段落").wait_for()
 
 
 def shoot_authoring(camera, base: str, submit) -> None:

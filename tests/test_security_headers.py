@@ -67,6 +67,23 @@ def test_a_host_that_embeds_lms_widens_frame_ancestors_and_drops_x_frame_options
     assert "X-Frame-Options" not in page.headers
 
 
+
+def test_a_header_a_view_set_itself_is_kept_and_the_rest_added_once(app, monkeypatch):
+    from flask import Response
+
+    from lms.security_headers import add_security_headers
+
+    monkeypatch.setitem(app.config, "LMS_CSP_IMG_SOURCES", ["https://img.example.cn"])
+    with app.test_request_context("/"):
+        own = Response(headers={"content-security-policy": "sandbox", "X-Frame-Options": "DENY"})
+        headers = add_security_headers(add_security_headers(own)).headers
+        plain = add_security_headers(Response()).headers
+    assert headers.getlist("Content-Security-Policy") == ["sandbox"]
+    assert headers.getlist("X-Frame-Options") == ["DENY"]
+    assert headers.getlist("Referrer-Policy") == ["strict-origin-when-cross-origin"]
+    assert directives(Response(headers=plain))["img-src"] == ["'self'", "data:",
+                                                              "https://img.example.cn"]
+
 def test_the_host_apps_own_pages_are_left_alone(tmp_path):
     host, _ = make_host(tmp_path)
     client = host.test_client()

@@ -16,9 +16,6 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Response, current_app, stream_with_context
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 from sqlalchemy.orm import Session
 
 from lms.admin import stats_labels
@@ -98,6 +95,10 @@ def _csv_pieces(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[by
 
 def _xlsx_pieces(header: list[str], rows: Iterable[Sequence[Any]],
                  title: str) -> Iterator[bytes]:
+    from openpyxl import Workbook  # here: only an XLSX export needs it, no page
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
     with tempfile.TemporaryFile(prefix="lms-export-") as file:
         workbook = Workbook(write_only=True)
         sheet = workbook.create_sheet(title[:31] or "Sheet1")

@@ -33,12 +33,6 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.datavalidation import DataValidation
-
 from lms.content.xlsx_bounds import check_bounds
 from lms.content.xlsx_guide import (
     EXAMPLE,
@@ -54,6 +48,7 @@ from lms.questions import QuestionType, SpecError
 from lms.questions.base import NoFormat
 from lms.questions.details import read_difficulty
 from lms.questions.excel_form import LETTERS, ExcelRow
+from lms.services.spreadsheet import ILLEGAL_CHARACTERS_RE
 
 logger = logging.getLogger(__name__)
 
@@ -109,6 +104,8 @@ class BankInvalid(Exception):
 def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> BankRows:
     """Parse and validate a bank; raise ``BankInvalid`` with every problem, or return all rows
     but the template's examples."""
+    from openpyxl import load_workbook  # here: only an upload needs it, no page
+
     check_bounds(data, MAX_ROWS, UNREADABLE, BankInvalid)
     try:  # data_only: a formula cell counts as the value the trainer saw in Excel
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
@@ -342,6 +339,11 @@ def _cell_value(value: Any) -> Any:
 
 def _workbook(rows: list[dict[str, Any]], registry: QuestionTypeRegistry) -> bytes:
     """The 题库 sheet (名称/格式 and 选项G/H only when a row needs them) and 填写说明."""
+    from openpyxl import Workbook  # here: only a download needs it, no page
+    from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
     options = max([TEMPLATE_OPTIONS, *(len(row["options"]) for row in rows)])
     extra = [title for title, key in (("名称", "title"), ("格式", "format"))
              if any(row[key] for row in rows)]

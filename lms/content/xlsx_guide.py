@@ -12,9 +12,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from openpyxl.comments import Comment
-from openpyxl.styles import Alignment, Font
-
 GUIDE_SHEET = "填写说明"
 EXAMPLE_MARK = "【示例】"
 #: The mark as a trainer may type it: 【示例】, [示例], ［示例］, with or without spaces.
@@ -22,7 +19,6 @@ EXAMPLE = r"\s*[【\[［]\s*示例\s*[】\]］]"
 _EXAMPLE_RE = re.compile(EXAMPLE)
 EXAMPLE_NOTE = ("题干以“【示例】”开头的行是填写示例，导入时会跳过，不会成为题目。"
                 "请在示例下方每行填写一道题；也可以把示例改成自己的题目，并删掉开头的“【示例】”。")
-EXAMPLE_FONT = Font(color="808080", italic=True)
 
 
 def is_example(prompt_cell: Any) -> bool:
@@ -33,8 +29,12 @@ def is_example(prompt_cell: Any) -> bool:
 
 def mark_example(sheet: Any, row: int, prompt_column: int, width: int, first: bool) -> None:
     """Grey the example row; the first one also carries the note as a cell comment."""
+    from openpyxl.comments import Comment  # here: only writing a bank needs openpyxl
+    from openpyxl.styles import Font
+
+    grey = Font(color="808080", italic=True)
     for column in range(1, width + 1):
-        sheet.cell(row, column).font = EXAMPLE_FONT
+        sheet.cell(row, column).font = grey
     if first:
         comment = Comment(EXAMPLE_NOTE, "题库模板")
         comment.width, comment.height = 320, 110
@@ -75,6 +75,8 @@ def guide_lines(labels: list[tuple[str, ...]], max_rows: int) -> list[tuple[str,
 
 
 def write_guide(sheet: Any, lines: list[tuple[str, str, str]]) -> None:
+    from openpyxl.styles import Alignment, Font
+
     sheet.append(["列名", "是否必填", "填写说明"])
     for line in lines:
         sheet.append(list(line))

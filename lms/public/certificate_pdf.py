@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from io import BytesIO
 
-import segno
 from flask import render_template, send_file, url_for
 
 from lms.models import Certificate
@@ -24,7 +23,14 @@ def certificate_html(certificate: Certificate) -> str:
     return render_template("lms/print/certificate.html", certificate=certificate,
                            code=grouped(certificate.code), verify_url=verify_url,
                            validity=validity_of(certificate, today()),
-                           qr=segno.make(verify_url, error="m").svg_data_uri(scale=4))
+                           qr=_qr_code(verify_url))
+
+
+def _qr_code(url: str) -> str:
+    """The verify page's QR code as an SVG data URI; segno is imported by a PDF only."""
+    import segno
+
+    return segno.make(url, error="m").svg_data_uri(scale=4)
 
 
 def certificate_pdf_response(certificate: Certificate):

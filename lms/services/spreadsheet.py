@@ -17,20 +17,18 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_MIMETYPE = "text/csv; charset=utf-8"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"
+#: Control characters XML cannot hold, as openpyxl's ``ILLEGAL_CHARACTERS_RE`` (it refuses a
+#: cell holding one); copied so that only the XLSX readers and writers import openpyxl, when run.
+ILLEGAL_CHARACTERS_RE = re.compile(r"[\000-\010]|[\013-\014]|[\016-\037]")
 
 
 #: Characters a spreadsheet program may skip before it looks for a formula sign.
@@ -76,6 +74,11 @@ class Sheet:
 
 def write_workbook(sheets: Iterable[Sheet]) -> bytes:
     """Build an XLSX file of several sheets, each as ``write_xlsx`` writes one."""
+    from openpyxl import Workbook  # here: only an XLSX download needs it, no page
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for spec in sheets:

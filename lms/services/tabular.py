@@ -25,8 +25,6 @@ from datetime import date, datetime
 from pathlib import PurePath
 from typing import IO, Any
 
-from openpyxl import load_workbook
-
 from lms.content.ooxml_limits import (
     EXCEL_CELL_CHARS,
     PackageLimits,
@@ -204,6 +202,8 @@ def _check_xlsx(data: bytes) -> None:
 
 
 def _xlsx_rows(data: bytes) -> Iterator[tuple[int, list[Any]]]:
+    from openpyxl import load_workbook  # here: only an upload needs it, no page
+
     _check_xlsx(data)
     try:  # data_only: a formula cell counts as the value people saw in Excel
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

@@ -93,3 +93,19 @@ def test_the_sign_in_page_has_no_duplicate_field_ids(client):
     html = client.get("/login").get_data(as_text=True)
     ids = [i for i in re.findall(r'\sid="([^"]+)"', html) if i != "csrf_token"]
     assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+
+
+def test_wtforms_own_messages_follow_each_persons_language(app):
+    """WTForms' catalog is kept per locale for the process, never one person's for another."""
+    def empty_sign_in(client) -> str:
+        response = client.post("/login", data={"username": "", "password": "",
+                                               "csrf_token": csrf_token(client)})
+        return response.get_data(as_text=True)
+
+    chinese, english = app.test_client(), app.test_client()
+    english.post("/locale", data={"locale": "en", "next": "/login",
+                                  "csrf_token": csrf_token(english)})
+    for _ in range(2):  # each after the other has used its own catalog
+        assert "必填" in empty_sign_in(chinese)
+        page = empty_sign_in(english)
+        assert "This field is required." in page and "必填" not in page

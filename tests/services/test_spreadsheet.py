@@ -63,6 +63,14 @@ def test_control_characters_cannot_hide_a_formula_from_the_escaping():
     assert safe_cell("\x01=1+1") == "'\x01=1+1"
 
 
+def test_every_control_character_a_cell_may_hold_is_written_and_the_rest_dropped():
+    """The XLSX writers drop what openpyxl would refuse, so no name or title breaks a download
+    (their own copy of its rule lets a page leave openpyxl unimported)."""
+    controls = "".join(map(chr, range(0x20)))
+    data = write_xlsx(HEADER, [[f"甲{controls}乙", "x"]])
+    assert load_workbook(io.BytesIO(data)).active["A2"].value == "甲\t\n\r乙"
+
+
 def test_csv_has_a_bom_for_excel_and_escapes_formulas():
     data = csv_bytes(HEADER, [["=cmd|' /C calc'!A0", "u1"], ["李四", None]])
     assert data.startswith("\ufeff".encode())

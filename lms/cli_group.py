@@ -1,0 +1,30 @@
+"""The ``flask lms`` group as an app registers it: the commands are imported when one runs.
+
+``lms.cli`` and its commands import Alembic (with Mako and Pygments), SMTP, demo data and every
+service a command uses; a web worker needs none of it, so ``init_app`` registers this stand-in.
+"""
+
+from __future__ import annotations
+
+import click
+
+HELP = "党建培训学堂 administration commands."
+
+
+class LmsCommands(click.Group):
+    """``flask lms``: lists and finds the commands of ``lms.cli`` once someone asks."""
+
+    def __init__(self) -> None:
+        super().__init__("lms", help=HELP)
+
+    @staticmethod
+    def _commands() -> click.Group:
+        from lms.cli import lms_cli
+
+        return lms_cli
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return self._commands().list_commands(ctx)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        return self._commands().get_command(ctx, cmd_name)
