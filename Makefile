@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 FLASK  := $(BIN)/flask --app wsgi
 
-.PHONY: run test bench loadtest venv lint pdf-deps browser-deps redis-deps screenshots messages clean
+.PHONY: run test bench loadtest venv lint pdf-deps browser-deps redis-deps wrk-deps screenshots messages clean
 
 $(STAMP): setup.cfg pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ pdf-deps:
 redis-deps:
 	@scripts/ensure-redis
 
+# Debian's wrk: the page-throughput benchmark drives gunicorn with it (make bench only).
+wrk-deps:
+	@scripts/ensure-wrk
+
 # Debian's chromium, a CJK font, and axe-core from package-lock.json (npm ci) for the browser tests.
 browser-deps:
 	@scripts/ensure-chromium
@@ -50,9 +54,13 @@ test: $(STAMP) pdf-deps browser-deps redis-deps lint
 loadtest: $(STAMP)
 	$(BIN)/python -m bench.loadtest $(LOADTEST_ARGS)
 
-# The admin dashboard at 100 000 trainees x 20 modules, on SQLite and PostgreSQL; see bench/README.md.
-bench: $(STAMP)
-	scripts/with-postgres $(BIN)/python -m bench.admin_stats $(BENCH_ARGS)
+# The admin dashboard at 100 000 trainees x 20 modules (BENCH_ARGS), then trainee pages per
+# second against a bare Flask app under gunicorn (THROUGHPUT_ARGS), each on SQLite and
+# PostgreSQL; both run even if the first misses a target. See bench/README.md.
+bench: $(STAMP) wrk-deps
+	scripts/with-postgres $(BIN)/python -m bench.admin_stats $(BENCH_ARGS); admin=$$?; \
+	scripts/with-postgres $(BIN)/python -m bench.throughput --write $(THROUGHPUT_ARGS); \
+	pages=$$?; exit $$((admin || pages))
 
 screenshots: $(STAMP) browser-deps
 	$(BIN)/python scripts/screenshots.py

@@ -96,11 +96,15 @@ class PostgresCluster:
 
 
 class Gunicorn:
-    """``gunicorn -w 4 wsgi:app`` on a free loopback port, its log kept for the report."""
+    """``gunicorn -w 4 wsgi:app`` on a free loopback port, its log kept for the report.
+    ``app`` names another WSGI app (the throughput bench's hello world); it must answer
+    ``/healthz``."""
 
-    def __init__(self, url: str, instance: Path, workers: int = 4, **settings: str):
+    def __init__(self, url: str, instance: Path, workers: int = 4, app: str = "wsgi:app",
+                 **settings: str):
         self.port = free_port()
         self.workers = workers
+        self.app = app
         self.log = instance / "gunicorn.log"
         self.env = {**os.environ, "LMS_DATABASE_URL": url, "LMS_SECRET_KEY": "load-test",
                     "LMS_DEFAULT_LOCALE": "zh_CN", **settings}
@@ -112,8 +116,7 @@ class Gunicorn:
             self.process = subprocess.Popen(
                 [str(gunicorn), "--workers", str(self.workers), "--worker-class", "sync",
                  "--bind", f"127.0.0.1:{self.port}", "--timeout", "60", "--graceful-timeout", "5",
-                 "--preload",
-                 "wsgi:app"],
+                 "--preload", self.app],
                 cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         wait_for(lambda: len(self.worker_pids()) == self.workers and self._healthy(), 30,
                  "gunicorn to answer")

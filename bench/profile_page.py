@@ -1,0 +1,151 @@
+"""Profile one trainee request in-process: where its CPU time goes, by package and by call.
+
+    python -m bench.profile_page [--page module|course|home|beat] [--requests 500]
+
+Builds the throughput bench's world (the seed course, a few trainees) in a SQLite file under
+``.bench/``, signs one trainee in with the test client, opens the module page once (so a module
+view is a revisit and a heartbeat has its CSRF token), then sends the request ``--requests``
+times: first unprofiled for the CPU time and the SQL statements per request, then under
+pyinstrument (cProfile when it is not installed). Prints the summary and writes the call tree
+to ``.bench/profile-<page>.txt``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import re
+import shutil
+import time
+from collections import Counter
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy import event
+
+from bench.load_clients import CSRF_INPUT, CSRF_META
+from bench.load_world import PASSWORD, build_world
+from bench.throughput_world import module_path
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE = re.compile(r"(?:site-packages|dist-packages)/([A-Za-z0-9_]+)")
+STDLIB = re.compile(r"/lib/python3\.\d+/([A-Za-z0-9_]+)")
+
+
+def _package(frame) -> str:
+    """Who the frame's own time belongs to: a library, LMS (code and templates), the database
+    driver, or the standard library module."""
+    path, function = frame.file_path or "", frame.function or ""
+    found = PACKAGE.search(path)
+    if found:
+        return found.group(1)
+    if path.startswith((f"{ROOT}/lms/", f"{ROOT}/templates/", "templates/")):
+        return "lms (code and templates)"
+    if function.startswith(("Cursor.", "Connection.")) or "sqlite3" in path:
+        return "database driver (C calls)"
+    found = STDLIB.search(path)
+    if found:
+        return f"stdlib {found.group(1)}"
+    return "built-in functions"
+
+
+def _self_times(frame, totals: Counter) -> None:
+    if not frame.is_synthetic:
+        totals[_package(frame)] += frame.total_self_time
+    for child in frame.children:
+        _self_times(child, totals)
+
+
+def _sender(client, world, page: str) -> tuple[str, Callable[[], int]]:
+    """(what is sent, a function sending it once and returning the status)."""
+    headers = {"Accept-Language": "zh-CN"}
+    module = module_path(world.course, world.modules[0])
+    visit = client.get(module, headers=headers).get_data(as_text=True)
+    if page == "beat":
+        token, seq = CSRF_META.search(visit).group(1), itertools.count(1)
+        return f"POST {module}/beat", lambda: client.post(
+            f"{module}/beat", json={"tab": "profile", "seq": next(seq)},
+            headers={**headers, "X-CSRFToken": token}).status_code
+    path = {"module": module, "course": f"/courses/{world.course}", "home": "/"}[page]
+    return f"GET {path}", lambda: client.get(path, headers=headers).status_code
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--page", choices=["module", "course", "home", "beat"],
+                        default="module")
+    parser.add_argument("--requests", type=int, default=500)
+    parser.add_argument("--trainees", type=int, default=20)
+    args = parser.parse_args(argv)
+
+    folder = ROOT / ".bench" / "profile"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    url = f"sqlite:///{folder / 'profile.sqlite3'}"
+    world = build_world(url, args.trainees, folder)
+    from lms import create_app
+
+    app = create_app({"LMS_DATABASE_URL": url, "SECRET_KEY": "profile",
+                      "LMS_RATELIMIT_ENABLED": False}, instance_path=str(folder))
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    answer = client.post("/login", data={"csrf_token": CSRF_INPUT.search(page).group(1),
+                                         "username": world.usernames[0], "password": PASSWORD})
+    if answer.status_code != 302:
+        raise SystemExit(f"could not sign in ({answer.status_code})")
+    what, send = _sender(client, world, args.page)
+    for _ in range(5):  # warm caches
+        if send() != 200:
+            raise SystemExit(f"{what} answered {send()}")
+
+    statements = 0
+
+    def count(*_args) -> None:
+        nonlocal statements
+        statements += 1
+
+    engine = app.extensions["lms"].engine
+    event.listen(engine, "before_cursor_execute", count)
+    cpu = time.process_time()
+    for _ in range(args.requests):
+        send()
+    cpu_ms = (time.process_time() - cpu) * 1000 / args.requests
+    event.remove(engine, "before_cursor_execute", count)
+    print(f"{what}: {cpu_ms:.2f} ms CPU and {statements / args.requests:.1f} SQL statements "
+          f"per request ({args.requests} requests, unprofiled)")
+    _profile(send, args.requests, folder.parent / f"profile-{args.page}.txt")
+    return 0
+
+
+def _profile(send: Callable[[], int], requests: int, out: Path) -> None:
+    try:
+        from pyinstrument import Profiler
+    except ImportError:
+        import cProfile
+        import pstats
+
+        profile = cProfile.Profile()
+        profile.runcall(lambda: [send() for _ in range(requests)])
+        with out.open("w") as stream:
+            pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(60)
+        pstats.Stats(profile).sort_stats("tottime").print_stats(20)
+        return
+    profiler = Profiler(interval=0.0002)
+    profiler.start()
+    for _ in range(requests):
+        send()
+    profiler.stop()
+    session = profiler.last_session
+    totals: Counter = Counter()
+    _self_times(session.root_frame(), totals)
+    whole = sum(totals.values())
+    print(f"Self time by package under pyinstrument ({whole * 1000 / requests:.2f} ms per "
+          "request with the profiler's overhead):")
+    for name, seconds in totals.most_common(14):
+        print(f"  {name:28} {seconds * 1000 / requests:6.2f} ms  {seconds / whole:5.1%}")
+    out.write_text(profiler.output_text(unicode=True, show_all=False), "utf-8")
+    print(f"Call tree: {out} ({session.sample_count} samples)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
