@@ -25,6 +25,9 @@ NAMING_CONVENTION = {
 }
 
 WRITE_OPTION = "lms_write"
+#: Largest row id: every id column is a 32-bit INTEGER on PostgreSQL (SQLite's overflows at
+#: 2**63), so a larger id from outside names no row and never reaches the database.
+MAX_ID = 2**31 - 1
 
 
 class Base(DeclarativeBase):

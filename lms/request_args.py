@@ -11,8 +11,8 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.routing import ValidationError as NoMatch
 from wtforms.validators import ValidationError
 
-#: Every id column is a 32-bit INTEGER on PostgreSQL (SQLite's overflows at 2**63).
-MAX_ID = 2**31 - 1
+from lms.db import MAX_ID
+
 #: Far beyond any real list (100 000 pages of 20), far below any integer overflow.
 MAX_PAGE = 100_000
 #: Dates people may enter: training records and due dates live well inside these, and

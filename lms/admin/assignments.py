@@ -18,6 +18,7 @@ from lms.admin import bp
 from lms.admin.assignment_forms import AssignCourseForm, OverrideForm, UnassignForm
 from lms.admin.views import _db, _unit, _unit_page
 from lms.auth.session import current_learner, current_scope, login_required
+from lms.db import MAX_ID
 from lms.models import Assignment, Course, Module, OrgUnit, User
 from lms.services import assignment_lists, assignments, due_dates, overrides
 from lms.services.assignments import AssignmentRefused
@@ -25,7 +26,6 @@ from lms.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms.services.org import name_path
 from lms.services.overrides import OverrideRefused
 
-ID_MAX = 2**31 - 1
 #: What people read when the rules refuse (``AssignmentRefused`` / ``OverrideRefused``).
 REFUSALS = {
     "unpublished": _l("Choose a published course."),
@@ -46,7 +46,7 @@ FIELDS = {"unpublished": "course_id", "due_in_past": "due_on", "due_too_late": "
 
 
 def _get(model, row_id: int):
-    row = _db().get(model, row_id) if 0 < row_id <= ID_MAX else None
+    row = _db().get(model, row_id) if 0 < row_id <= MAX_ID else None
     if row is None:
         raise NotFound(f"no {model.__name__} {row_id}")
     return row
@@ -79,7 +79,7 @@ def _expired(form) -> None:
 
 def _course(form: AssignCourseForm) -> Course | None:
     course_id = form.course_id.data
-    course = _db().get(Course, course_id) if course_id and 0 < course_id <= ID_MAX else None
+    course = _db().get(Course, course_id) if course_id and 0 < course_id <= MAX_ID else None
     if course is None or not course.published:
         form.course_id.errors = [*form.course_id.errors, str(REFUSALS["unpublished"])]
         return None
@@ -182,11 +182,11 @@ def _target(form: OverrideForm) -> tuple[Course, Module | None] | None:
     kind, _sep, number = (form.target.data or "").partition("-")
     row_id = int(number) if re.fullmatch(r"[0-9]{1,10}", number) else 0
     if kind == "course":
-        course = _db().get(Course, row_id) if 0 < row_id <= ID_MAX else None
+        course = _db().get(Course, row_id) if 0 < row_id <= MAX_ID else None
         if course is not None and course.published:
             return course, None
     elif kind == "module":
-        module = _db().get(Module, row_id) if 0 < row_id <= ID_MAX else None
+        module = _db().get(Module, row_id) if 0 < row_id <= MAX_ID else None
         if module is not None and module.is_current and module.course.published:
             return module.course, module
     form.target.errors = [*form.target.errors, str(REFUSALS["unknown_module"])]

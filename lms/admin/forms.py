@@ -8,6 +8,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from lms.db import MAX_ID
 from lms.models import OrgUnitKind
 
 KIND_LABELS = {
@@ -38,7 +39,7 @@ class RenameUnitForm(FlaskForm):
 class MoveUnitForm(FlaskForm):
     parent_id = IntegerField(_l("New parent unit"),
                              validators=[InputRequired(_l("Choose the new parent unit.")),
-                                         NumberRange(1, 2**31 - 1,
+                                         NumberRange(1, MAX_ID,
                                                      _l("Choose the new parent unit."))])
 
 

@@ -10,6 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
+from lms.db import MAX_ID
+
 
 def _strip(value: str | None) -> str | None:
     return value.strip() if value else value
@@ -30,7 +32,7 @@ class CourseAuthorForm(FlaskForm):
     author_username = _username_field("author-username")
     course_id = IntegerField(_l("Course"),
                              validators=[InputRequired(_l("Choose a course.")),
-                                         NumberRange(1, 2**31 - 1, _l("Choose a course."))])
+                                         NumberRange(1, MAX_ID, _l("Choose a course."))])
 
 
 class RevokeGrantForm(FlaskForm):

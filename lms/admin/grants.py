@@ -24,6 +24,7 @@ from lms.auth.session import (
     current_scope,
     login_required,
 )
+from lms.db import MAX_ID
 from lms.models import Course, Grant, GrantKind
 from lms.request_args import page_arg
 from lms.services import grant_lists, grants
@@ -106,7 +107,7 @@ def grant_course_author():
     form = CourseAuthorForm()
     course_id = form.course_id.data
     course = _db().get(Course, course_id) if isinstance(course_id, int) and \
-        0 < course_id < 2**31 else None
+        0 < course_id <= MAX_ID else None
     current_require(Action.MANAGE_GRANTS, course)  # no course chosen: asked of the site
     page = partial(_grants_page, author=form)
     if not form.validate_on_submit():

@@ -27,12 +27,13 @@ from lms.admin.people_forms import (
 )
 from lms.admin.views import PAGE_SIZE, _db, _require_admin_room
 from lms.auth.session import current_learner, current_require, current_scope, login_required
+from lms.db import MAX_ID
 from lms.models import OrgUnit, User
 from lms.request_args import id_arg, page_arg
 from lms.services import org_admin, people_admin
 from lms.services.errors import NotFound, PermissionDenied
 from lms.services.org import name_path
-from lms.services.people_admin import ID_MAX, PersonChangeRefused
+from lms.services.people_admin import PersonChangeRefused
 from lms.services.permissions import Action
 
 #: What people read when the rules refuse a change (``PersonChangeRefused.reason``).
@@ -75,7 +76,7 @@ def _person(person_id: int) -> User:
 def _unit_or_none(unit_id: int | None) -> OrgUnit | None:
     if unit_id is None:
         return None
-    unit = _db().get(OrgUnit, unit_id) if 0 < unit_id <= ID_MAX else None
+    unit = _db().get(OrgUnit, unit_id) if 0 < unit_id <= MAX_ID else None
     if unit is None:
         raise NotFound(f"no org unit {unit_id}")
     current_require(Action.ADMIN_UNIT, unit)

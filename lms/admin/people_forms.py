@@ -8,6 +8,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from lms.db import MAX_ID
 from lms.duty_labels import DUTY_LABELS
 from lms.models import Role
 
@@ -24,7 +25,7 @@ def _strip(value: str | None) -> str | None:
 
 def _unit_field(label) -> IntegerField:
     return IntegerField(label, validators=[InputRequired(_l("Choose a unit.")),
-                                           NumberRange(1, 2**31 - 1, _l("Choose a unit."))])
+                                           NumberRange(1, MAX_ID, _l("Choose a unit."))])
 
 
 class PersonForm(FlaskForm):

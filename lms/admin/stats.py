@@ -17,13 +17,13 @@ from lms.admin import bp, charts, stats_exports, stats_labels
 from lms.admin.views import _db, _require_admin_room
 from lms.auth.session import current_require, current_scope, login_required
 from lms.content.course_rules import course_rules
+from lms.db import MAX_ID
 from lms.models import Course, OrgUnit, User
 from lms.request_args import DateInRange, date_in_range, id_arg, page_arg
 from lms.services import org_admin, recurrence, stats_people, stats_report
 from lms.services.assignments import today
 from lms.services.errors import NotFound
 from lms.services.org import ancestor_ids, unit_names
-from lms.services.people_admin import ID_MAX
 from lms.services.permissions import Action
 
 PEOPLE_PAGE = 50
@@ -45,7 +45,7 @@ def _course(slug: str) -> Course:
 
 
 def _unit(unit_id: int) -> OrgUnit:
-    if not 0 < unit_id <= ID_MAX:
+    if not 0 < unit_id <= MAX_ID:
         raise NotFound(f"no org unit {unit_id}")
     unit = org_admin.get_unit(_db(), unit_id)
     current_require(Action.ADMIN_UNIT, unit)
@@ -255,7 +255,7 @@ def stats_overdue(course_slug: str):
 
 def _person(unit: OrgUnit, user_id: int) -> User:
     """A person in the unit's subtree (anyone else is not found here)."""
-    person = _db().get(User, user_id) if 0 < user_id <= ID_MAX else None
+    person = _db().get(User, user_id) if 0 < user_id <= MAX_ID else None
     if person is None or person.org_unit is None or not person.org_unit.path.startswith(
             unit.path):
         raise NotFound(f"no person {user_id} in unit {unit.id}")

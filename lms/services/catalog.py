@@ -108,9 +108,7 @@ def get_course(session: Session, slug: str) -> Course:
     if course is None or not course.published or course.slug != slug:
         course = session.execute(
             select(Course).where(Course.slug == slug, Course.published)
-            .options(joinedload(Course.modules).with_expression(
-                Module.current_question_count, _current_question_count()))
-        ).unique().scalar_one_or_none()
+            .options(_MODULES_JOINED)).unique().scalar_one_or_none()
     if course is None:
         raise NotFound(f"no course {slug!r}")
     known[slug] = course
@@ -134,15 +132,20 @@ def get_course_and_module(session: Session, slug: str,
 def list_courses(session: Session) -> list[Course]:
     return list(session.scalars(
         select(Course).where(Course.published).order_by(Course.title)
-        .options(selectinload(Course.modules).with_expression(
-            Module.current_question_count, _current_question_count()))
+        .options(_MODULES_SELECTED)
     ))
 
 
-def _current_question_count() -> ColumnElement[int]:
-    """Read with the modules, so a trainee's page needs no query of its own to count them."""
-    return (select(func.count()).where(Question.module_id == Module.id, Question.is_current)
-            .correlate(Module).scalar_subquery())
+#: Each module's count of current questions, read with the modules, so a trainee's page needs
+#: no query of its own to count them. The options are built once: every trainee request with
+#: a course in its URL (heartbeats too) uses them.
+_QUESTION_COUNT: ColumnElement[int] = (
+    select(func.count()).where(Question.module_id == Module.id, Question.is_current)
+    .correlate(Module).scalar_subquery())
+_MODULES_JOINED = joinedload(Course.modules).with_expression(Module.current_question_count,
+                                                             _QUESTION_COUNT)
+_MODULES_SELECTED = selectinload(Course.modules).with_expression(Module.current_question_count,
+                                                                 _QUESTION_COUNT)
 
 
 def loaded_question_counts(courses: list[Course]) -> dict[int, int] | None:

@@ -15,14 +15,14 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import MAX_ID, utcnow
 from lms.events import OfflineHoursChanged
 from lms.models import HoursEntry, HoursKind, User
 from lms.services.assignments import today
 from lms.services.errors import InvalidInput, NotFound, PermissionDenied
 from lms.services.hours_counters import count_entries
 from lms.services.locks import lock_person
-from lms.services.people_admin import ID_MAX, may_manage
+from lms.services.people_admin import may_manage
 from lms.services.permissions import scope_of
 from lms.unit_of_work import raise_event, transactional
 
@@ -96,7 +96,7 @@ def remove_offline(session: Session, actor: User, entry_id: int,
     # Locked, after its person's row: of two removals of one entry, the second finds it
     # gone (and counts nothing).
     owner = (session.scalar(select(HoursEntry.user_id).where(HoursEntry.id == entry_id))
-             if 0 < entry_id <= ID_MAX else None)
+             if 0 < entry_id <= MAX_ID else None)
     if owner is not None:
         lock_person(session, owner)
     entry = (session.get(HoursEntry, entry_id, with_for_update=True, populate_existing=True)

@@ -14,6 +14,7 @@ import re
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from lms.db import MAX_ID
 from lms.events import PersonActivationChanged, PersonCreated, PersonMoved, PersonUpdated
 from lms.models import Duty, Grant, GrantKind, OrgUnit, Role, User
 from lms.services import accounts
@@ -32,8 +33,6 @@ __all__ = ["PeoplePage", "PersonChangeRefused", "PersonRow", "completion_of", "c
 USERNAME = re.compile(r"[A-Za-z0-9._-]{3,80}")
 PHONE = re.compile(r"\+?[0-9][0-9 -]{3,28}[0-9]")
 NAME_MAX = 100
-#: Largest id a database integer column holds; a larger one in a URL is simply not found.
-ID_MAX = 2**31 - 1
 
 
 class PersonChangeRefused(InvalidInput):
@@ -48,7 +47,7 @@ class PersonChangeRefused(InvalidInput):
 
 
 def get_person(session: Session, person_id: int) -> User:
-    person = session.get(User, person_id) if 0 < person_id <= ID_MAX else None
+    person = session.get(User, person_id) if 0 < person_id <= MAX_ID else None
     if person is None:
         raise NotFound(f"no person {person_id}")
     return person
