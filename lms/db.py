@@ -10,8 +10,9 @@ transaction starts ``BEGIN IMMEDIATE`` (a deferred transaction that later writes
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import DateTime, Engine, MetaData, create_engine, event
+from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -49,6 +50,12 @@ class UTCDateTime(TypeDecorator):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=UTC)
         return value
+
+
+def row_id(row: Any) -> int:
+    """A persistent row's primary key, without the refresh that reading ``row.id`` costs once
+    a write unit has expired the row (a unit re-reads what it uses, not who is asking)."""
+    return inspect(row).identity[0]
 
 
 def utcnow() -> datetime:

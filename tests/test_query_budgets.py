@@ -68,10 +68,11 @@ def count_queries(app: Flask, client: FlaskClient):
 
     event.listen(bind, "before_cursor_execute", record)
 
-    def get(path: str, expect: int = 200):
+    def get(path: str, expect: int = 200, **post):
+        """With keyword arguments (``json=``, ``headers=``), a POST of them."""
         current.append(Recorded())
         try:
-            response = client.get(path)
+            response = client.post(path, **post) if post else client.get(path)
         finally:
             recorded = current.pop()
         assert response.status_code == expect, (path, response.status_code)
@@ -97,6 +98,15 @@ COURSE = 7            # 6: user with unit, the course with its modules and quest
 MODULE_REVISIT = 6    # 5: user with unit, the course with its modules and question counts,
                       #    grants, progress, enrollment (the module's count came with it);
                       #    was 13 before the course was read once per request
+HEARTBEAT = 11         # 9: user with unit, the course, grants, then the write unit: clock,
+                      #    the tab's last beat, enrollment, progress, the beat, the clock
+                      #    (11 on PostgreSQL: the module's and the person's row first);
+                      #    was 14 when the unit re-read the module, course and person
+AUTOSAVE = 3          # 3: user with unit, the attempt locked, its update (was 4: the unit
+                      #    re-read the person to compare ids)
+SUBMIT = 39           # 37 (PostgreSQL 36) for a pass, which also writes the course's 学时
+                      #    entry and moves every counter; was 45 before a unit kept the rows
+                      #    it locked and stopped re-reading the person for its id
 QUIZ_START = 20       # 16: starting is a write unit, which re-reads what it locks (18 on
                       #    PostgreSQL: the module's and the person's row first, services/locks.py)
 QUIZ_RESUME = 6       # 5: resuming in time only reads
@@ -188,6 +198,35 @@ def test_a_second_visit_to_a_module_writes_nothing(client, login_as, course, cou
     _, again = count_queries(url)
     assert again.writes == [], again.report()
     assert within(again, MODULE_REVISIT), again.report()
+
+
+def test_heartbeat_budget(client, login_as, course, count_queries):
+    login_as("trainee", unit=UNIT)
+    url = course.modules[0].url
+    page = client.get(url).get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    beats = [count_queries(url + "/beat", json={"tab": "t1", "seq": seq},
+                           headers={"X-CSRFToken": token})[1] for seq in (1, 2)]
+    assert within(beats[1], HEARTBEAT), beats[1].report()
+
+
+def test_autosave_and_submit_budgets(client, login_as, course, count_queries):
+    login_as("trainee", unit=UNIT)
+    quiz = course.modules[1]
+    client.get(quiz.url)
+    page = client.get(quiz.quiz_url).get_data(as_text=True)
+    token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    draft_url = re.search(r'data-draft-url="([^"]+)"', page).group(1)
+    saves = [count_queries(draft_url, json={"answers": {"q1": ["A"]}},
+                           headers={"X-CSRFToken": token})[1] for _ in range(2)]
+    assert within(saves[1], AUTOSAVE), saves[1].report()
+    submit_url = re.search(r'action="([^"]+/submit)"', page).group(1)
+    right = re.findall(r'name="(q[0-9]+)" value="([^"]+)">\s*(?:<span class="option-letter">'
+                       r'[A-H]</span>\s*)?<span>(?:甲|True|正确)</span>', page)
+    answers = dict(right)  # a pass: the most a submission writes
+    assert len(answers) == 2, page
+    _, submitted = count_queries(submit_url, expect=303, data={"csrf_token": token, **answers})
+    assert within(submitted, SUBMIT), submitted.report()
 
 
 def test_quiz_page_budget_and_resume_writes_nothing(client, login_as, make_course, course,

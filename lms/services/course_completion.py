@@ -29,7 +29,7 @@ from lms.models import (
     StudyBeat,
 )
 from lms.services.hours_rules import configured_rule
-from lms.services.locks import lock_row
+from lms.services.locks import find_locked, lock_row
 from lms.services.progress import enroll
 from lms.unit_of_work import raise_event
 
@@ -108,6 +108,9 @@ def lock_enrollment(session: Session, user_id: int, course_id: int, *,
                     actor_id: int | None = None) -> Enrollment:
     """The person's enrollment, created if need be (and ``CourseEnrolled`` raised) and
     locked until the unit ends, after the person's row (``lms.services.locks``)."""
+    enrollment = find_locked(session, Enrollment, user_id=user_id, course_id=course_id)
+    if enrollment is not None:
+        return enrollment
     enroll(session, user_id, course_id, actor_id=actor_id)
     return lock_row(session, Enrollment, user_id=user_id, course_id=course_id)
 

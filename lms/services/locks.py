@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TypeVar
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,6 +37,7 @@ from lms.unit_of_work import current_unit
 
 Row = TypeVar("Row", Enrollment, HoursEntry, ModuleProgress, StudyClock)
 LOCKED = "locks.people"
+LOCKED_ROWS = "locks.rows"
 #: People per locking statement (bound parameters stay well under SQLite's limit).
 CHUNK = 500
 
@@ -93,10 +94,45 @@ def get_or_create(session: Session, model: type[Row], **keys) -> tuple[Row, bool
         return row, False
 
 
-def lock_row(session: Session, model: type[Row], **keys) -> Row:
-    """The person's row of ``model`` with these unique keys (``user_id`` among them),
-    created if need be and locked until the unit ends; their person's row is locked first."""
+def find_locked(session: Session, model: type[Row], **keys) -> Row | None:
+    """The person's row of ``model`` with these unique keys (``user_id`` among them), locked
+    until the unit ends, their person's row first; None when there is none yet. A row this
+    unit locked already is not read again: nobody else can have changed it since."""
     lock_person(session, keys["user_id"])
-    get_or_create(session, model, **keys)
-    return session.scalars(select(model).filter_by(**keys).with_for_update()
-                           .execution_options(populate_existing=True)).one()
+    held = _held(session)
+    row = held.get(_key(model, keys))
+    if row is not None and inspect(row).persistent:
+        return row
+    row = session.scalars(select(model).filter_by(**keys).with_for_update()
+                          .execution_options(populate_existing=True)).one_or_none()
+    if row is not None:
+        held[_key(model, keys)] = row
+    return row
+
+
+def lock_row(session: Session, model: type[Row], **keys) -> Row:
+    """``find_locked``, inserting the row when there is none: one statement when it exists,
+    two when it does not (the new row is this unit's until it commits)."""
+    row = find_locked(session, model, **keys)
+    if row is not None:
+        return row
+    try:
+        with session.begin_nested():
+            row = model(**keys)
+            session.add(row)
+    except IntegrityError:  # a racing unit inserted it first; the read waits for its commit
+        row = find_locked(session, model, **keys)
+        if row is None:
+            raise
+        return row
+    _held(session)[_key(model, keys)] = row
+    return row
+
+
+def _held(session: Session) -> dict:
+    unit = current_unit(session)
+    return unit.scratch.setdefault(LOCKED_ROWS, {}) if unit is not None else {}
+
+
+def _key(model: type[Row], keys: dict) -> tuple:
+    return model, tuple(sorted(keys.items()))

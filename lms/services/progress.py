@@ -9,7 +9,7 @@ from functools import cached_property
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import row_id, utcnow
 from lms.events import CourseEnrolled, ModuleCompleted, ModuleViewed
 from lms.models import (
     Course,
@@ -129,7 +129,7 @@ def lock_progress(session: Session, user: User, module: Module) -> ModuleProgres
     and the person's are held before it (``lms.services.locks``).
     """
     lock_module(session, module.id)
-    return lock_row(session, ModuleProgress, user_id=user.id, module_id=module.id)
+    return lock_row(session, ModuleProgress, user_id=row_id(user), module_id=module.id)
 
 
 def record_quiz_result(session: Session, user: User, module: Module, score: float,

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import row_id, utcnow
 from lms.events import AttemptGraded, AttemptSubmitted
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
@@ -198,7 +198,7 @@ def get_own_attempt(session: Session, user: User, attempt_id: int,
     """Return the user's own attempt; someone else's is reported as missing."""
     attempt = locked_attempt(session, attempt_id) if lock else session.get(QuizAttempt,
                                                                             attempt_id)
-    if attempt is None or attempt.user_id != user.id:
+    if attempt is None or attempt.user_id != row_id(user):
         raise NotFound("no such attempt")
     return attempt
 

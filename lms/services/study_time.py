@@ -27,8 +27,8 @@ from lms.content.course_rules import course_rules
 from lms.db import utcnow
 from lms.models import Module, ModuleProgress, StudyBeat, StudyClock, User
 from lms.services import hours
-from lms.services.locks import lock_module, lock_person, lock_row
-from lms.services.progress import complete_after_study, enroll, lock_progress
+from lms.services.locks import lock_module, lock_row
+from lms.services.progress import complete_after_study, enroll
 from lms.unit_of_work import transactional
 
 #: A beat sent more than this ahead of the server's clock is from the future.
@@ -54,49 +54,71 @@ class BeatResult:
     ignored: str | None    # why nothing was recorded: "future", "repeated", or None
 
 
-@transactional
+@dataclass(frozen=True)
+class _Target:
+    """What a beat needs of the person and the module, taken from the rows the request read
+    before the write unit began: that unit expires every loaded row, and re-reading the
+    module, its course and the person only for these would double a beat's statements. A
+    publish between the two reads changes at most the cap of this one beat."""
+
+    user_id: int
+    module_id: int
+    course_id: int
+    room_seconds: int     # the module's cap on credited time
+    by_minutes: bool      # the module completes on its minutes of study
+
+
 def record_beat(session: Session, user: User, module: Module, beat: Beat, *,
                 beat_cap: int, cap_multiple: float, now: datetime | None = None) -> BeatResult:
     """Credit one beat for ``module``; the caller has checked the person may study it.
     ``cap_multiple`` is the site's; a course's own ``rules.time_cap`` wins over it."""
+    multiple = course_rules(module.course).time_cap or cap_multiple
+    target = _Target(user.id, module.id, module.course_id, int(module.minutes * 60 * multiple),
+                     module.min_minutes is not None)
+    return _record(session, user, module, target, beat, beat_cap=beat_cap, now=now)
+
+
+@transactional
+def _record(session: Session, user: User, module: Module, target: _Target, beat: Beat, *,
+            beat_cap: int, now: datetime | None) -> BeatResult:
     # The module, the person's row, then the clock (lms.services.locks): a move of this
     # person or a publish of the course at the same moment queues with the beat.
-    lock_module(session, module.id)
-    lock_person(session, user.id)
-    clock = lock_row(session, StudyClock, user_id=user.id)
+    user_id, module_id = target.user_id, target.module_id
+    lock_module(session, module_id)
+    clock = lock_row(session, StudyClock, user_id=user_id)
     # The time is read under the lock: a beat that waited for another tab's never takes a
     # moment from before that one's (which would credit the same seconds twice).
     now = now or utcnow()
     if beat.sent_at is not None and beat.sent_at > now + CLOCK_SKEW:
-        return _ignored(session, user, module, "future")
+        return _ignored(session, target, "future")
     last_seq = session.scalar(select(func.max(StudyBeat.seq)).where(
-        StudyBeat.user_id == user.id, StudyBeat.tab == beat.tab))
+        StudyBeat.user_id == user_id, StudyBeat.tab == beat.tab))
     if last_seq is not None and beat.seq <= last_seq:
-        return _ignored(session, user, module, "repeated")
-    enroll(session, user.id, module.course_id)
-    progress = lock_progress(session, user, module)
+        return _ignored(session, target, "repeated")
+    enroll(session, user_id, target.course_id)
+    progress = lock_row(session, ModuleProgress, user_id=user_id, module_id=module_id)
     credit, carry = 0, 0
     behind = clock.last_beat_at is not None and now <= clock.last_beat_at
-    if clock.module_id == module.id and clock.last_beat_at is not None and not behind:
+    if clock.module_id == module_id and clock.last_beat_at is not None and not behind:
         gap_ms = int((now - clock.last_beat_at) / timedelta(milliseconds=1)) + (clock.carry_ms or 0)
-        multiple = course_rules(module.course).time_cap or cap_multiple
-        room = int(module.minutes * 60 * multiple) - progress.seconds_active
+        room = target.room_seconds - progress.seconds_active
         credit = max(0, min(gap_ms // 1000, beat_cap, room))
         carry = gap_ms - credit * 1000 if credit == gap_ms // 1000 else 0
     progress.seconds_active += credit
     if credit:
-        hours.add_study_time(session, user.id, module.course_id, now, credit)
+        hours.add_study_time(session, user_id, target.course_id, now, credit)
     if beat.position is not None:
         progress.read_position = beat.position
-    session.add(StudyBeat(user_id=user.id, module_id=module.id, tab=beat.tab, seq=beat.seq,
+    session.add(StudyBeat(user_id=user_id, module_id=module_id, tab=beat.tab, seq=beat.seq,
                           received_at=now, credited=credit))
     if not behind:  # the clock never moves back
-        clock.module_id, clock.last_beat_at, clock.carry_ms = module.id, now, max(0, carry)
-    complete_after_study(session, user, module, progress, now=now)
+        clock.module_id, clock.last_beat_at, clock.carry_ms = module_id, now, max(0, carry)
+    if target.by_minutes:  # only then may this beat be what completes the module
+        complete_after_study(session, user, module, progress, now=now)
     return BeatResult(credit, progress.seconds_active, None)
 
 
-def _ignored(session: Session, user: User, module: Module, reason: str) -> BeatResult:
+def _ignored(session: Session, target: _Target, reason: str) -> BeatResult:
     seconds = session.scalar(select(ModuleProgress.seconds_active).where(
-        ModuleProgress.user_id == user.id, ModuleProgress.module_id == module.id))
+        ModuleProgress.user_id == target.user_id, ModuleProgress.module_id == target.module_id))
     return BeatResult(0, seconds or 0, reason)
