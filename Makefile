@@ -62,11 +62,13 @@ bench: $(STAMP) wrk-deps
 	scripts/with-postgres $(BIN)/python -m bench.throughput --write $(THROUGHPUT_ARGS); \
 	pages=$$?; exit $$((admin || pages))
 
+# Every page type at 375 and 1280 px into docs/screenshots/<page>-<width>.png, over data the
+# script makes itself (scripts/screenshots.py; ONLY="admin-stats home" for some of them).
 screenshots: $(STAMP) browser-deps
-	$(BIN)/python scripts/screenshots.py
+	$(BIN)/python scripts/screenshots.py $(if $(ONLY),--only $(ONLY))
 
 messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k GiftSkip -k SpecError:2 -k Problem -o lms/translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k GiftSkip -k SpecError:2 -k Problem -k GiftTooLarge -k BankRefused -o lms/translations/messages.pot .
 	$(BIN)/pybabel update -i lms/translations/messages.pot -d lms/translations --no-fuzzy-matching
 	$(BIN)/pybabel compile -d lms/translations
 

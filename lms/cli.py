@@ -9,13 +9,14 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms import migrate
 from lms.cli_accounts import set_password_command
 from lms.cli_authoring import import_article_command
 from lms.cli_certificates import certificates_cli
 from lms.cli_course_files import (
-    DRY_RUN_DONE,
+    dry_run_done,
     export_course_command,
     import_course_command,
     report_lines,
@@ -28,14 +29,15 @@ from lms.cli_group import HELP
 from lms.cli_hours import hours_cli
 from lms.cli_imports import imports_cli
 from lms.cli_plugins import plugins_command
+from lms.cli_questions import export_questions_command, import_questions_command
 from lms.cli_reminders import send_reminders_command
 from lms.cli_stats import stats_cli
+from lms.cli_wording import refusal_text
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Role
 from lms.resources import resource_dir
-from lms.services import accounts, catalog, course_files, demo, question_bank
-from lms.services.bank_reimport import EXISTING
-from lms.services.errors import InvalidInput, NotFound
+from lms.services import accounts, catalog, course_files, demo
+from lms.services.errors import InvalidInput
 from lms.services.hours_targets import parse_duty
 
 
@@ -56,9 +58,10 @@ def init_command() -> None:
     migrate.upgrade(engine)
     after = migrate.current_revision(engine)
     if before == after:
-        click.echo(f"Database is up to date (revision {after}).")
+        click.echo(_("The database is up to date (revision %(revision)s).", revision=after))
     else:
-        click.echo(f"Database migrated from {before or 'empty'} to {after}.")
+        click.echo(_("The database was migrated from %(before)s to %(after)s.",
+                     before=before or _("an empty database"), after=after))
 
 
 def _courses_root(directory: str | None) -> Path:
@@ -78,12 +81,13 @@ def load_courses_command(directory: str | None, dry_run: bool) -> None:
     root = _courses_root(directory)
     folders = find_course_folders(root)
     if not folders:
-        click.echo(f"No course folders (with course.yml) found in {root}.", err=True)
+        click.echo(_("No course folders (with course.yml) were found in %(folder)s.",
+                     folder=str(root)), err=True)
         sys.exit(1)
     failed = 0
-    messages: list[str] = []
+    messages: list[tuple[str, bool]] = []  # (line, whether it is a problem: to stderr)
     db = state.session()
-    with click.progressbar(folders, label="Loading courses", file=sys.stderr,
+    with click.progressbar(folders, label=_("Loading courses"), file=sys.stderr,
                            item_show_func=lambda f: f.name if f else "") as bar:
         for folder in bar:
             try:
@@ -92,15 +96,15 @@ def load_courses_command(directory: str | None, dry_run: bool) -> None:
                 result = course_files.load_course_file(db, course_file, dry_run=dry_run)
             except CourseInvalid as error:
                 failed += 1
-                messages.extend(str(problem) for problem in error.problems)
-                messages.append(f"{folder.name}: not loaded")
+                messages.extend((str(problem), True) for problem in error.problems)
+                messages.append((_("%(folder)s: not loaded", folder=folder.name), True))
                 continue
-            messages.extend(report_lines(result))
+            messages.extend((line, ".yml:" in line or ".md:" in line)  # warnings: stderr
+                            for line in report_lines(result))
     if dry_run:
-        messages.append(DRY_RUN_DONE)
-    for message in messages:
-        click.echo(message, err=message.endswith("not loaded") or ".yml:" in message
-                   or ".md:" in message)
+        messages.append((dry_run_done(), False))
+    for message, problem in messages:
+        click.echo(message, err=problem)
     if failed:
         sys.exit(1)
 
@@ -114,12 +118,14 @@ def courses_command(as_json: bool) -> None:
         click.echo(json.dumps(courses, ensure_ascii=False, indent=2))
         return
     if not courses:
-        click.echo("No courses loaded. Run `flask lms load-courses`.")
+        click.echo(_("No courses are loaded. Run `flask lms load-courses`."))
     for course in courses:
-        click.echo(f"{course['slug']}  {course['title']}  ({len(course['modules'])} modules)")
+        click.echo(_("%(slug)s  %(title)s  (%(count)s modules)", slug=course["slug"],
+                     title=course["title"], count=len(course["modules"])))
         for module in course["modules"]:
-            click.echo(f"  - {module['slug']}  {module['title']}  "
-                       f"{module['minutes']} min, {module['questions']} questions")
+            click.echo(_("  - %(slug)s  %(title)s  %(minutes)s min, %(count)s questions",
+                         slug=module["slug"], title=module["title"],
+                         minutes=module["minutes"], count=module["questions"]))
 
 
 @lms_cli.command("create-user", help="Create a user, creating missing org units on the path.")
@@ -138,8 +144,8 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
                         password_stdin: bool, duty: str, email: str | None) -> None:
     chosen = parse_duty(duty)
     if chosen is None:
-        raise click.BadParameter("write 党员, 支部书记 or 领导干部 (or member, secretary, "
-                                 "cadre)", param_hint="--duty")
+        raise click.BadParameter(_("write 党员, 支部书记 or 领导干部 (or member, secretary, "
+                                   "cadre)"), param_hint="--duty")
     if password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
         generated = False
@@ -152,10 +158,11 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
                                     role=role, password=password, unit_path=unit_path,
                                     duty=chosen, email=email)
     except InvalidInput as error:
-        raise click.UsageError(error.message) from None
-    click.echo(f"Created {user.role.value} {user.username} ({user.display_name}).")
+        raise click.UsageError(refusal_text(error)) from None
+    click.echo(_("Created the account %(username)s (%(name)s, role %(role)s).",
+                 username=user.username, name=user.display_name, role=user.role.value))
     if generated:
-        click.echo(f"Password (shown once): {password}")
+        click.echo(_("Password (shown only this once): %(password)s", password=password))
 
 
 @lms_cli.command("create-demo-accounts",
@@ -165,87 +172,18 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
 def create_demo_accounts_command() -> None:
     created = demo.create_demo_accounts(_state().session())
     if not created:
-        click.echo("Demo accounts already exist; their passwords were shown when they were "
-                   "created. Use `flask --app wsgi lms create-user` for more.")
+        click.echo(_("The demo accounts exist already; their passwords were shown when they "
+                     "were created. Use `flask lms create-user` for more accounts."))
         return
-    click.echo("Demo accounts (passwords are shown only this once):")
+    click.echo(_("Demo accounts (passwords are shown only this once):"))
     for person, password in created:
         click.echo(f"  {Role(person.role).value:8} {person.username:10} {password}   "
                    f"{person.display_name} · {person.unit_path}")
 
 
-def _course_and_module(db, course_slug: str, module_slug: str | None):
-    try:
-        course = catalog.get_course(db, course_slug)
-        module = catalog.get_module(db, course, module_slug) if module_slug else None
-    except NotFound as error:
-        raise click.UsageError(str(error)) from None
-    return course, module
-
-
-@lms_cli.command("import-questions",
-                 help="Import a GIFT (.gift/.txt) or Excel (.xlsx) question bank into a module.")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--course", "course_slug", required=True, help="Course slug.")
-@click.option("--module", "module_slug", required=True, help="Module slug.")
-@click.option("--existing", type=click.Choice(EXISTING), default="skip", show_default=True,
-              help="Questions the module already holds (same type and text): skip them, "
-                   "update them as a new revision, or import them again as copies.")
-@with_appcontext
-def import_questions_command(file: str, course_slug: str, module_slug: str,
-                             existing: str) -> None:
-    state = _state()
-    db = state.session()
-    _, module = _course_and_module(db, course_slug, module_slug)
-    path = Path(file)
-    try:
-        parsed = question_bank.parse_bank(path.name, path.read_bytes(), state.question_types)
-    except question_bank.BankInvalid as error:
-        for problem in error.problems:
-            click.echo(f"{path}: {problem}", err=True)
-        click.echo("Nothing was imported.", err=True)
-        sys.exit(1)
-    except InvalidInput as error:
-        raise click.UsageError(error.message) from None
-    for skipped in parsed.skipped:
-        click.echo(f"{path}: skipped {skipped}", err=True)
-    if parsed.examples:
-        click.echo(f"{path}: {parsed.examples} example rows of the template (题干 starting "
-                   "with 【示例】) were not imported.", err=True)
-    if not parsed.questions:
-        click.echo("No question in the file can be imported.", err=True)
-        sys.exit(1)
-    with click.progressbar(length=len(parsed.questions), label="Importing questions",
-                           file=sys.stderr) as bar:
-        counts = question_bank.import_questions(db, state.question_types, module,
-                                                parsed.questions, existing=existing)
-        bar.update(len(parsed.questions))
-    click.echo(f"Imported {counts.added} questions into {course_slug}/{module_slug}"
-               f" ({len(parsed.skipped)} skipped)."
-               + (f" {counts.skipped} already there were skipped." if counts.skipped else "")
-               + (f" {counts.updated} were updated." if counts.updated else ""))
-
-
-@lms_cli.command("export-questions", help="Export a course's or a module's questions.")
-@click.option("--course", "course_slug", required=True, help="Course slug.")
-@click.option("--module", "module_slug", help="Module slug (default: every module).")
-@click.option("--format", "kind", type=click.Choice(["gift", "xlsx"]), required=True)
-@click.option("--out", type=click.Path(dir_okay=False, writable=True), required=True)
-@with_appcontext
-def export_questions_command(course_slug: str, module_slug: str | None, kind: str,
-                             out: str) -> None:
-    db = _state().session()
-    course, module = _course_and_module(db, course_slug, module_slug)
-    questions = question_bank.questions_for_export(db, course, module)
-    try:
-        data = question_bank.export_bank(questions, kind, _state().question_types)
-    except InvalidInput as error:
-        raise click.ClickException(error.message) from None
-    Path(out).write_bytes(data)
-    click.echo(f"Exported {len(questions)} questions to {out}.")
-
-
 lms_cli.add_command(events_cli)
+lms_cli.add_command(import_questions_command)
+lms_cli.add_command(export_questions_command)
 lms_cli.add_command(grant_command)
 lms_cli.add_command(revoke_command)
 lms_cli.add_command(grants_command)

@@ -7,7 +7,9 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
+from lms.cli_wording import no_user, refusal_text
 from lms.services import accounts
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.grants import find_user
@@ -28,12 +30,14 @@ def set_password_command(username: str, password_stdin: bool) -> None:
             accounts.set_password(db, None, user, sys.stdin.readline().rstrip("\r\n"))
         else:
             password = accounts.reset_password(db, None, user)
-    except NotFound as error:
-        raise click.UsageError(str(error)) from None
+    except NotFound:
+        raise click.UsageError(no_user(username)) from None
     except InvalidInput as error:
-        raise click.UsageError(error.message) from None
+        raise click.UsageError(refusal_text(error)) from None
     if password_stdin:
-        click.echo(f"Password of {user.username} changed; their other sessions are signed out.")
+        click.echo(_("The password of %(username)s was changed; they are signed out of their "
+                     "other sessions.", username=user.username))
     else:
-        click.echo(f"One-time password for {user.username} (shown once; they must change it "
-                   f"at sign-in): {password}")
+        click.echo(_("One-time password for %(username)s (shown only this once; they must "
+                     "change it when they sign in): %(password)s", username=user.username,
+                     password=password))

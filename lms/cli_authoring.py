@@ -24,7 +24,8 @@ from lms.content.loader import SLUG
 
 def _check_slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
     if not SLUG.fullmatch(value):
-        raise click.BadParameter("use lower-case letters, digits and dashes, e.g. dangshi-2024")
+        raise click.BadParameter(_("use lower-case letters, digits and dashes, e.g. "
+                                   "dangshi-2024"))
     return value
 
 

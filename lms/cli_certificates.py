@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms.services import certificate_admin
 
@@ -25,10 +26,10 @@ def issue_missing_command() -> None:
     session = current_app.extensions["lms"].session()
     completions = certificate_admin.completions_without_certificate(session)
     issued = 0
-    with click.progressbar(length=len(completions), label="Issuing certificates",
+    with click.progressbar(length=len(completions), label=_("Issuing certificates"),
                            file=sys.stderr) as bar:
         for looked_at, count in certificate_admin.issue_missing(session, completions):
             issued += count
             bar.update(looked_at)
-    click.echo(f"{issued} certificates issued for {len(completions)} completions without "
-               f"one (the others' course rules give none).")
+    click.echo(_("%(issued)s certificates issued for %(count)s completions without one (the "
+                 "others' course rules give none).", issued=issued, count=len(completions)))

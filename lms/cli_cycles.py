@@ -8,6 +8,7 @@ from datetime import date
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms.services import recurrence
 from lms.services.assignments import today as server_today
@@ -22,8 +23,8 @@ def open_cycles_command(on) -> None:
     session = current_app.extensions["lms"].session()
     day: date = on.date() if on is not None else server_today()
     notice = current_app.config["LMS_RECUR_NOTICE_DAYS"]
-    with click.progressbar(length=0, label="Opening cycles", file=sys.stderr) as bar:
+    with click.progressbar(length=0, label=_("Opening training cycles"), file=sys.stderr) as bar:
         opened = recurrence.open_due_cycles(session, today=day, notice_days=notice,
                                             progress=bar.update)
-    click.echo(f"{day.isoformat()}: {opened} new training cycles opened "
-               f"(completions lapsing within {notice} days).")
+    click.echo(_("%(day)s: %(count)s new training cycles opened (completions lapsing within "
+                 "%(days)s days).", day=day.isoformat(), count=opened, days=notice))

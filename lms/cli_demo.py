@@ -12,6 +12,7 @@ import yaml
 from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
@@ -19,7 +20,13 @@ from lms.models import Course
 from lms.resources import resource_dir
 from lms.services import catalog
 from lms.services.demo_course import BENCH_SLUG, write_bench_course
-from lms.services.demo_data import PHASES, DemoDataRefused, create_demo_data, real_people
+from lms.services.demo_data import (
+    PHASES,
+    DemoDataRefused,
+    create_demo_data,
+    demo_people,
+    real_people,
+)
 from lms.services.errors import NotFound
 
 BAR = 1000
@@ -31,7 +38,8 @@ def _read(folder: Path):
         return read_course(folder, state.question_types,
                            current_app.config["LMS_DEFAULT_PASS_MARK"])
     except CourseInvalid as error:
-        raise click.ClickException(f"{folder.name}: not loaded: {error.problems[0]}") from None
+        raise click.ClickException(_("%(folder)s: not loaded: %(problem)s",
+                                     folder=folder.name, problem=error.problems[0])) from None
 
 
 def _load_missing_courses() -> None:
@@ -68,9 +76,12 @@ def demo_data_command(trainees: int, seed: int, courses: tuple[str, ...], module
     state = current_app.extensions["lms"]
     db = state.session()
     if not force and real_people(db):
-        raise click.ClickException(
-            "this database holds real people: demo data would mix with them. Use an empty "
-            "database, or add --force.")
+        raise click.ClickException(_(
+            "This database holds real people: demo data would mix with them. Use an empty "
+            "database, or add --force."))
+    if demo_people(db):
+        raise click.ClickException(_("This database holds demo data already: start from an "
+                                     "empty one."))
     _load_missing_courses()
     if modules:
         with tempfile.TemporaryDirectory() as folder:
@@ -79,7 +90,7 @@ def demo_data_command(trainees: int, seed: int, courses: tuple[str, ...], module
     weights = list(PHASES.values())
     offsets = {phase: sum(weights[:i]) for i, phase in enumerate(PHASES)}
     scale = BAR / sum(weights)
-    with click.progressbar(length=BAR, label="Creating demo data", file=sys.stderr,
+    with click.progressbar(length=BAR, label=_("Creating demo data"), file=sys.stderr,
                            item_show_func=lambda phase: phase or "") as bar:
         def progress(phase: str, done: int, total: int) -> None:
             target = int((offsets[phase] + PHASES[phase] * done / max(total, 1)) * scale)
@@ -90,15 +101,19 @@ def demo_data_command(trainees: int, seed: int, courses: tuple[str, ...], module
                 summary = create_demo_data(db, state.question_types, trainees=trainees,
                                            seed=seed, course_slugs=courses, force=force,
                                            progress=progress)
-        except (DemoDataRefused, NotFound) as error:
+        except DemoDataRefused as error:  # checked above: another run came in between
             raise click.ClickException(str(error)) from None
-        bar.update(BAR - bar.pos, current_item="done")
-    click.echo(f"Created {summary.units} units, {summary.people} trainees, "
-               f"{summary.enrollments} enrollments ({summary.completed} completed) and "
-               f"{summary.attempts} quiz attempts.")
+        except NotFound:
+            raise click.ClickException(
+                _("Not all of these courses are published: %(slugs)s", slugs=", ".join(courses))
+                if courses else _("No course is published: load the courses first.")) from None
+        bar.update(BAR - bar.pos, current_item=_("done"))
+    click.echo(_("Created %(units)s units, %(people)s trainees, %(enrollments)s enrollments "
+                 "(%(completed)s completed) and %(attempts)s quiz attempts.",
+                 units=summary.units, people=summary.people, enrollments=summary.enrollments,
+                 completed=summary.completed, attempts=summary.attempts))
     if not summary.counters_rebuilt:
-        click.echo("TODO: the statistics counters were not rebuilt (lms.services.stats_counters "
-                   "is missing); run `flask --app wsgi lms stats rebuild` once it exists.",
+        click.echo(_("The statistics counters were not rebuilt: run `flask lms stats rebuild`."),
                    err=True)
-    click.echo(f"Every demo trainee signs in with this password (shown once): "
-               f"{summary.password}")
+    click.echo(_("Every demo trainee signs in with this password (shown only this once): "
+                 "%(password)s", password=summary.password))

@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms.services.dispatch import count_pending
 
@@ -24,7 +25,7 @@ def dispatch_command(batch: int) -> None:
     state = current_app.extensions["lms"]
     total = sum(count_pending(state.session()).values())
     delivered = failed = given_up = 0
-    with click.progressbar(length=total, label="Delivering events", file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=_("Delivering events"), file=sys.stderr) as bar:
         while True:
             report = state.dispatch_events(limit=batch)
             delivered += report.delivered
@@ -33,7 +34,8 @@ def dispatch_command(batch: int) -> None:
             bar.update(report.handled)
             if report.handled < batch or report.delivered == 0:
                 break
-    click.echo(f"Delivered {delivered}, failed {failed} (will retry), given up {given_up}.")
+    click.echo(_("Delivered %(delivered)s, failed %(failed)s (tried again later), given up "
+                 "%(given_up)s.", delivered=delivered, failed=failed, given_up=given_up))
     if failed or given_up:
         sys.exit(1)
 
@@ -43,6 +45,6 @@ def dispatch_command(batch: int) -> None:
 def pending_command() -> None:
     pending = count_pending(current_app.extensions["lms"].session())
     if not pending:
-        click.echo("Nothing pending.")
+        click.echo(_("Nothing is waiting for delivery."))
     for listener, count in sorted(pending.items()):
         click.echo(f"{listener}: {count}")

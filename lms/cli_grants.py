@@ -7,7 +7,9 @@ from collections.abc import Callable
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
+from lms.cli_wording import grant_text, no_course, no_unit, no_user, refusal_text
 from lms.services import grants
 from lms.services.errors import InvalidInput, NotFound
 
@@ -25,17 +27,25 @@ def _target_options(command: Callable) -> Callable:
     return command
 
 
+def _user(db, username: str):
+    try:
+        return grants.find_user(db, username)
+    except NotFound:
+        raise click.UsageError(no_user(username)) from None
+
+
 def _resolve(username: str, unit_path: str | None, course_slug: str | None, site: bool):
     db = current_app.extensions["lms"].session()
+    user = _user(db, username)
     try:
-        user = grants.find_user(db, username)
         target = grants.find_target(db, unit_path=unit_path, course_slug=course_slug, site=site)
     except InvalidInput as error:
         raise click.UsageError(
-            "give exactly one of --unit-admin PATH, --course-author SLUG, --site-admin"
-            if error.field == "target" else error.message) from None
-    except NotFound as error:
-        raise click.UsageError(str(error)) from None
+            _("give exactly one of --unit-admin PATH, --course-author SLUG, --site-admin")
+            if error.field == "target" else refusal_text(error)) from None
+    except NotFound:
+        raise click.UsageError(no_unit(unit_path) if unit_path is not None
+                               else no_course(course_slug or "")) from None
     return db, user, target
 
 
@@ -46,11 +56,12 @@ def _resolve(username: str, unit_path: str | None, course_slug: str | None, site
 def grant_command(username: str, unit_path: str | None, course_slug: str | None,
                   site: bool) -> None:
     db, user, target = _resolve(username, unit_path, course_slug, site)
-    what = grants.describe(db, target)
+    what = grant_text(db, target)
     if grants.grant(db, user, target):
-        click.echo(f"{user.username} is now {what}.")
+        click.echo(_("%(username)s is now %(grant)s.", username=user.username, grant=what))
     else:
-        click.echo(f"{user.username} is already {what}; nothing changed.")
+        click.echo(_("%(username)s is %(grant)s already; nothing changed.",
+                     username=user.username, grant=what))
 
 
 @click.command("revoke", help="Take a scoped grant back (the same options as grant).")
@@ -60,12 +71,12 @@ def grant_command(username: str, unit_path: str | None, course_slug: str | None,
 def revoke_command(username: str, unit_path: str | None, course_slug: str | None,
                    site: bool) -> None:
     db, user, target = _resolve(username, unit_path, course_slug, site)
-    what = grants.describe(db, target)
+    what = grant_text(db, target)
     if not grants.revoke(db, user, target):
-        raise click.ClickException(
-            f"{user.username} holds no grant as {what} (a role's default is changed with the "
-            "role, not revoked).")
-    click.echo(f"{user.username} is no longer {what}.")
+        raise click.ClickException(_(
+            "%(username)s holds no grant as %(grant)s (what a role gives is changed with the "
+            "role, not revoked).", username=user.username, grant=what))
+    click.echo(_("%(username)s is no longer %(grant)s.", username=user.username, grant=what))
 
 
 @click.command("grants", help="List a user's grants, besides the default their role gives.")
@@ -73,10 +84,7 @@ def revoke_command(username: str, unit_path: str | None, course_slug: str | None
 @with_appcontext
 def grants_command(username: str) -> None:
     db = current_app.extensions["lms"].session()
-    try:
-        user = grants.find_user(db, username)
-    except NotFound as error:
-        raise click.UsageError(str(error)) from None
-    click.echo(f"{user.username}: role {user.role.value}")
+    user = _user(db, username)
+    click.echo(_("%(username)s: role %(role)s", username=user.username, role=user.role.value))
     for target in grants.list_grants(db, user):
-        click.echo(f"  {grants.describe(db, target)}")
+        click.echo(f"  {grant_text(db, target)}")

@@ -7,15 +7,27 @@ service a command uses; a web worker needs none of it, so ``init_app`` registers
 from __future__ import annotations
 
 import click
+from flask import current_app
+from flask.cli import with_appcontext
 
 HELP = "党建培训学堂 administration commands."
+
+
+@with_appcontext
+def _speak_the_site_language() -> None:
+    """Every command's words in ``LMS_DEFAULT_LOCALE`` from LMS's own catalog, as a host app's
+    Babel may look elsewhere; the app context and the locale last until the command ends."""
+    from flask_babel import force_locale
+
+    current_app.extensions["lms"].translations.as_default()
+    click.get_current_context().with_resource(force_locale(current_app.config["LMS_DEFAULT_LOCALE"]))
 
 
 class LmsCommands(click.Group):
     """``flask lms``: lists and finds the commands of ``lms.cli`` once someone asks."""
 
     def __init__(self) -> None:
-        super().__init__("lms", help=HELP)
+        super().__init__("lms", help=HELP, callback=_speak_the_site_language)
 
     @staticmethod
     def _commands() -> click.Group:

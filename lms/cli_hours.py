@@ -7,6 +7,7 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms.services import hours_recompute
 from lms.services.hours import configured_rule
@@ -25,9 +26,10 @@ def recompute_command(year: int) -> None:
     session = current_app.extensions["lms"].session()
     rule = configured_rule()
     people = hours_recompute.people_of_year(session, year)
-    with click.progressbar(length=len(people), label=f"Recomputing {year}",
+    with click.progressbar(length=len(people), label=_("Recomputing %(year)s", year=year),
                            file=sys.stderr) as bar:
         for count in hours_recompute.write_year(session, year, people, rule):
             bar.update(count)
-    click.echo(f"{year}: {hours_recompute.count_entries(session, year)} online 学时 entries "
-               f"for {len(people)} people, rule {current_app.config['LMS_HOURS_RULE']}.")
+    click.echo(_("%(year)s: %(entries)s online study-hour entries for %(people)s people, rule "
+                 "%(rule)s.", year=year, entries=hours_recompute.count_entries(session, year),
+                 people=len(people), rule=current_app.config["LMS_HOURS_RULE"]))

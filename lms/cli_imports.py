@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
 from lms.services import import_batches
 from lms.unit_of_work import unit_of_work
@@ -22,4 +23,4 @@ def purge_command() -> None:
     session = current_app.extensions["lms"].session()
     with unit_of_work(session):
         import_batches.purge_expired(session)
-    click.echo("Expired import previews and passwords removed.")
+    click.echo(_("Expired import previews and one-time passwords were removed."))

@@ -26,7 +26,7 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
     try:
         return datetime.fromisoformat(value)
     except ValueError:
-        raise click.BadParameter("use YYYY-MM-DDTHH:MM, e.g. 2026-12-04T08:00") from None
+        raise click.BadParameter(_("write YYYY-MM-DDTHH:MM, e.g. 2026-12-04T08:00")) from None
 
 
 @click.command("send-reminders", help="Write due-soon and overdue notices and unit admins' "
@@ -44,7 +44,7 @@ def send_reminders_command(now: datetime) -> None:
     if mail is None:
         counts = run()
     else:
-        with click.progressbar(length=0, label="E-mail", file=sys.stderr) as bar:
+        with click.progressbar(length=0, label=_("E-mail"), file=sys.stderr) as bar:
             def progress(done: int, total: int) -> None:
                 bar.length = total
                 bar.update(done - bar.pos)

@@ -7,8 +7,10 @@ import sys
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.cli_wording import no_course
 from lms.models import Course
 from lms.services import stats_rebuild
 
@@ -49,11 +51,11 @@ def rebuild_command(course_slug: str | None) -> None:
     if course_slug:
         course_id = session.scalar(select(Course.id).where(Course.slug == course_slug))
         if course_id is None:
-            raise click.ClickException(f"no course {course_slug!r}")
-    with click.progressbar(length=1, label="Recounting", file=sys.stderr) as bar:
+            raise click.ClickException(no_course(course_slug))
+    with click.progressbar(length=1, label=_("Recounting"), file=sys.stderr) as bar:
         def advance(done: int, total: int) -> None:
             bar.length = max(total, 1)
             bar.update(done - bar.pos)
 
         stats_rebuild.rebuild(session, course_id=course_id, progress=advance)
-    click.echo("Counters recounted from the raw records.")
+    click.echo(_("The counters were recounted from the raw records."))

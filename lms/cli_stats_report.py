@@ -15,15 +15,19 @@ from typing import Any
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
+from lms.cli_wording import no_course, no_unit, refusal_text
 from lms.services import stats_report
 from lms.services.assignments import today
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.org import find_unit
 from lms.services.permissions import EVERYTHING
 
-TITLES = {"units": "Units", "funnel": "Module funnel", "scores": "Score distribution",
-          "weekly": "Completions per week", "least_complete": "Least complete units"}
+TITLES = {"units": _l("Units"), "funnel": _l("Module funnel"),
+          "scores": _l("Score distribution"), "weekly": _l("Completions per week"),
+          "least_complete": _l("Least complete units")}
 
 
 @with_appcontext
@@ -34,27 +38,27 @@ def print_report(course_slug: str, unit_path: str | None, start: date | None,
         course = stats_report.get_course(session, course_slug)
         unit = find_unit(session, unit_path) if unit_path else None
     except NotFound:
-        raise click.ClickException(f"no course {course_slug!r}") from None
+        raise click.ClickException(no_course(course_slug)) from None
     except InvalidInput as error:
-        raise click.ClickException(f"bad unit path {unit_path!r}: {error.message}") from None
+        raise click.ClickException(refusal_text(error)) from None
     if unit_path and unit is None:
-        raise click.ClickException(f"no org unit {unit_path!r}")
+        raise click.ClickException(no_unit(unit_path))
     end = end or today()
     start = start or end - timedelta(weeks=11)
     if start > end:
-        raise click.ClickException("--from must not be after --to")
+        raise click.ClickException(_("--from must not be after --to."))
     report = stats_report.report(session, EVERYTHING, course, unit, today=today(),
                                  start=start, end=end)
     if as_json:
         click.echo(json.dumps(report.as_json(unit_path), ensure_ascii=False, indent=2))
         return
-    click.echo(f"{course.title} ({course.slug}) · {unit_path or 'all top units'}")
+    click.echo(f"{course.title} ({course.slug}) · {unit_path or _('all top units')}")
     for name, table in report.tables.items():
         if name == "summary":
             click.echo(_aligned(table.columns, table.rows))
             continue
         click.echo(f"\n{TITLES[name]}")
-        click.echo(_aligned(table.columns, table.rows) if table.rows else "(none)")
+        click.echo(_aligned(table.columns, table.rows) if table.rows else _("(none)"))
 
 
 def _text(value: Any) -> str:

@@ -142,10 +142,11 @@ class LMS:
 
 
 def _select_locale() -> Locale:
-    """The chosen or default locale, parsed once per process rather than once per request."""
+    """The chosen or default locale, parsed once per process rather than once per request.
+    Outside a request (the CLI, a timer) nobody has chosen: the default is the language."""
     from flask import current_app, session
 
-    chosen = session.get("lms_locale")
+    chosen = session.get("lms_locale") if has_request_context() else None
     return parsed_locale(chosen if chosen in config.LOCALES
                          else current_app.config["LMS_DEFAULT_LOCALE"])
 

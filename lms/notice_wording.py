@@ -55,8 +55,23 @@ def word(kind: str, params: dict[str, Any], course_title: str | None,
             [Link(_("Overdue list of “%(course)s”", course=item["title"]),
                   "lms.admin.stats_overdue", {"course_slug": item["slug"]})
              for item in courses])
+    if kind == "attempt_graded" and course_slug:
+        return _graded(params, course_slug)
     return Wording(_("A notice about “%(course)s”", course=course) if course else _("A notice"),
                    [], course_link)
+
+
+def _graded(params: dict[str, Any], course_slug: str) -> Wording:
+    """A trainer graded the person's short answer: the score, and the way to the comments."""
+    values = {"module": params.get("module_title", ""), "n": params.get("attempt_number", ""),
+              "score": f"{params.get('score') or 0:g}"}
+    line = (_("“%(module)s”, attempt %(n)s: %(score)s points, passed.", **values)
+            if params.get("passed") else
+            _("“%(module)s”, attempt %(n)s: %(score)s points, not passed yet.", **values))
+    return Wording(_("Your short answer was graded"), [line], [
+        Link(_("See the grade and the trainer's comments"), "lms.learn.attempt",
+             {"slug": course_slug, "module_slug": params.get("module_slug", ""),
+              "attempt_id": params.get("attempt_id", 0)})])
 
 
 def mail_message(kind: str, params: dict[str, Any], course_title: str | None,

@@ -1,5 +1,5 @@
-"""The admin room's pages for ``scripts/screenshots.py --admin``: a believable data set, then
-every admin page at each width, with a check of what a phone user would trip over.
+"""The admin room's data for ``scripts/screenshots.py`` (a believable data set), and the check
+of what a phone user would trip over that it runs on every page.
 
 The data come from ``flask lms demo-data`` (300 trainees, seed 1) plus a few changes made
 through the services as a site admin would make them (a new unit, a grant, an override...),
@@ -8,11 +8,8 @@ so the audit log, the unit page and a person's courses have something to show.
 
 from __future__ import annotations
 
-import csv
-import tempfile
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -42,7 +39,8 @@ CHECK_JS = """() => {
     const el = walker.currentNode.parentElement;
     if (!walker.currentNode.textContent.trim() || !el.getClientRects().length) continue;
     // secondary text (captions, hints, badges, crumbs) is smaller by design
-    if (el.closest('svg, .sr-only, .meta, .help, .crumbs, caption, .badge, .module-meta')) continue;
+    if (el.closest('svg, .sr-only, .meta, .help, .crumbs, caption, .badge, .module-meta, '
+                   + '.progress-text, .q-type')) continue;
     const size = parseFloat(getComputedStyle(el).fontSize);
     if (size < 16) tiny.add(name(el) + ' ' + size.toFixed(1) + 'px');
   }
@@ -100,72 +98,6 @@ def _changes(db, course_slug: str) -> World:
     people_admin.set_person_active(db, admin, people[-1], False)
     return World(unit_id=branch.id, top_id=top.id, person_id=person.id,
                  learner_id=learner.id, learner_unit_id=first.id)
-
-
-def write_roster(folder: Path, width: int, *, broken: bool) -> Path:
-    """A roster as an organisation department keeps it (UTF-8 with BOM, as Excel saves)."""
-    rows = [["周杰", f"zhoujie{width}", "机关党委/第一党支部", "学员", "13700000001"],
-            ["吴敏", f"wumin{width}", "机关党委/第一党总支/第二党支部", "学员", ""],
-            ["郑晓东", f"zhengxd{width}", "生产运营党委/第一党总支/第一党支部", "讲师", ""]]
-    if broken:
-        rows += [["孙丽", f"sunli{width}", "机关党委/第九党支部", "学员", "137000000"],
-                 ["钱程", "", "机关党委/第一党支部", "书记", ""]]
-    path = folder / f"roster-{width}-{'broken' if broken else 'ok'}.csv"
-    with path.open("w", encoding="utf-8-sig", newline="") as out:
-        csv.writer(out).writerows([HEADER, *rows])
-    return path
-
-
-def submit(page) -> None:
-    with page.expect_navigation():
-        page.click('main form button[type="submit"]')
-
-
-def shoot_admin(camera, base: str, course: str, world: World, password: str) -> None:
-    page, shot = camera.page, camera.shot
-    page.goto(f"{base}/login")
-    page.fill('input[name="username"]', ADMIN)
-    page.fill('input[name="password"]', password)
-    submit(page)
-    page.goto(f"{base}/admin/")
-    shot("org-tree")
-    page.goto(f"{base}/admin/units/{world.unit_id}")
-    shot("unit")
-    page.goto(f"{base}/admin/people")
-    shot("people")
-    page.goto(f"{base}/admin/people?q=王")
-    shot("people-search")
-    page.goto(f"{base}/admin/people/{world.person_id}")
-    shot("person")
-    page.goto(f"{base}/admin/people/{world.person_id}/courses")
-    shot("person-courses")
-    page.goto(f"{base}/admin/people/import")
-    shot("import")
-    with tempfile.TemporaryDirectory() as folder:
-        for broken in (True, False):
-            page.goto(f"{base}/admin/people/import")
-            page.set_input_files('input[type="file"]',
-                                 str(write_roster(Path(folder), camera.width, broken=broken)))
-            submit(page)
-            shot("import-preview-error" if broken else "import-preview")
-    submit(page)  # confirm the good roster
-    shot("import-result")
-    page.goto(f"{base}/admin/grants")
-    shot("grants")
-    page.goto(f"{base}/admin/audit")
-    shot("audit")
-    page.goto(f"{base}/admin/stats")
-    shot("stats")
-    page.goto(f"{base}/admin/stats/{course}")
-    shot("stats-course")
-    page.goto(f"{base}/admin/stats/{course}/units/{world.top_id}")
-    shot("stats-unit")
-    page.goto(f"{base}/admin/stats/{course}/overdue")
-    shot("stats-overdue")
-    page.goto(f"{base}/admin/stats/{course}/units/{world.learner_unit_id}/people/"
-              f"{world.learner_id}")
-    shot("stats-person")
-    camera.context.close()
 
 
 def check(page) -> dict:

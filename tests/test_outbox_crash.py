@@ -76,6 +76,6 @@ def test_events_survive_a_kill_between_commit_and_delivery(empty_database, tmp_p
     assert sorted(e["name"] for e in heard) == ["course_enrolled", "course_version_created",
                                                "module_completed", "module_viewed",
                                                "person_created"]
-    assert f"Delivered {5 * len(state.listeners)}, failed 0" in result.output
+    assert f"已投递 {5 * len(state.listeners)} 条，失败 0 条" in result.output
     again = app.test_cli_runner().invoke(args=["lms", "events", "dispatch"])
-    assert "Delivered 0" in again.output  # delivered once, marked so
+    assert "已投递 0 条" in again.output  # delivered once, marked so

@@ -95,8 +95,9 @@ HOME = 9              # 8: user with their unit, courses with their modules and 
                       #    unit's name path, the unread notices (the newest few and their count)
 COURSE = 7            # 6: user with unit, the course with its modules and question counts,
                       #    grants, progress, enrollment, name path
-MODULE_REVISIT = 6    # 5: user with unit, the course with its modules and question counts,
-                      #    grants, progress, enrollment (the module's count came with it);
+MODULE_REVISIT = 7    # 7: user with unit, the course with its modules and question counts,
+                      #    grants, progress, enrollment (the module's count came with it),
+                      #    the past attempts of a quiz module (one more, issue 13), name path;
                       #    was 13 before the course was read once per request
 HEARTBEAT = 11         # 9: user with unit, the course, grants, then the write unit: clock,
                       #    the tab's last beat, enrollment, progress, the beat, the clock
@@ -113,8 +114,8 @@ QUIZ_RESUME = 6       # 5: resuming in time only reads
 AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, modules,
                       #   trainees per course, open drafts, waiting count, question counts,
                       #   cited passages (needs review), name path
-GRADING_QUEUE = 8     # 6: user, grants, unit, the page of attempts with trainee, module and
-                      #   course joined, their count, name path
+GRADING_QUEUE = 8     # 6: user, grants, the page of attempts with trainee and unit, module
+                      #   and course joined, their count, the trainees' unit paths, name path
 ITEM_ANALYSIS = 11    # 9 for a trainer with a unit
 RECORD = 12           # 10: user, 学时 entries, the person's unit and its name path, progress
                       #   with modules, enrollments with courses, closed rounds with courses,

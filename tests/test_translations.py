@@ -14,7 +14,7 @@ METHODS = [("lms/**.py", "python"), ("templates/**.html", "jinja2")]
 #: As the Makefile's ``make messages``: problems raised without a request are msgids too
 #: (lms.problems), translated when a page shows them.
 KEYWORDS = {"_": None, "gettext": None, "_l": None, "ngettext": (1, 2), "GiftSkip": None,
-            "Problem": None, "SpecError": (2,)}
+            "Problem": None, "SpecError": (2,), "GiftTooLarge": None, "BankRefused": None}
 
 
 def source_msgids() -> set[str]:

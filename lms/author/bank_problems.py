@@ -1,4 +1,5 @@
-"""A question left out of a bank import, said in the page's language with its line number."""
+"""A question left out of a bank import, or a whole file refused, said in the page's (or the
+CLI's) language with its line number."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 
 from lms.content.gift import SkippedQuestion
 from lms.plugins import QuestionTypeRegistry
+from lms.services.errors import InvalidInput
 
 #: The definition keys a type's SpecError names, as trainers call them.
 FIELD_NAMES = {
@@ -27,3 +29,9 @@ def describe(skip: SkippedQuestion, registry: QuestionTypeRegistry) -> str:
     return _("Line %(line)s: %(type)s, %(field)s: %(reason)s", line=skip.line,
              type=question_type.label if question_type else skip.type,
              field=FIELD_NAMES.get(field, field), reason=reason)
+
+
+def refusal(error: InvalidInput) -> str:
+    """Why a bank file, import or export was refused, in the page's language."""
+    problem = getattr(error, "problem", None)
+    return problem.translated() if problem is not None else error.message

@@ -16,7 +16,13 @@ from flask import (
 from flask_babel import gettext as _
 
 from lms.auth.forms import PostForm
-from lms.auth.session import current_learner, current_require, current_scope, login_required
+from lms.auth.session import (
+    current_can,
+    current_learner,
+    current_require,
+    current_scope,
+    login_required,
+)
 from lms.author import bank_problems, bp
 from lms.author.forms import ConfirmImportForm, UploadBankForm
 from lms.content.xlsx_bank import template_workbook
@@ -28,6 +34,7 @@ from lms.services import (
     bank_reimport,
     catalog,
     grading,
+    item_analysis,
     needs_review,
     question_bank,
     quiz_stats,
@@ -100,10 +107,13 @@ def quiz(slug: str, module_slug: str):
     _allow(Action.VIEW_ITEM_ANALYSIS, course)
     state = _state()
     analysis = _analysis(module)
-    stats = {item.question_key: item for item in analysis.items}
+    rows = quiz_stats.questions_for_review(
+        state.question_types, module, analysis,
+        with_key=current_can(Action.AUTHOR_COURSE, course))
     return render_template("lms/author/quiz.html", course=course, module=module,
-                           analysis=analysis, stats=stats, registry=state.question_types,
-                           settings=quizzes.settings_of(module), combine=_combine())
+                           analysis=analysis, rows=rows, registry=state.question_types,
+                           settings=quizzes.settings_of(module), combine=_combine(),
+                           thresholds=item_analysis.THRESHOLDS)
 
 
 @bp.route("/courses/<slug>/modules/<module_slug>/quiz/analysis.csv")
@@ -127,7 +137,8 @@ def export_questions(slug: str, kind: str):
     try:
         data = question_bank.export_bank(questions, kind, _state().question_types)
     except InvalidInput as error:
-        flash(_("The questions could not be exported: %(reason)s", reason=error.message),
+        flash(_("The questions could not be exported: %(reason)s",
+                reason=bank_problems.refusal(error)),
               "error")
         return redirect(url_for(".quiz", slug=course.slug, module_slug=module.slug)
                         if module else url_for(".index"))
@@ -166,7 +177,7 @@ def import_questions(slug: str, module_slug: str):
                                form=upload, problems=error.problems), 400
     except InvalidInput as error:
         return render_template("lms/author/import.html", course=course, module=module,
-                               form=upload, problems=[error.message]), 400
+                               form=upload, problems=[bank_problems.refusal(error)]), 400
     payload = bank_import.stage(state.session(), current_learner(), module, parsed)
     rows = bank_reimport.preview(state.session(), state.question_types, module,
                                  parsed.questions)
@@ -197,7 +208,7 @@ def confirm_import(slug: str, module_slug: str):
         flash(_("The import could not be confirmed. Please upload the file again."), "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
     except InvalidInput as error:
-        flash(error.message, "error")
+        flash(bank_problems.refusal(error), "error")
         return redirect(url_for(".import_questions", slug=slug, module_slug=module_slug))
     if counts.updated or counts.skipped:
         flash(_("%(added)s questions were added, %(updated)s updated, %(skipped)s already there "
@@ -213,11 +224,11 @@ def confirm_import(slug: str, module_slug: str):
 def grading_queue():
     _allow(Action.VIEW_GRADING_QUEUE)
     page = page_arg()
-    attempts, total = grading.grading_queue(_state().session(), page=page, per_page=PAGE_SIZE,
-                                            scope=_scope())
+    db = _state().session()
+    attempts, total = grading.grading_queue(db, page=page, per_page=PAGE_SIZE, scope=_scope())
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     return render_template("lms/author/grading.html", attempts=attempts, total=total,
-                           page=page, pages=pages)
+                           page=page, pages=pages, units=grading.unit_paths(db, attempts))
 
 
 def _read_grades(attempt, form) -> tuple[dict[int, grading.ManualGrade], dict[int, str],
@@ -245,6 +256,7 @@ def _read_grades(attempt, form) -> tuple[dict[int, grading.ManualGrade], dict[in
 @bp.route("/grading/<lms_id:attempt_id>", methods=["GET", "POST"])
 @login_required
 def grade(attempt_id: int):
+    """Grade what waits in one attempt; "save and next" goes on to the next waiting one."""
     state = _state()
     db = state.session()
     attempt = grading.get_attempt_for_grading(db, attempt_id)
@@ -252,19 +264,29 @@ def grade(attempt_id: int):
     errors: dict[int, str] = {}
     values: dict[int, tuple[str, str]] = {}
     if request.method == "POST":
+        grades, errors, values = _read_grades(attempt, request.form)
         if not PostForm().validate():
+            errors = {}  # what was typed stays in the form; nothing is judged or saved
             flash(_("The form expired. Please submit it again."), "error")
-        else:
-            grades, errors, values = _read_grades(attempt, request.form)
-            if not errors:
-                try:
-                    grading.grade_manually(db, current_learner(), attempt_id, grades)
-                except quizzes.AttemptClosed:
-                    flash(_("This attempt was already graded."), "info")
-                    return redirect(url_for(".grading_queue"), code=303)
+        elif not errors:
+            try:
+                grading.grade_manually(db, current_learner(), attempt_id, grades)
                 flash(_("Grade saved."), "info")
-                return redirect(url_for(".grading_queue"), code=303)
+            except quizzes.AttemptClosed:
+                flash(_("This attempt was already graded."), "info")
+            return _after_grading(attempt)
     review = attempt_review.review_attempt(state.question_types, attempt, show_answers=True)
     status = 400 if request.method == "POST" else 200
     return render_template("lms/author/grade.html", attempt=attempt, review=review,
-                           errors=errors, values=values, form=PostForm()), status
+                           errors=errors, values=values, form=PostForm(),
+                           place=grading.queue_place(db, attempt, scope=_scope())), status
+
+
+def _after_grading(attempt):
+    """The next waiting attempt when the trainer chose "save and next", else the queue."""
+    if request.form.get("then") == "next":
+        following = grading.queue_place(_state().session(), attempt, scope=_scope()).after_this
+        if following is not None:
+            return redirect(url_for(".grade", attempt_id=following), code=303)
+        flash(_("Nothing else is waiting for grading."), "info")
+    return redirect(url_for(".grading_queue"), code=303)

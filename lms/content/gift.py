@@ -77,8 +77,9 @@ MAX_QUESTION_CHARS = 32_767
 MAX_ANSWERS = 100  # "~" and "=" in one question, escaped ones too
 
 
-class GiftTooLarge(ValueError):
-    """The file is beyond one of the bounds above; the message says which (and where)."""
+class GiftTooLarge(Problem):
+    """The file is beyond one of the bounds above; the message (a msgid, lms.problems) says
+    which (and where)."""
 
 
 _DIFFICULTY = re.compile(r"^//\s*difficulty:\s*(easy|medium|hard)\s*$")
@@ -114,18 +115,18 @@ def parse_gift(text: str, registry: QuestionTypeRegistry) -> GiftResult:
 
 def _bounded_blocks(text: str) -> list[_Block]:
     if text.count("\n") + text.count("\r") > MAX_LINES:
-        raise GiftTooLarge(f"the file has more than {MAX_LINES} lines")
+        raise GiftTooLarge("The file has more than %(count)s lines.", count=MAX_LINES)
     blocks = _blocks(text)
     if len(blocks) > MAX_QUESTIONS:
-        raise GiftTooLarge(f"the file has more than {MAX_QUESTIONS} questions: split it into "
-                           "several files")
+        raise GiftTooLarge("The file has more than %(count)s questions: split it into several "
+                           "files.", count=MAX_QUESTIONS)
     for block in blocks:
         if len(block.text) > MAX_QUESTION_CHARS:
-            raise GiftTooLarge(f"line {block.line}: the question is longer than "
-                               f"{MAX_QUESTION_CHARS} characters")
+            raise GiftTooLarge("Line %(line)s: the question is longer than %(count)s "
+                               "characters.", line=block.line, count=MAX_QUESTION_CHARS)
         if block.text.count("~") + block.text.count("=") > MAX_ANSWERS:
-            raise GiftTooLarge(f"line {block.line}: the question has more than "
-                               f"{MAX_ANSWERS} answers")
+            raise GiftTooLarge("Line %(line)s: the question has more than %(count)s answers.",
+                               line=block.line, count=MAX_ANSWERS)
     return blocks
 
 

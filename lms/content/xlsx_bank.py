@@ -44,6 +44,7 @@ from lms.content.xlsx_guide import (
     write_guide,
 )
 from lms.plugins import QuestionTypeRegistry
+from lms.problems import Problem
 from lms.questions import QuestionType, SpecError
 from lms.questions.base import NoFormat
 from lms.questions.details import read_difficulty
@@ -279,7 +280,7 @@ def write_question_bank(questions: list[tuple[str, dict[str, Any]]],
                         registry: QuestionTypeRegistry) -> bytes:
     """Export normalised specs (as ``load_spec`` returns them) in the template layout.
 
-    Raises ``ValueError`` for a question the layout cannot hold losslessly: a type without
+    Raises ``Problem`` (a ``ValueError``) for a question the layout cannot hold losslessly: a type without
     an Excel layout, more than eight options, or what its type refuses (a 填空 answer
     containing ``|`` or ``;``).
     """
@@ -315,12 +316,14 @@ def _export_row(number: int, question_type: QuestionType | None, name: str,
             raise NoFormat(name)
         cells = question_type.excel_write(spec)
     except NoFormat:
-        raise ValueError(f"question {number}: type {name!r} has no Excel layout") from None
+        raise Problem("question %(number)s: the type %(type)s has no Excel layout",
+                      number=number, type=name) from None
     except ValueError as error:
-        raise ValueError(f"question {number}: {error}") from None
+        raise Problem("question %(number)s: %(reason)s", number=number, reason=error) from None
     options = list(cells.options)
     if len(options) > len(LETTERS):
-        raise ValueError(f"question {number}: more than {len(LETTERS)} options")
+        raise Problem("question %(number)s: more than %(count)s options", number=number,
+                      count=len(LETTERS))
     return {"type": question_type.excel_labels[0], "prompt": spec["prompt"], "options": options,
             "answer": cells.answer, "explanation": spec.get("explanation") or "",
             "points": spec.get("points", 1),

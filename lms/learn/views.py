@@ -83,7 +83,9 @@ def module(slug: str, module_slug: str):
                            progress=record, question_count=question_count,
                            needed=progress.still_needed(db, user, module, record,
                                                         with_quiz=question_count > 0),
-                           attempts_left=quizzes.attempts_left(db, user, module))
+                           attempts_left=quizzes.attempts_left(db, user, module),
+                           past=attempt_review.past_attempts(db, user, module)
+                           if question_count else [])
 
 
 def _render_quiz(course, module, attempt, *, values=None, missing=(), expired=False,

@@ -135,6 +135,11 @@ class QuestionType:
         """
         return (), ()
 
+    def analysis_key(self, spec: dict[str, Any]) -> tuple[str, ...]:
+        """Return the labels ``analysis_labels`` gives the right response, so the trainer's
+        option distribution can mark the key. Default: none, nothing is marked."""
+        return ()
+
     def apply_quiz_settings(self, spec: dict[str, Any], settings: QuizSettings) -> dict[str, Any]:
         """Return the spec to pin in a new attempt, with any quiz setting the type grades by."""
         return spec

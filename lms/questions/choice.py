@@ -142,6 +142,9 @@ class SingleChoice(QuestionType):
     def analysis_labels(self, spec: dict[str, Any], response: int | None):
         return _labels_as_written(spec, [] if response is None else [response])
 
+    def analysis_key(self, spec: dict[str, Any]) -> tuple[str, ...]:
+        return _labels_as_written(spec, [option_feedback.key(spec["answer"])])[0]
+
     def gift_read(self, block: GiftBlock) -> dict[str, Any] | None:
         single, raw = choice_form.read_gift(block)
         return raw if single else None
@@ -237,6 +240,9 @@ class MultipleChoice(QuestionType):
 
     def analysis_labels(self, spec: dict[str, Any], response: list[int] | None):
         return _labels_as_written(spec, response or [])
+
+    def analysis_key(self, spec: dict[str, Any]) -> tuple[str, ...]:
+        return _labels_as_written(spec, list(option_feedback.key(spec["answer"])))[0]
 
     def apply_quiz_settings(self, spec: dict[str, Any], settings: QuizSettings) -> dict[str, Any]:
         return {**spec, "scoring": settings.multiple_choice_scoring}

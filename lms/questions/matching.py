@@ -170,6 +170,10 @@ class Matching(QuestionType):
         chosen = tuple(_pair_label(spec, i, c) for i, c in enumerate(response or []))
         return chosen, offered
 
+    def analysis_key(self, spec: dict[str, Any]) -> tuple[str, ...]:
+        """Every offered label is an item with its right match."""
+        return self.analysis_labels(spec, None)[1]
+
     def gift_read(self, block: GiftBlock) -> dict[str, Any]:
         return {"prompt": block.prompt(), "options": gift_lines(block),
                 "explanation": block.explanation([])}

@@ -167,6 +167,11 @@ class Numerical(QuestionType):
         entry = best_match(accepted, read[0]) if read else None
         return ((_label(entry),) if entry else (OTHER,)), offered
 
+    def analysis_key(self, spec: dict[str, Any]) -> tuple[str, ...]:
+        """Answers giving full credit; a partly credited one is not the key."""
+        return tuple(dict.fromkeys(_label(e) for e in spec["answer"]["accepted"]
+                                   if e["credit"] == 100))
+
     def gift_read(self, block: GiftBlock) -> dict[str, Any]:
         """Per-answer feedback stays with its answer and is shown when that answer matches."""
         return {"prompt": block.prompt(), "answer": gift_answers(block),

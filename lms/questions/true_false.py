@@ -85,6 +85,9 @@ class TrueFalse(QuestionType):
         chosen = () if response is None else (("正确",) if response else ("错误",))
         return chosen, ("正确", "错误")
 
+    def analysis_key(self, spec: dict[str, Any]) -> tuple[str, ...]:
+        return ("正确",) if option_feedback.key(spec["answer"]) else ("错误",)
+
     def gift_read(self, block: GiftBlock) -> dict[str, Any]:
         """``{TRUE#wrong#right}``: as Moodle's reader, the first feedback is for the wrong
         response (here 错误) and the second for the right one (正确)."""

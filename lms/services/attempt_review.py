@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -75,3 +76,37 @@ def has_passed(session: Session, user: User, module: Module) -> bool:
     """Whether the person passed the quiz in their current cycle (answers may be shown)."""
     return session.scalar(select(func.count()).select_from(QuizAttempt).where(
         in_current_cycle(user.id, module), QuizAttempt.passed.is_(True))) > 0
+
+
+@dataclass(frozen=True)
+class PastAttempt:
+    """One handed-in attempt as the module page lists it (no answers: they stay on its page)."""
+
+    id: int
+    number: int
+    submitted_at: datetime
+    status: AttemptStatus
+    score: float | None
+    passed: bool | None
+    #: When a trainer graded its short answers; None when it graded itself (or still waits).
+    reviewed_at: datetime | None
+
+    @property
+    def waiting(self) -> bool:
+        return self.status is AttemptStatus.PENDING_REVIEW
+
+
+def past_attempts(session: Session, user: User, module: Module) -> list[PastAttempt]:
+    """Every attempt the person handed in for ``module``, newest first, in one query.
+
+    All rounds of a recurring course are listed (their grades and comments stay readable);
+    an attempt still open is the quiz page's, not a past one.
+    """
+    rows = session.execute(
+        select(QuizAttempt.id, QuizAttempt.number, QuizAttempt.submitted_at,
+               QuizAttempt.status, QuizAttempt.score, QuizAttempt.passed,
+               QuizAttempt.reviewed_at)
+        .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
+               QuizAttempt.status != AttemptStatus.IN_PROGRESS)
+        .order_by(QuizAttempt.number.desc()))
+    return [PastAttempt(*row) for row in rows]

@@ -1,16 +1,21 @@
-"""Trainers' grading: the queue of attempts waiting for a trainer, and recording their scores."""
+"""Trainers' grading: the queue of attempts waiting for a trainer, and recording their scores.
+
+Recording a grade also leaves the trainee a notice (``attempt_graded``) linking to the graded
+attempt, so the trainer's comment is found without knowing its URL.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select
 from sqlalchemy.orm import Session, joinedload
 
 from lms.db import utcnow
-from lms.models import AttemptStatus, Module, QuizAttempt, User
+from lms.models import AttemptStatus, Module, Notice, QuizAttempt, User
 from lms.services.errors import InvalidInput, NotFound, Unanswered
+from lms.services.org import name_paths
 from lms.services.permissions import EVERYTHING, Scope
 from lms.services.progress import lock_progress
 from lms.services.quizzes import AttemptClosed, finish_attempt, locked_attempt
@@ -61,7 +66,24 @@ def grade_manually(session: Session, reviewer: User, attempt_id: int,
     attempt.reviewed_by_id = reviewer.id
     attempt.reviewed_at = now or utcnow()
     finish_attempt(session, attempt.user, attempt.module, attempt, actor_id=reviewer.id, manual=True)
+    _notify_trainee(session, attempt)
     return attempt
+
+
+#: The notice kind a graded short answer leaves its trainee (worded in lms.notice_wording).
+GRADED_NOTICE = "attempt_graded"
+
+
+def _notify_trainee(session: Session, attempt: QuizAttempt) -> None:
+    """Tell the trainee their answer was graded, in the grade's transaction (an attempt
+    leaves the queue once, so one notice per attempt)."""
+    module = attempt.module
+    session.add(Notice(
+        user_id=attempt.user_id, kind=GRADED_NOTICE, course_id=module.course_id,
+        dedupe_key=f"{GRADED_NOTICE}:{attempt.id}", created_at=attempt.reviewed_at,
+        params={"attempt_id": attempt.id, "attempt_number": attempt.number,
+                "module_slug": module.slug, "module_title": module.title,
+                "score": attempt.score, "passed": attempt.passed}))
 
 
 def get_attempt_for_grading(session: Session, attempt_id: int) -> QuizAttempt:
@@ -76,13 +98,13 @@ def grading_queue(session: Session, *, page: int = 1, per_page: int = 20,
     """Attempts waiting for a trainer, oldest first, and how many there are in all.
 
     Views pass the signed-in user's ``permissions.scope_of``, so the list is what they may grade.
-    Each attempt comes with its trainee, module and course (what the queue shows), read in the
-    same query rather than one per row.
+    Each attempt comes with its trainee and their unit, module and course (what the queue
+    shows), read in the same query rather than one per row.
     """
     rows = session.scalars(
         _waiting(scope).order_by(QuizAttempt.submitted_at, QuizAttempt.id)
         .offset((page - 1) * per_page).limit(per_page)
-        .options(joinedload(QuizAttempt.user),
+        .options(joinedload(QuizAttempt.user).joinedload(User.org_unit),
                  joinedload(QuizAttempt.module).joinedload(Module.course))
     ).all()
     return list(rows), waiting_count(session, scope=scope)
@@ -94,5 +116,63 @@ def waiting_count(session: Session, *, scope: Scope = EVERYTHING) -> int:
 
 
 def _waiting(scope: Scope) -> Select[tuple[QuizAttempt]]:
-    return select(QuizAttempt).where(QuizAttempt.status == AttemptStatus.PENDING_REVIEW,
-                                     scope.gradable_clause())
+    return select(QuizAttempt).where(_waiting_clause(scope))
+
+
+def _waiting_clause(scope: Scope) -> ColumnElement[bool]:
+    return and_(QuizAttempt.status == AttemptStatus.PENDING_REVIEW, scope.gradable_clause())
+
+
+def unit_paths(session: Session, attempts: list[QuizAttempt]) -> dict[int, str]:
+    """The name path of each listed trainee's unit (by unit id), from one query for all."""
+    return name_paths(session, {a.user.org_unit.id: a.user.org_unit
+                                for a in attempts if a.user.org_unit is not None}.values())
+
+
+@dataclass(frozen=True)
+class QueuePlace:
+    """Where an attempt stands in its grader's queue (ids of neighbours, None when none)."""
+
+    previous_id: int | None
+    next_id: int | None
+    #: The first waiting attempt other than this one: where "save and next" goes when
+    #: nothing waits after this one (attempts skipped earlier).
+    first_id: int | None
+    #: 1-based place of this attempt while it waits; of the next one once it is graded.
+    position: int
+    total: int
+
+    @property
+    def after_this(self) -> int | None:
+        """The attempt to grade next: the next one in the queue, else the oldest left."""
+        return self.next_id or self.first_id
+
+
+def queue_place(session: Session, attempt: QuizAttempt, *, scope: Scope = EVERYTHING
+                ) -> QueuePlace:
+    """Neighbours, place and length of the queue around ``attempt``, in one query.
+
+    The order is the queue's (oldest submission first); a graded attempt keeps its place
+    in that order, so the next one is found after it too.
+    """
+    ids = _waiting(scope).with_only_columns(QuizAttempt.id)
+    forward = (QuizAttempt.submitted_at, QuizAttempt.id)
+    backward = (QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())
+    before = _before(attempt)
+    after = ~before & (QuizAttempt.id != attempt.id)
+    count = select(func.count()).select_from(QuizAttempt)
+    row = session.execute(select(
+        ids.where(before).order_by(*backward).limit(1).scalar_subquery(),
+        ids.where(after).order_by(*forward).limit(1).scalar_subquery(),
+        ids.where(QuizAttempt.id != attempt.id).order_by(*forward).limit(1).scalar_subquery(),
+        count.where(_waiting_clause(scope), before).scalar_subquery(),
+        count.where(_waiting_clause(scope)).scalar_subquery(),
+    )).one()
+    return QueuePlace(row[0], row[1], row[2], row[3] + 1, row[4])
+
+
+def _before(attempt: QuizAttempt) -> ColumnElement[bool]:
+    """Attempts ahead of ``attempt`` in the queue's order (submission time, then id)."""
+    return or_(QuizAttempt.submitted_at < attempt.submitted_at,
+               and_(QuizAttempt.submitted_at == attempt.submitted_at,
+                    QuizAttempt.id < attempt.id))

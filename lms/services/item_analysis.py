@@ -1,4 +1,4 @@
-"""Moodle-style quiz item statistics: facility, discrimination, option counts and KR-20.
+"""Moodle-style quiz item statistics: facility, discrimination, option counts and alpha.
 
 Pure functions over plain records so the numbers can be checked by hand and reused by any
 report (web page, CLI, CSV) without a database or a request.
@@ -16,7 +16,10 @@ from dataclasses import dataclass
 EASY_ABOVE = 0.95
 HARD_BELOW = 0.2
 LOW_DISCRIMINATION_BELOW = 0.2
+#: The same limits, named for the page that explains them.
+THRESHOLDS = {"hard": HARD_BELOW, "easy": EASY_ABOVE, "discrimination": LOW_DISCRIMINATION_BELOW}
 FLAG_LABELS = {"too_easy": "过易", "too_hard": "过难", "low_discrimination": "区分度低"}
+ALPHA_LABEL = "内部一致性系数 Cronbach's α（首次作答）"
 CSV_HEADER = ("题目", "题型", "作答次数", "难度系数(通过率)", "区分度", "选项分布", "需复查")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PLAIN_NUMBER = re.compile(r"-?\d+(\.\d+)?")
@@ -51,13 +54,17 @@ class ItemStats:
     option_counts: dict[str, int]
     flags: tuple[str, ...]
 
+    @property
+    def needs_review(self) -> bool:
+        return bool(self.flags)
+
 
 @dataclass(frozen=True)
 class QuizAnalysis:
     attempts: int
     first_attempts: int
     items: tuple[ItemStats, ...]
-    kr20: float | None
+    alpha: float | None
     enough_responses: bool
 
 
@@ -88,12 +95,13 @@ def _pearson(xs: Sequence[float], ys: Sequence[float]) -> float | None:
     return sxy / math.sqrt(sxx * syy)
 
 
-def _kr20(first: Sequence[AttemptRecord]) -> float | None:
-    """Kuder–Richardson 20 over the items every first attempt answered.
+def _alpha(first: Sequence[AttemptRecord]) -> float | None:
+    """Cronbach's alpha on the marks earned, over the items every first attempt answered.
 
-    KR20 = k/(k-1) * (1 - sum(p*q) / var(total)), where an item is right when
-    earned >= possible, p is the share right, q = 1 - p and var is the *population*
-    variance (divide by N), the definition Moodle's quiz statistics use.
+    alpha = k/(k-1) * (1 - sum(var(item marks)) / var(total marks)), the "coefficient of
+    internal consistency" of Moodle's quiz statistics, which counts partial credit as given.
+    When every item scores 0 or 1 it equals KR-20 (an item's variance is then p*q); KR-20
+    has no room for partial credit. Population or sample variance: the ratio is the same.
     """
     if len(first) < 2:
         return None
@@ -101,16 +109,13 @@ def _kr20(first: Sequence[AttemptRecord]) -> float | None:
     keys = [k for k in answered[0] if all(k in row for row in answered[1:])]
     if len(keys) < 2:
         return None
-    right = [[1.0 if row[k].earned >= row[k].possible else 0.0 for k in keys] for row in answered]
-    variance = _pvariance([sum(scores) for scores in right])
+    marks = [[row[k].earned for k in keys] for row in answered]
+    variance = _pvariance([sum(scores) for scores in marks])
     if variance <= 1e-12:
         return None
-    pq = 0.0
-    for i in range(len(keys)):
-        p = _mean([scores[i] for scores in right])
-        pq += p * (1 - p)
+    items = sum(_pvariance([scores[i] for scores in marks]) for i in range(len(keys)))
     k = len(keys)
-    return k / (k - 1) * (1 - pq / variance)
+    return k / (k - 1) * (1 - items / variance)
 
 
 def _flags(attempts: int, facility: float | None, discrimination: float | None,
@@ -131,7 +136,7 @@ def _flags(attempts: int, facility: float | None, discrimination: float | None,
 def analyse(attempts: Iterable[AttemptRecord], min_responses: int = 15) -> QuizAnalysis:
     """Statistics per question key; random draws mean an item only counts where it appears.
 
-    Facility and option counts use every attempt; discrimination and KR-20 use first attempts
+    Facility and option counts use every attempt; discrimination and alpha use first attempts
     only, since later attempts are coached by feedback from the earlier ones.
     """
     records = list(attempts)
@@ -180,7 +185,7 @@ def analyse(attempts: Iterable[AttemptRecord], min_responses: int = 15) -> QuizA
             flags=_flags(responses[key], facility, discrimination, min_responses),
         ))
     return QuizAnalysis(attempts=len(records), first_attempts=len(first), items=tuple(items),
-                        kr20=_kr20(first), enough_responses=len(first) >= min_responses)
+                        alpha=_alpha(first), enough_responses=len(first) >= min_responses)
 
 
 def _safe(cell: str) -> str:
@@ -208,6 +213,6 @@ def analysis_csv(analysis: QuizAnalysis) -> str:
         )
         writer.writerow([_safe(cell) for cell in row])
     # The whole quiz's reliability closes the table, labelled in the first column.
-    writer.writerow(["KR-20（首次作答）", "", str(analysis.first_attempts),
-                     _number(analysis.kr20), "", "", ""])
+    writer.writerow([ALPHA_LABEL, "", str(analysis.first_attempts),
+                     _number(analysis.alpha), "", "", ""])
     return "\ufeff" + out.getvalue()

@@ -19,6 +19,7 @@ from lms.content.xlsx_bank import BankInvalid, read_question_bank, write_questio
 from lms.events import QuestionsImported
 from lms.models import Course, Module, Question
 from lms.plugins import QuestionTypeRegistry
+from lms.problems import Problem
 from lms.questions import SpecError
 from lms.services import versioning
 from lms.services.bank_reimport import EXISTING, ImportCounts, match_existing
@@ -28,6 +29,15 @@ from lms.unit_of_work import raise_event, transactional
 
 FORMATS = {".gift": "gift", ".txt": "gift", ".xlsx": "xlsx"}
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class BankRefused(InvalidInput):
+    """A bank file, import or export refused as a whole; ``problem`` says why in the reader's
+    language (``problem.translated()``), ``message`` in English for logs."""
+
+    def __init__(self, message: str, field: str | None = "file", **params: Any):
+        self.problem = Problem(message, **params)
+        super().__init__(str(self.problem), field=field)
 
 
 @dataclass(frozen=True)
@@ -50,8 +60,7 @@ class ParsedBank:
 def format_of(filename: str) -> str:
     suffix = PurePath(filename).suffix.lower()
     if suffix not in FORMATS:
-        raise InvalidInput("unsupported file type: use .gift, .txt (GIFT) or .xlsx (Excel)",
-                           field="file")
+        raise BankRefused("Use a GIFT (.gift, .txt) or Excel (.xlsx) file.")
     return FORMATS[suffix]
 
 
@@ -59,7 +68,7 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
     """Read a GIFT or Excel file. Excel is all or nothing (``BankInvalid``); GIFT skips and
     names the questions it cannot take, as Moodle does."""
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput("the file is larger than 5 MB", field="file")
+        raise BankRefused("The file is larger than %(mb)s MB.", mb=MAX_UPLOAD_BYTES // 2**20)
     kind = format_of(filename)
     if kind == "xlsx":
         rows = read_question_bank(data, registry)
@@ -68,11 +77,11 @@ def parse_bank(filename: str, data: bytes, registry: QuestionTypeRegistry) -> Pa
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise InvalidInput("a GIFT file must be UTF-8 text", field="file") from None
+        raise BankRefused("A GIFT file must be UTF-8 text: save it again as UTF-8.") from None
     try:
         result = parse_gift(text, registry)
     except GiftTooLarge as error:
-        raise InvalidInput(str(error), field="file") from None
+        raise BankRefused(error.msgid, **error.params) from None
     pending, skipped = [], list(result.skipped)
     for question in result.questions:
         question_type = registry.get(question.raw["type"])
@@ -97,19 +106,21 @@ def import_questions(session: Session, registry: QuestionTypeRegistry, module: M
     ``existing`` says what to do with questions the module already holds
     (lms.services.bank_reimport): "skip", "update" (a new revision) or "copy"."""
     if not questions:
-        raise InvalidInput("there are no questions to import", field="file")
+        raise BankRefused("There are no questions to import.")
     if existing not in EXISTING:
-        raise InvalidInput(f"unknown choice {existing!r} for questions already there",
-                           field="existing")
+        raise BankRefused("Unknown choice %(choice)s for the questions already there.",
+                          field="existing", choice=existing)
     specs = []
     for question in questions:
         question_type = registry.get(question.type)
         if question_type is None:
-            raise InvalidInput(f"line {question.line}: unknown type {question.type!r}")
+            raise BankRefused("Line %(line)s: unknown question type %(type)s.", field=None,
+                              line=question.line, type=question.type)
         try:
             specs.append((question.type, question_type.load_spec(question.raw)))
         except SpecError as error:
-            raise InvalidInput(f"line {question.line}: {error}") from None
+            raise BankRefused("Line %(line)s: %(reason)s", field=None, line=question.line,
+                              reason=error) from None
     counts = _publish_with_bank_questions(session, module, specs, actor_id, existing)
     if counts.added or counts.updated:
         raise_event(session, QuestionsImported(actor_id=actor_id, course_id=module.course_id,
@@ -172,10 +183,12 @@ def export_bank(questions: list[tuple[str, dict[str, Any]]], kind: str,
         try:
             return write_question_bank(questions, registry)
         except ValueError as error:  # a question the Excel layout cannot hold losslessly
-            raise InvalidInput(f"these questions cannot be written as Excel ({error}); "
-                               "export them as GIFT instead", field="format") from None
-    raise InvalidInput(f"unknown export format {kind!r}: use gift or xlsx", field="format")
+            raise BankRefused("These questions cannot be written as Excel (%(reason)s): "
+                              "export them as GIFT instead.", field="format",
+                              reason=error) from None
+    raise BankRefused("Unknown export format %(kind)s: use gift or xlsx.", field="format",
+                      kind=kind)
 
 
-__all__ = ["BankInvalid", "ImportCounts", "ParsedBank", "PendingQuestion", "export_bank", "import_questions",
+__all__ = ["BankInvalid", "BankRefused", "ImportCounts", "ParsedBank", "PendingQuestion", "export_bank", "import_questions",
            "parse_bank", "questions_for_export"]

@@ -7,13 +7,21 @@ row. Either way the prompt shown is the current one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from lms.models import AttemptStatus, Module, Question, QuizAttempt
 from lms.plugins import QuestionTypeRegistry
 from lms.questions.details import prompt_text
-from lms.services.item_analysis import AttemptRecord, ItemResponse, QuizAnalysis, analyse
+from lms.services.item_analysis import (
+    AttemptRecord,
+    ItemResponse,
+    ItemStats,
+    QuizAnalysis,
+    analyse,
+)
 from lms.services.permissions import EVERYTHING, Scope
 
 
@@ -53,3 +61,31 @@ def module_analysis(session: Session, registry: QuestionTypeRegistry, module: Mo
             records.append(AttemptRecord(user_id=attempt.user_id, number=attempt.number,
                                          items=tuple(items)))
     return analyse(records, min_responses=min_responses)
+
+
+@dataclass(frozen=True)
+class QuestionReview:
+    """One question of the quiz page: ``number`` is its place in the quiz, kept when it moves
+    up; ``key`` holds the option labels to mark as right (empty when not shown)."""
+
+    number: int
+    question: Question
+    item: ItemStats | None
+    key: tuple[str, ...]
+
+
+def questions_for_review(registry: QuestionTypeRegistry, module: Module,
+                         analysis: QuizAnalysis, *, with_key: bool) -> list[QuestionReview]:
+    """The module's questions with their numbers, those flagged for a look first.
+
+    A trainer opens the page to find what to fix; the rest keep the quiz order. The key is
+    read only for ``with_key`` (authors), since the answer is theirs to see.
+    """
+    stats = {item.question_key: item for item in analysis.items}
+    rows = []
+    for number, question in enumerate(module.questions, start=1):
+        question_type = registry.get(question.type) if with_key else None
+        rows.append(QuestionReview(
+            number=number, question=question, item=stats.get(str(question.id)),
+            key=question_type.analysis_key(question.spec()) if question_type else ()))
+    return sorted(rows, key=lambda row: not (row.item and row.item.needs_review))

@@ -87,5 +87,5 @@ def test_the_cli_creates_people_with_a_duty_and_an_e_mail(runner, db):
     assert result.exit_code == 2 and "--duty" in result.output
     result = runner.invoke(args=["lms", "create-user", "sun.li", "--name", "孙",
                                  "--email", "sun at example.com"])
-    assert result.exit_code == 2 and "e-mail" in result.output
+    assert result.exit_code == 2 and "这不是电子邮箱地址" in result.output
     assert db.scalar(select(User).where(User.username.in_(["qian", "sun.li"]))) is None

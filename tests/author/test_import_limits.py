@@ -22,9 +22,9 @@ CASES = {
         lambda: lying(huge_shared_string(), "xl/sharedStrings.xml", 40 * 1024 * 1024),
         "题库.xlsx", "有单元格超过32767个字符"),
     "tiny questions": (lambda: b"Q{=a ~b}\n\n" * 400_000, "题库.gift",
-                       "more than 200000 lines"),
+                       "文件超过 200000 行"),
     "millions of answers": (lambda: b"Q{" + b"~a" * 2_000_000 + b"}", "题库.gift",
-                            "longer than 32767 characters"),
+                            "这道题超过 32767 个字符"),
 }
 
 

@@ -122,7 +122,7 @@ def test_load_courses_warns_and_loads(runner, tmp_path, db):
     write_folder(folder, slug=SLUG, title="引用课", modules=modules(OTHER))
     result = runner.invoke(args=["lms", "load-courses", str(folder)])
     assert result.exit_code == 0, result.output
-    assert f"warning: {folder / '01-m.md'}:" in result.output
+    assert f"警告：{folder / '01-m.md'}:" in result.output
     assert "question 1 (q-cited): cite: the passage is not in the module's text" in result.output
     assert "q-kept" not in result.output
     assert db.scalar(select(func.count()).select_from(Course).where(Course.slug == SLUG)) == 1

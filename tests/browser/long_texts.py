@@ -1,9 +1,11 @@
-"""The longest texts people really type, in every room: a course, people and an attempt.
+"""The longest texts people really type, in every room: a course, people and attempts.
 
 A course whose titles, options and prompts are long (CJK and unbroken Latin), a trainee in
-units with long names who handed in a long unbroken short answer, a trainer who authors
-the course and a site administrator. Built once per live server, through the CLI and the
-test client, so each browser test only signs in and looks.
+units with long names who handed in a long unbroken short answer twice: the first graded by
+the trainer with a long comment (which completes the course and issues its certificate), the
+second waiting; a trainer who authors the course and has started a draft of it, and a site
+administrator. Built once per live server, through the CLI and the test client, so each
+browser test only signs in and looks.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ UNIT_PATH = ("党委/第一党总支（机关综合服务保障暨后勤管理�
              f"/第一党支部{WORD}")
 #: What the trainee writes: a long answer with no space to break at.
 LONG_ANSWER = "我的学习体会：" + "坚持党的全面领导" * 30 + URL + WORD * 3
+#: What the trainer writes back.
+LONG_COMMENT = "评语：" + "联系实际不够具体" * 20 + URL + WORD * 2
 SUBMIT_ACTION = re.compile(r'id="quiz-form"\s+action="([^"]+)"')
 CSRF_META = re.compile(r'<meta name="csrf-token" content="([^"]+)"')
 
@@ -37,7 +41,9 @@ class LongWorld:
     admin: tuple[str, str]
     user_id: int
     unit_id: int
-    attempt_id: int
+    attempt_id: int           # the second short answer, waiting for grading
+    graded_attempt_id: int    # the first, graded with a long comment
+    certificate_code: str
 
 
 def _write_course(folder: Path) -> None:
@@ -48,6 +54,8 @@ def _write_course(folder: Path) -> None:
         pass_mark: 60
         modules:
           - 01-long.md
+        rules:
+          certificate: completed
         """), encoding="utf-8")
     (folder / "01-long.md").write_text(textwrap.dedent(f"""\
         ---
@@ -81,11 +89,22 @@ def _cli(app, *args: str) -> None:
     assert result.exit_code == 0, result.output
 
 
-def _hand_in(app, username: str) -> int:
-    """The trainee answers the quiz (the long short answer) and submits; returns the attempt."""
+def _signed_in(app, username: str):
     client = app.test_client()
     token = CSRF_META.search(client.get("/login").get_data(as_text=True)).group(1)
     client.post("/login", data={"username": username, "password": PASSWORD, "csrf_token": token})
+    return client
+
+
+def _post(client, path: str, data: dict) -> None:
+    """A form as its page sends it (with the page's CSRF token); it must redirect."""
+    token = CSRF_META.search(client.get(path).get_data(as_text=True)).group(1)
+    response = client.post(path, data={**data, "csrf_token": token})
+    assert response.status_code in (302, 303), (path, response.status_code)
+
+
+def _hand_in(client) -> int:
+    """The trainee answers the quiz (the long short answer) and submits; returns the attempt."""
     page = client.get(f"/courses/{SLUG}/modules/{MODULE}/quiz").get_data(as_text=True)
     action = SUBMIT_ACTION.search(page).group(1)
     token = CSRF_META.search(page).group(1)
@@ -107,7 +126,7 @@ def long_world(live_server, tmp_path_factory) -> LongWorld:
 
 
 def _build(live_server, folder: Path) -> LongWorld:
-    from lms.models import User
+    from lms.models import Certificate, User
 
     app = live_server.app
     _write_course(folder)
@@ -120,8 +139,17 @@ def _build(live_server, folder: Path) -> LongWorld:
     trainer = create_staff(live_server, "trainer", "长标题课程的作者" + WORD)
     _cli(app, "grant", trainer[0], "--course-author", SLUG)
     admin = create_staff(live_server, "admin", "组织部管理员")
-    attempt_id = _hand_in(app, trainee)
+    learner = _signed_in(app, trainee)
+    graded_id = _hand_in(learner)
+    author = _signed_in(app, trainer[0])
+    _post(author, f"/author/grading/{graded_id}", {"score2": "1", "comment2": LONG_COMMENT})
+    _post(author, f"/author/courses/{SLUG}/draft/start", {})
+    attempt_id = _hand_in(learner)
     with app.app_context():
-        user = app.extensions["lms"].session().query(User).filter_by(username=trainee).one()
+        db = app.extensions["lms"].session()
+        user = db.query(User).filter_by(username=trainee).one()
+        code = db.query(Certificate.code).filter_by(user_id=user.id).scalar()
+        assert code is not None, "the graded pass should have completed the course"
         return LongWorld(trainee=(trainee, PASSWORD), trainer=trainer, admin=admin,
-                         user_id=user.id, unit_id=user.org_unit_id, attempt_id=attempt_id)
+                         user_id=user.id, unit_id=user.org_unit_id, attempt_id=attempt_id,
+                         graded_attempt_id=graded_id, certificate_code=code)

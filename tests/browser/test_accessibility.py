@@ -87,23 +87,33 @@ def test_statistics_pages_with_their_charts_and_tables(new_page, live_server, ax
         assert blocking_violations(page, axe) == [], path
 
 
-# Every room on a phone and a desktop, over the longest texts (tests/browser/long_texts.py),
-# and in 长辈模式 on a phone: no serious or critical axe finding, nothing wider than the screen.
+# Every page type of every room, over the longest texts (tests/browser/long_texts.py), on a
+# small phone (320), a phone (375), a PC (1280) and in 长辈模式 on a phone: no serious or
+# critical axe finding, nothing wider than the screen (a wide table scrolls inside its own
+# wrapper). "public" is signed out; a path with "!404" is a page that answers 404 on purpose.
 def _room_pages(w) -> dict[str, list[str]]:
     from tests.browser.long_texts import MODULE, SLUG
 
     module = f"/courses/{SLUG}/modules/{MODULE}"
     person, unit = f"/admin/people/{w.user_id}", w.unit_id
+    author_module, draft = f"/author/courses/{SLUG}/modules/{MODULE}", f"/author/courses/{SLUG}/draft"
+    chapter = f"{draft}/files/01-{MODULE}.md"  # the draft names a chapter after its slug
+    stats, stats_unit = f"/admin/stats/{SLUG}", f"/admin/stats/{SLUG}/units/{unit}"
     return {
+        "public": ["/login", f"/verify/{w.certificate_code}", "/verify/no-such-code!404"],
         "trainee": ["/", f"/courses/{SLUG}", module, f"{module}/quiz",
-                    f"{module}/attempts/{w.attempt_id}", "/record", "/certificates", "/notices",
-                    "/account"],
-        "trainer": ["/author/", f"/author/courses/{SLUG}/modules/{MODULE}/quiz",
+                    f"{module}/attempts/{w.attempt_id}", f"{module}/attempts/{w.graded_attempt_id}",
+                    "/record", "/certificates", "/notices", "/account",
+                    "/courses/no-such-course!404"],
+        "trainer": ["/author/", f"{author_module}/quiz", f"{author_module}/import",
                     "/author/grading", f"/author/grading/{w.attempt_id}",
-                    f"/author/courses/{SLUG}/history", f"/author/courses/{SLUG}/draft"],
+                    f"/author/courses/{SLUG}/history", draft, chapter,
+                    f"{chapter}/questions/edit/long-1",
+                    f"{chapter}/questions/new?type=short_answer"],
         "admin": ["/admin/", "/admin/people", person, f"{person}/record", f"{person}/courses",
-                  f"/admin/units/{unit}", "/admin/grants", "/admin/audit",
-                  f"/admin/stats/{SLUG}", f"/admin/stats/{SLUG}/units/{unit}/people/{w.user_id}"],
+                  f"/admin/units/{unit}", "/admin/grants", "/admin/audit", "/admin/stats",
+                  stats, stats_unit, f"{stats}/overdue", f"{stats_unit}/people/{w.user_id}",
+                  "/admin/stats/hours"],
     }
 
 
@@ -123,31 +133,35 @@ def wider_than_screen(page) -> list[str]:
     }""")
 
 
-@pytest.mark.parametrize("room", ["trainee", "trainer", "admin"])
-@pytest.mark.parametrize("width,height,large", [(375, 740, False), (1280, 800, False),
-                                                (375, 740, True)],
-                         ids=["phone", "desktop", "phone-large-text"])
-def test_every_room_with_the_longest_texts(new_page, live_server, tmp_path_factory, axe, room,
-                                           width, height, large):
+@pytest.mark.parametrize("room", ["public", "trainee", "trainer", "admin"])
+@pytest.mark.parametrize("width,height,large", [(320, 640, False), (375, 740, False),
+                                                (1280, 800, False), (375, 740, True)],
+                         ids=["small-phone", "phone", "desktop", "phone-large-text"])
+def test_every_page_type_with_the_longest_texts(new_page, live_server, tmp_path_factory, axe,
+                                                room, width, height, large):
     from lms.models import User
     from lms.services.display import set_large_text
     from tests.browser.long_texts import long_world
 
     world = long_world(live_server, tmp_path_factory)
-    account = getattr(world, room)
-    with live_server.app.app_context():  # arrange: off, whatever an earlier run left
-        db = live_server.app.extensions["lms"].session()
-        set_large_text(db, db.query(User).filter_by(username=account[0]).one(), False)
     page = new_page(width, height)
-    sign_in(page, live_server.url, *account)
+    if room != "public":
+        account = getattr(world, room)
+        with live_server.app.app_context():  # arrange: off, whatever an earlier run left
+            db = live_server.app.extensions["lms"].session()
+            set_large_text(db, db.query(User).filter_by(username=account[0]).one(), False)
+        sign_in(page, live_server.url, *account)
+    else:
+        page.goto(f"{live_server.url}/login")
     if large:
         with page.expect_navigation():
             page.click("button.display-toggle")
         expect(page.locator("html")).to_have_class("large-text")
     problems = {}
-    for path in _room_pages(world)[room]:
+    for entry in _room_pages(world)[room]:
+        path, _, status = entry.partition("!")
         response = page.goto(f"{live_server.url}{path}")
-        assert response.ok, (path, response.status)
+        assert response.status == int(status or 200), (path, response.status)
         assert (page.locator("html.large-text").count() == 1) is large, path
         page.locator("details:not([open]) > summary").evaluate_all(
             "els => els.forEach(s => s.click())")

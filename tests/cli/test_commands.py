@@ -43,13 +43,13 @@ def test_reloading_an_unchanged_course_changes_nothing(runner, make_course):
     course = make_course([{"questions": [QUESTION]}, {}], slug="twice")
     result = runner.invoke(args=["lms", "load-courses", str(course.folder)])
     assert result.exit_code == 0, result.output
-    assert "twice: unchanged (2 modules)" in result.output
+    assert "twice：没有变化（2 个章节）" in result.output
     (course.folder / "01-m1.md").write_text(
         (course.folder / "01-m1.md").read_text("utf-8").replace("学习内容", "新的学习内容"),
         "utf-8")
     result = runner.invoke(args=["lms", "load-courses", str(course.folder)])
     assert result.exit_code == 0, result.output
-    assert "twice: updated (2 modules)" in result.output
+    assert "twice：已更新（2 个章节）" in result.output
 
 
 def test_create_user_creates_the_unit_path(runner, db):
@@ -69,10 +69,10 @@ def test_create_user_creates_the_unit_path(runner, db):
 def test_create_user_rejects_bad_input_without_writing(runner, db):
     result = runner.invoke(args=["lms", "create-user", "x y", "--name", "某",
                                  "--password-stdin"], input="a-long-password\n")
-    assert result.exit_code == 2 and "username" in result.output
+    assert result.exit_code == 2 and "用户名由 2 到 80 个字母" in result.output
     result = runner.invoke(args=["lms", "create-user", "short", "--name", "某",
                                  "--unit", "新党委/新支部", "--password-stdin"], input="123\n")
-    assert result.exit_code == 2 and "at least 8" in result.output
+    assert result.exit_code == 2 and "密码至少需要 8 个字符" in result.output
     assert db.scalar(select(func.count()).select_from(OrgUnit)
                      .where(OrgUnit.name.in_(["新党委", "新支部"]))) == 0
 
@@ -82,7 +82,7 @@ def test_demo_accounts_print_passwords_once(runner):
     assert first.exit_code == 0
     assert "admin" in first.output and "zhangsan" in first.output and "lisi" in first.output
     second = runner.invoke(args=["lms", "create-demo-accounts"])
-    assert "already exist" in second.output
+    assert "演示账号已经存在" in second.output
 
 
 def test_the_demo_trainer_authors_the_loaded_courses(runner, db):

@@ -35,7 +35,7 @@ def test_export_writes_the_same_zip_twice_and_import_makes_a_version(runner, tmp
     first, second = tmp_path / "one.zip", tmp_path / "two.zip"
     result = runner.invoke(args=["lms", "export-course", "cli-zip", "--out", str(first)])
     assert result.exit_code == 0, result.output
-    assert f"Exported cli-zip to {first}" in result.output
+    assert f"已将 cli-zip 导出到 {first}" in result.output
     runner.invoke(args=["lms", "export-course", "cli-zip", "--out", str(second)])
     assert first.read_bytes() == second.read_bytes()
     assert sorted(unzip(first)) == ["01-m1.md", "02-m2.md", "course.yml"]
@@ -46,25 +46,25 @@ def test_export_writes_the_same_zip_twice_and_import_makes_a_version(runner, tmp
     edited.write_bytes(zip_course(files, "cli-zip"))
     result = runner.invoke(args=["lms", "import-course", str(edited), "--dry-run"])
     assert result.exit_code == 0, result.output
-    assert result.output == ("cli-zip: would be updated (2 modules)\n"
-                             "  version 2: modules changed: m1; questions revised: q-1\n"
-                             "Dry run: nothing was written.\n")
+    assert result.output == ("cli-zip：将更新（2 个章节）\n"
+                             "  第 2 版：修改章节：m1; 修改题目：q-1\n"
+                             "试运行：没有写入任何内容。\n")
     assert versions(db, "cli-zip") == 1
     result = runner.invoke(args=["lms", "import-course", str(edited)])
-    assert result.output == ("cli-zip: updated (2 modules)\n"
-                             "  version 2: modules changed: m1; questions revised: q-1\n")
+    assert result.output == ("cli-zip：已更新（2 个章节）\n"
+                             "  第 2 版：修改章节：m1; 修改题目：q-1\n")
     assert versions(db, "cli-zip") == 2
 
 
 def test_export_of_an_unknown_course_and_import_of_a_bad_zip_fail_clearly(runner, tmp_path, db):
     result = runner.invoke(args=["lms", "export-course", "no-such-course"])
-    assert result.exit_code == 2 and "no course 'no-such-course'" in result.output
+    assert result.exit_code == 2 and "没有课程 no-such-course。" in result.output
     bad = tmp_path / "bad.zip"
     bad.write_bytes(zip_course({"course.yml": "slug: bad\n", "../evil.md": "x"}, "bad"))
     result = runner.invoke(args=["lms", "import-course", str(bad)])
     assert result.exit_code == 1
-    assert f"{bad}: the zip has unsafe paths: bad/../evil.md\nNothing was imported.\n" in (
-        result.output)
+    assert f"{bad}: 压缩包中有不安全的文件路径（绝对路径、“..”或反斜杠），因此没有导入任何内容：" \
+        f"bad/../evil.md\n没有导入任何内容。\n" in result.output
     broken = tmp_path / "broken.zip"
     broken.write_bytes(zip_course({"course.yml": "slug: broken\ntitle: 坏\nmodules: [a.md]\n"},
                                   "broken"))
@@ -86,16 +86,16 @@ def test_loading_files_over_a_course_edited_in_the_browser_says_what_it_replaces
             replace(current.modules[1], title="网页里改的标题"))))
     path = course.folder / "01-m1.md"
     path.write_text(path.read_text("utf-8").replace("学习内容", "新的学习内容"), "utf-8")
-    report = ("web-edited: {verb} (2 modules)\n"
-              "  version 3: modules changed: m1, m2; questions added: q-1\n")
+    report = ("web-edited：{verb}（2 个章节）\n"
+              "  第 3 版：修改章节：m1, m2; 新增题目：q-1\n")
 
     result = runner.invoke(args=["lms", "load-courses", "--dry-run", str(course.folder)])
     assert result.exit_code == 0, result.output
-    assert result.output.endswith(report.format(verb="would be updated")
-                                  + "Dry run: nothing was written.\n")
+    assert result.output.endswith(report.format(verb="将更新")
+                                  + "试运行：没有写入任何内容。\n")
     assert versions(db, "web-edited") == 2
     result = runner.invoke(args=["lms", "load-courses", str(course.folder)])
-    assert result.output.endswith(report.format(verb="updated"))
+    assert result.output.endswith(report.format(verb="已更新"))
     assert versions(db, "web-edited") == 3
 
 
@@ -105,7 +105,7 @@ def test_a_dry_run_of_a_new_course_writes_nothing(runner, tmp_path, db):
     (folder / "course.yml").write_text("slug: fresh\ntitle: 新课\nmodules: [a.md]\n", "utf-8")
     (folder / "a.md").write_text("---\nslug: a\ntitle: 甲\nminutes: 3\n---\n正文\n", "utf-8")
     result = runner.invoke(args=["lms", "load-courses", "--dry-run", str(folder)])
-    assert result.output.endswith("fresh: would be created (1 modules)\n  version 1\n"
-                                  "Dry run: nothing was written.\n")
+    assert result.output.endswith("fresh：将创建（1 个章节）\n  第 1 版\n"
+                                  "试运行：没有写入任何内容。\n")
     with pytest.raises(NotFound):
         course_files.find_course(db, "fresh")

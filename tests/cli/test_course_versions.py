@@ -11,8 +11,8 @@ def test_a_reload_prints_the_new_version_and_what_changed(runner, make_course):
     path.write_text(path.read_text("utf-8").replace("包括党课", "包括上党课"), "utf-8")
     result = runner.invoke(args=["lms", "load-courses", str(course.folder)])
     assert result.exit_code == 0, result.output
-    assert ("versions: updated (2 modules)\n"
-            "  version 2: modules changed: m1; questions revised: q-1\n") in result.output
+    assert ("versions：已更新（2 个章节）\n"
+            "  第 2 版：修改章节：m1; 修改题目：q-1\n") in result.output
     result = runner.invoke(args=["lms", "load-courses", str(course.folder)])
-    assert "versions: unchanged (2 modules)\n" in result.output
-    assert "version 3" not in result.output
+    assert "versions：没有变化（2 个章节）\n" in result.output
+    assert "第 3 版" not in result.output

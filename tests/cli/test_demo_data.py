@@ -25,7 +25,7 @@ from lms.models import (
 from tests.conftest import build_app, sign_in
 
 COURSE = "jiceng-dangjian"
-PASSWORD = re.compile(r"password \(shown once\): (\S+)")
+PASSWORD = re.compile(r"密码登录（只显示这一次）：(\S+)")
 
 
 def demo_data(runner, *extra: str, trainees: int = 300, seed: int = 1):
@@ -92,12 +92,12 @@ def test_the_same_seed_gives_the_same_people_and_progress_in_any_database(
 def test_it_refuses_a_database_with_real_people_unless_forced(runner, make_user, db):
     make_user()
     result = demo_data(runner, trainees=40)
-    assert result.exit_code != 0 and "real people" in result.output
+    assert result.exit_code != 0 and "数据库中有真实人员" in result.output
     assert demo_people(db) == []
     assert demo_data(runner, "--force", trainees=40).exit_code == 0
     assert len(demo_people(db)) == 40
     again = demo_data(runner, "--force", trainees=40)
-    assert again.exit_code != 0 and "already holds demo data" in again.output
+    assert again.exit_code != 0 and "已有演示数据" in again.output
 
 
 def test_enrollments_follow_the_assignments_with_a_realistic_spread(demo, db):

@@ -46,7 +46,7 @@ def test_the_draft_loads_unpublished_and_trainees_do_not_see_it(runner, tmp_path
         "course.yml"]
     loaded = runner.invoke(args=["lms", "load-courses", str(out)])
     assert loaded.exit_code == 0, loaded.output
-    assert "zhibu-draft: created (4 modules)" in loaded.output
+    assert "zhibu-draft：已创建（4 个章节）" in loaded.output
     course = db.query(Course).filter_by(slug="zhibu-draft").one()
     assert course.published is False
     assert "zhibu-draft" not in [c.slug for c in catalog.list_courses(db)]
@@ -76,7 +76,7 @@ def test_the_seed_article_imports_with_its_two_warnings_and_loads(runner, tmp_pa
     assert all(str(n) in lines[2] for n in (9, 17, 2))
     loaded = runner.invoke(args=["lms", "load-courses", str(out)])
     assert loaded.exit_code == 0, loaded.output
-    assert "seed-draft: created (9 modules)" in loaded.output
+    assert "seed-draft：已创建（9 个章节）" in loaded.output
 
 
 def test_an_existing_folder_is_kept_unless_forced(runner, tmp_path):

@@ -70,15 +70,15 @@ def test_without_json_a_readable_table(runner, stats_world):
     lines = result.output.splitlines()
     assert lines[0] == f"演示课程 (demo) · {G1}"
     assert lines[2].split() == ["5", "1", "5", "2", "0", "40.0", "58.3"]
-    assert "Module funnel" in lines and "Least complete units" in lines
+    assert "章节学习漏斗" in lines and "完成率最低的组织" in lines
     assert any(line.split()[:3] == ["第一党支部", "subtree", "3"] for line in lines)
 
 
 @pytest.mark.parametrize(("args", "message"), [
-    (["--course", "no-such-course"], "no course 'no-such-course'"),
-    (["--course", "demo", "--unit", "统计党委/没有这个支部"], "no org unit"),
-    (["--course", "demo", "--unit", "a//b"], "bad unit path"),
-    (["--course", "demo", "--from", "2025-02-01", "--to", "2025-01-01"], "--from"),
+    (["--course", "no-such-course"], "没有课程 no-such-course。"),
+    (["--course", "demo", "--unit", "统计党委/没有这个支部"], "没有组织 统计党委/没有这个支部。"),
+    (["--course", "demo", "--unit", "a//b"], "组织路径应写成 党委/总支/支部"),
+    (["--course", "demo", "--from", "2025-02-01", "--to", "2025-01-01"], "--from 不能晚于 --to"),
 ])
 def test_unknown_courses_and_units_fail_clearly(runner, stats_world, args, message):
     result = runner.invoke(args=["lms", "stats", *args, "--json"])
@@ -89,4 +89,4 @@ def test_unknown_courses_and_units_fail_clearly(runner, stats_world, args, messa
 def test_stats_alone_shows_help_and_rebuild_still_works(runner):
     assert "--course" in runner.invoke(args=["lms", "stats"]).output
     result = runner.invoke(args=["lms", "stats", "rebuild"])
-    assert result.exit_code == 0 and "recounted" in result.output
+    assert result.exit_code == 0 and "已根据原始记录重新计数" in result.output

@@ -18,8 +18,8 @@ FIVE_MB = 5 * 1024 * 1024
 @pytest.mark.parametrize(("text", "message"), [
     ("Q{=a ~b}\n\n" * (FIVE_MB // 11), "more than 200000 lines"),
     ("Q{=a ~b}\n\n" * 2001, "more than 2000 questions"),
-    ("Q{" + "~a" * (FIVE_MB // 2) + "}", "line 1: the question is longer than 32767"),
-    ("Q0{T}\n\nQ{" + "~a" * 101 + "}", "line 3: the question has more than 100 answers"),
+    ("Q{" + "~a" * (FIVE_MB // 2) + "}", "Line 1: the question is longer than 32767"),
+    ("Q0{T}\n\nQ{" + "~a" * 101 + "}", "Line 3: the question has more than 100 answers"),
     ("Q{" + "~[" * 16_000 + "}", "more than 100 answers"),
 ])
 def test_hostile_gift_files_are_refused_before_parsing(text, message):

@@ -154,6 +154,7 @@ def test_answers_and_item_analysis_read_item_letter_then_match():
     chosen, offered = MATCHING.analysis_labels(definition, response)
     assert chosen == ("A→党的全国代表大会", "B→中央军事委员会", "C→中央军事委员会")
     assert offered == ("A→党的全国代表大会", "B→中央纪律检查委员会", "C→地方各级代表大会")
+    assert MATCHING.analysis_key(definition) == offered  # the analysis marks them as the key
     # The labels name matches by text, so every attempt's shuffle counts alike.
     other = MATCHING.shuffle(spec(), random.Random(4))
     assert MATCHING.analysis_labels(other, other["answer"]["key"])[0] == offered

@@ -113,6 +113,7 @@ def test_item_analysis_labels_each_accepted_answer_and_other():
     assert NUMERICAL.analysis_labels(year, "1920") == (("1920..1922",), offered)
     assert NUMERICAL.analysis_labels(year, "abc") == (("其他",), offered)
     assert NUMERICAL.analysis_labels(year, None) == ((), offered)
+    assert NUMERICAL.analysis_key(year) == ("1921",)  # the 50% range is not the key
 
 
 # --- GIFT, as Moodle's question/format/gift/format.php reads it ------------------------------

@@ -221,12 +221,12 @@ def test_backfill_issues_once_and_leaves_revoked_ones_revoked(app, db, make_cour
     assert held(db, trainee) == []
     result = runner.invoke(args=["lms", "certificates", "issue-missing"])
     assert result.exit_code == 0, result.output
-    assert "certificates issued" in result.output
+    assert "颁发了 1 张证书" in result.output
     [certificate] = held(db, trainee)
     assert certificate.course_id == course.id
     certificate_admin.revoke(db, admin, trainee, certificate, "撤销测试")
     result = runner.invoke(args=["lms", "certificates", "issue-missing"])
-    assert "0 certificates issued" in result.output
+    assert "颁发了 0 张证书" in result.output
     assert [c.revoked_at is not None for c in held(db, trainee)] == [True]
 
 

@@ -94,7 +94,7 @@ def test_recompute_replays_a_year_with_the_new_rule(app, db, make_user, make_cou
     finally:
         app.config["LMS_HOURS_RULE"] = "per_class_hour"
     assert result.exit_code == 0, result.output
-    assert "2026: 1 online 学时 entries for 2 people" in result.output
+    assert "2026 年：2 人共 1 条网络培训学时记录" in result.output
     db.expire_all()
     rows = {(e.user_id, e.kind): e for e in db.scalars(select(HoursEntry))}
     assert rows[(user.id, "online")].quarter_hours == 2  # 15–30 minutes: 0.5

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
+import random
 
 import pytest
 
-from lms.services.item_analysis import AttemptRecord, ItemResponse, analyse, analysis_csv
+from lms.services.item_analysis import (
+    ALPHA_LABEL,
+    AttemptRecord,
+    ItemResponse,
+    analyse,
+    analysis_csv,
+)
 
 # key -> (prompt, type, possible, options)
 SPEC = {
@@ -95,14 +102,60 @@ def test_hand_computed_statistics() -> None:
     assert q4.option_counts == {}
     assert list(q1.option_counts) == ["A", "B", "C", "D"]
 
-    # KR-20 over q1..q3 (q4 is missing from u3, u4), right = earned >= possible:
+    # Cronbach's alpha over q1..q3 (q4 is missing from u3, u4): see the test below.
+    assert result.alpha == pytest.approx(5 / 12, abs=1e-3)
+    assert all(i.flags == () for i in result.items)  # 7 < 15 responses
+
+
+def kr20(table: list[list[int]]) -> float:
+    """KR-20 straight from its definition: k/(k-1) * (1 - sum(p*q) / var(total))."""
+    k, n = len(table[0]), len(table)
+    pq = sum(p * (1 - p) for p in (sum(row[i] for row in table) / n for i in range(k)))
+    totals = [sum(row) for row in table]
+    mean = sum(totals) / n
+    return k / (k - 1) * (1 - pq / (sum((t - mean) ** 2 for t in totals) / n))
+
+
+ZEROED = [[1, 1, 1], [1, 0, 1], [0, 0, 0], [1, 1, 0], [0, 0, 1]]
+
+
+def test_alpha_counts_partial_credit_as_given() -> None:
+    # First attempts, marks earned on q1..q3 (q2 is out of 2: u2 and u3 have half of it):
+    #        q1  q2  q3  total
+    # u1      1   2   1   4
+    # u2      1   1   1   3
+    # u3      0   1   0   1
+    # u4      1   2   0   3
+    # u5      0   0   1   1
+    # Item variances (population, divide by 5):
+    #   q1: mean .6, squares .16,.16,.36,.16,.36 = 1.2  -> .24
+    #   q2: mean 1.2, squares .64,.04,.04,.64,1.44 = 2.8 -> .56
+    #   q3: mean .6 -> .24                   sum = 1.04
+    # Totals: mean 12/5 = 2.4, squares 2.56,.36,1.96,.36,1.96 = 7.2 -> variance 1.44
+    # alpha = 3/2 * (1 - 1.04/1.44) = 1.5 * .4/1.44 = 0.4167
+    assert analyse(DATA).alpha == pytest.approx(0.4167, abs=1e-4)
+    # KR-20, which must read partial credit as wrong (u2's and u3's q2 -> 0), says otherwise.
+    assert kr20(ZEROED) == pytest.approx(0.4615, abs=1e-4)
+
+
+def right_or_wrong(table: list[list[int]]) -> list[AttemptRecord]:
+    return [attempt(u, 1, *(ItemResponse(f"q{i}", f"q{i}", "true_false", float(mark), 1.0, (), ())
+                            for i, mark in enumerate(row)))
+            for u, row in enumerate(table)]
+
+
+def test_alpha_equals_kr20_when_every_item_scores_0_or_1() -> None:
     # u1 1,1,1 = 3; u2 1,0,1 = 2; u3 0,0,0 = 0; u4 1,1,0 = 2; u5 0,0,1 = 1
     # p = 3/5, 2/5, 3/5; p*q = .24 each, sum = .72
     # totals mean 8/5 = 1.6, deviations 1.4,.4,-1.6,.4,-.6
     # population variance = (1.96+.16+2.56+.16+.36)/5 = 5.2/5 = 1.04
     # KR20 = 3/2 * (1 - .72/1.04) = 1.5 * .3077 = 0.4615
-    assert result.kr20 == pytest.approx(0.4615, abs=1e-3)
-    assert all(i.flags == () for i in result.items)  # 7 < 15 responses
+    assert analyse(right_or_wrong(ZEROED)).alpha == pytest.approx(0.4615, abs=1e-4)
+    # And on other 0/1 tables, to the last digit.
+    rng = random.Random(13)
+    for _ in range(20):
+        table = [[rng.randint(0, 1) for _ in range(6)] for _ in range(12)]
+        assert analyse(right_or_wrong(table)).alpha == pytest.approx(kr20(table), abs=1e-9)
 
 
 def many(n: int) -> list[AttemptRecord]:
@@ -135,17 +188,17 @@ def test_zero_variance_and_too_few_first_attempts_give_none() -> None:
     assert result.items[0].discrimination is None and result.items[1].discrimination is None
     # Everyone scores the same: no item varies, total variance 0.
     same = analyse([attempt(u, 1, resp("q1", 1, "B"), resp("q3", 1, "正确")) for u in range(3)])
-    assert same.kr20 is None and all(i.discrimination is None for i in same.items)
+    assert same.alpha is None and all(i.discrimination is None for i in same.items)
     # One first attempt (second attempts do not count).
     one = analyse([DATA[0], DATA[5], DATA[6]])
-    assert one.first_attempts == 1 and one.kr20 is None
+    assert one.first_attempts == 1 and one.alpha is None
     assert all(i.discrimination is None for i in one.items)
     # Fewer than 2 items answered in every first attempt.
     split = analyse([attempt(1, 1, resp("q1", 1, "B"), resp("q2", 0, "B")),
                      attempt(2, 1, resp("q1", 0, "A"), resp("q3", 1, "正确"))])
-    assert split.kr20 is None
+    assert split.alpha is None
     empty = analyse([])
-    assert (empty.attempts, empty.items, empty.kr20) == (0, (), None)
+    assert (empty.attempts, empty.items, empty.alpha) == (0, (), None)
 
 
 def test_item_missing_from_some_attempts_uses_only_attempts_that_have_it() -> None:
@@ -175,12 +228,12 @@ def test_csv_has_bom_header_escaping_and_chinese_flags() -> None:
     assert lines[1] == ["党的最高领导机关是？", "single_choice", "7", "0.71", "0.86", "A:1 B:5 C:1 D:0", ""]
     assert lines[3][4] == "-0.17"  # a negative discrimination stays a number
     assert lines[4][5] == ""
-    assert lines[-1] == ["KR-20（首次作答）", "", "5", "0.46", "", "", ""]
+    assert lines[-1] == ["内部一致性系数 Cronbach's α（首次作答）", "", "5", "0.42", "", "", ""]
 
     both = analysis_csv(analyse(many(15)))
     assert "过易" in both and "过难" in both and "区分度低" in both
     assert analysis_csv(analyse([])) == ("\ufeff题目,题型,作答次数,难度系数(通过率),区分度,选项分布,需复查\r\n"
-                                         "KR-20（首次作答）,,0,,,,\r\n")
+                                         f"{ALPHA_LABEL},,0,,,,\r\n")
 
 
 def test_joined_flags_and_leading_tab_or_minus_are_escaped() -> None:

@@ -96,7 +96,7 @@ def test_the_cli_opens_cycles_and_pages_show_them(db, client, runner, login_as, 
     course, trainee = yearly
     result = runner.invoke(args=["lms", "open-cycles", "--today", "2026-11-20"])
     assert result.exit_code == 0, result.output
-    assert "1 new training cycles opened" in result.output
+    assert "开启了 1 轮新的培训" in result.output
     login_as("admin", unit=None)
     page = client.get(f"/admin/stats/{course.slug}").get_data(as_text=True)
     assert "定期复训" in page

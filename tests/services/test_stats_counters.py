@@ -169,7 +169,7 @@ def test_stats_rebuild_command_repairs_the_counters(runner, db, make_user):
             row.opened = 0
     result = runner.invoke(args=["lms", "stats", "rebuild"])
     assert result.exit_code == 0, result.output
-    assert "recounted" in result.output
+    assert "已根据原始记录重新计数" in result.output
     assert counters(db) == kept
     missing = runner.invoke(args=["lms", "stats", "rebuild", "--course", "nope"])
     assert missing.exit_code != 0 and "nope" in missing.output
