@@ -20,6 +20,7 @@ from lms.author.article_wording import unreadable_text, warning_text
 from lms.content.article_import import ArticleUnreadable, import_article
 from lms.content.article_source import MAX_ARTICLE_BYTES
 from lms.content.loader import SLUG
+from lms.problems import Problem
 
 
 def _check_slug(ctx: click.Context, param: click.Parameter, value: str) -> str:
@@ -56,8 +57,9 @@ def import_article_command(file: str, slug: str, out: str | None, title: str | N
         except ArticleUnreadable as error:
             click.echo(f"{path}: {unreadable_text(error)}", err=True)
             sys.exit(1)
-        except ValueError as error:
-            raise click.UsageError(str(error)) from None
+        except ValueError as error:  # a bad slug or title: a Problem, in the CLI's language
+            raise click.UsageError(error.translated() if isinstance(error, Problem)
+                                   else str(error)) from None
         if folder.exists() and (not folder.is_dir() or (any(folder.iterdir()) and not force)):
             raise click.ClickException(_("%(folder)s already exists: choose another --out, "
                                          "or add --force to overwrite its files.",

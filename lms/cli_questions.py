@@ -59,7 +59,7 @@ def import_questions_command(file: str, course_slug: str, module_slug: str,
     try:
         parsed = question_bank.parse_bank(path.name, path.read_bytes(), state.question_types)
     except question_bank.BankInvalid as error:
-        for problem in error.problems:
+        for problem in error.translated():
             click.echo(f"{path}: {problem}", err=True)
         click.echo(_("Nothing was imported."), err=True)
         sys.exit(1)

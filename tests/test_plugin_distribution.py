@@ -160,5 +160,5 @@ def test_likert_type_comes_only_from_the_installed_distribution(tmp_path):
         [PYTHON, "-c", textwrap.dedent(SCRIPT).format(tmp=tmp_path, db="q.db", courses=courses)],
         env=base_env, cwd=outside)
     assert without_plugin.startswith("NO-LIKERT 1"), without_plugin
-    assert "unknown type 'likert'" in without_plugin, without_plugin
+    assert "无法识别的题型 'likert'" in without_plugin, without_plugin
     assert "00-self-check.md:" in without_plugin, without_plugin

@@ -174,7 +174,7 @@ def import_questions(slug: str, module_slug: str):
         parsed = question_bank.parse_bank(file.filename or "", data, state.question_types)
     except question_bank.BankInvalid as error:
         return render_template("lms/author/import.html", course=course, module=module,
-                               form=upload, problems=error.problems), 400
+                               form=upload, problems=error.translated()), 400
     except InvalidInput as error:
         return render_template("lms/author/import.html", course=course, module=module,
                                form=upload, problems=[bank_problems.refusal(error)]), 400

@@ -28,6 +28,7 @@ from lms.content.article_source import (
     text_lines,
 )
 from lms.content.loader import SLUG
+from lms.problems import Problem
 
 __all__ = ["WARNING_TEXTS", "ArticleDraft", "ArticleUnreadable", "ArticleWarning",
            "ImportSummary", "import_article"]
@@ -58,12 +59,13 @@ def import_article(data: bytes, filename: str, slug: str, *,
     """Read ``data`` (the file ``filename`` as uploaded) into a draft course ``slug``.
 
     Raises ``ArticleUnreadable`` (with a ``code``) for a file that is not a readable
-    article, ``ValueError`` for a bad slug or title (the caller's form checks those)."""
+    article, ``Problem`` (a ``ValueError``) for a bad slug or title (the caller's form checks those)."""
     if not SLUG.fullmatch(slug):
-        raise ValueError(f"invalid slug {slug!r}")
+        raise Problem("invalid slug %(slug)r: use lowercase letters, digits and hyphens",
+                      slug=slug)
     title = (title or "").strip() or None
     if title is not None and len(title) > 200:
-        raise ValueError("the title is longer than 200 characters")
+        raise Problem("the title is longer than 200 characters")
     check_size(data, filename)
     source = read_docx(data) if is_docx(data, filename) else Source(text_lines(decode_text(data)))
     warnings = [ArticleWarning(code, line, line, {"count": count})

@@ -11,12 +11,17 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 @dataclass(frozen=True)
 class Problem:
+    """A problem in a course file. ``message`` is a lazy msgid (``lazy_gettext``), so it reads
+    in the language of wherever it is shown: the web page's, or ``LMS_DEFAULT_LOCALE`` in the
+    CLI; English outside both."""
+
     path: Path
     line: int
     message: str
@@ -96,7 +101,7 @@ def parse_yaml(text: str, path: Path, problems: list[Problem],
         mark = getattr(error, "problem_mark", None)
         line = (mark.line + first_line) if mark is not None else first_line
         reason = getattr(error, "problem", None) or str(error)
-        problems.append(Problem(path, line, f"invalid YAML: {reason}"))
+        problems.append(Problem(path, line, _l("invalid YAML: %(reason)s", reason=reason)))
         return None
 
 
@@ -106,7 +111,7 @@ def check_keys(doc: YamlDoc, node, allowed: set[str], problems: list[Problem]) -
     for key_node, _ in node.value:
         if key_node.value not in allowed:
             problems.append(Problem(doc.path, doc.line(key_node),
-                                    f"unknown key {key_node.value!r}"))
+                                    _l("unknown key %(key)r", key=key_node.value)))
 
 
 def whole_number(value: Any, low: int, high: int | None) -> bool:
@@ -120,13 +125,14 @@ def text_value(doc: YamlDoc, data: dict, key: str, problems: list[Problem], *, r
     line = doc.line(doc.child(doc.node, key))
     if value is None or value == "":
         if required:
-            problems.append(Problem(doc.path, line, f"{key} is required"))
+            problems.append(Problem(doc.path, line, _l("%(key)s is required", key=key)))
         return ""
     if not isinstance(value, str):
-        problems.append(Problem(doc.path, line, f"{key} must be text"))
+        problems.append(Problem(doc.path, line, _l("%(key)s must be text", key=key)))
         return ""
     if len(value) > limit:
-        problems.append(Problem(doc.path, line, f"{key} is longer than {limit} characters"))
+        problems.append(Problem(doc.path, line, _l("%(key)s is longer than %(limit)s characters",
+                                                   key=key, limit=limit)))
     return value.strip()
 
 
@@ -134,7 +140,7 @@ def slug_value(doc: YamlDoc, data: dict, problems: list[Problem]) -> str:
     slug = data.get("slug")
     if not isinstance(slug, str) or not SLUG.match(slug):
         problems.append(Problem(doc.path, doc.line(doc.child(doc.node, "slug")),
-                                "slug must be lowercase letters, digits and hyphens"))
+                                _l("slug must be lowercase letters, digits and hyphens")))
         return ""
     return slug
 
@@ -143,6 +149,6 @@ def pass_mark_value(doc: YamlDoc, data: dict, problems: list[Problem]) -> int | 
     value = data.get("pass_mark")
     if value is not None and not whole_number(value, 0, 100):
         problems.append(Problem(doc.path, doc.line(doc.child(doc.node, "pass_mark")),
-                                "pass_mark must be a whole number from 0 to 100"))
+                                _l("pass_mark must be a whole number from 0 to 100")))
         return None
     return value

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 from lms.content.citations import CiteError, citation_warnings, read_cite
 from lms.content.course_rules import CourseRules, read_rules
 from lms.content.course_source import (  # noqa: F401  (SLUG, Problem: imported from here too)
@@ -100,6 +102,16 @@ class CourseFile:
     rules: CourseRules = field(default_factory=CourseRules)
 
 
+class _Translated:
+    """A ``SpecError`` as a lazy message's parameter: said in the reader's language."""
+
+    def __init__(self, problem: SpecError):
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return self.problem.translated()
+
+
 class CourseInvalid(Exception):
     def __init__(self, problems: list[Problem]):
         super().__init__("\n".join(str(p) for p in problems))
@@ -123,14 +135,14 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
     path = source.path("course.yml")
     raw = source.read("course.yml")
     if raw is None:
-        raise CourseInvalid([Problem(path, 1, "course.yml is missing")])
+        raise CourseInvalid([Problem(path, 1, _l("course.yml is missing"))])
     used = {"course.yml"}
     digest = hashlib.sha256(raw)
     doc = parse_yaml(raw.decode("utf-8", errors="replace"), path, problems)
     if doc is None:
         raise CourseInvalid(problems)
     if not isinstance(doc.data, dict):
-        raise CourseInvalid([Problem(path, 1, "course.yml must be a mapping of keys")])
+        raise CourseInvalid([Problem(path, 1, _l("course.yml must be a mapping of keys"))])
     data = doc.data
     check_keys(doc, doc.node, COURSE_KEYS, problems)
     slug = slug_value(doc, data, problems)
@@ -141,30 +153,31 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
     published = data.get("published", True)
     if not isinstance(published, bool):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "published")),
-                                "published must be true or false"))
+                                _l("published must be true or false")))
 
     modules: list[ModuleFile] = []
     names = data.get("modules")
     names_node = doc.child(doc.node, "modules")
     if not isinstance(names, list) or not names:
         problems.append(Problem(path, doc.line(names_node),
-                                "modules must list at least one module file"))
+                                _l("modules must list at least one module file")))
         names = []
     seen_files: set[str] = set()
     seen_slugs: dict[str, Path] = {}
     for index, name in enumerate(names):
         line = doc.line(doc.child(names_node, index))
         if not isinstance(name, str) or "/" in name or "\\" in name or not name.endswith(".md"):
-            problems.append(Problem(path, line, f"module entry {name!r} must be a .md file name"))
+            problems.append(Problem(path, line, _l("module entry %(name)r must be a .md file name",
+                                                    name=name)))
             continue
         if name in seen_files:
-            problems.append(Problem(path, line, f"{name} is listed twice"))
+            problems.append(Problem(path, line, _l("%(name)s is listed twice", name=name)))
             continue
         seen_files.add(name)
         module_path = source.path(name)
         module_bytes = source.read(name)
         if module_bytes is None:
-            problems.append(Problem(path, line, f"{name} does not exist"))
+            problems.append(Problem(path, line, _l("%(name)s does not exist", name=name)))
             continue
         sibling_name = name[:-len(".md")] + ".quiz.yml"
         sibling_bytes = source.read(sibling_name)
@@ -178,14 +191,14 @@ def read_course(folder: Path | Mapping[str, bytes | str], registry: QuestionType
             continue
         if module.slug in seen_slugs:
             problems.append(Problem(module_path, 2,
-                                    f"slug {module.slug!r} is already used by "
-                                    f"{seen_slugs[module.slug].name}"))
+                                    _l("slug %(slug)r is already used by %(file)s",
+                                       slug=module.slug, file=seen_slugs[module.slug].name)))
         seen_slugs[module.slug] = module_path
         modules.append(module)
     _check_unique_ids(modules, problems)
     rules = read_rules(doc, problems, slug, [m.slug for m in modules],
                        {m.slug for m in modules if m.questions})
-    problems.extend(Problem(source.path(name), 1, "is not listed in course.yml modules")
+    problems.extend(Problem(source.path(name), 1, _l("is not listed in course.yml modules"))
                     for name in source.unused(used))
     if problems:
         raise CourseInvalid(problems)
@@ -211,8 +224,9 @@ def _check_unique_ids(modules: list[ModuleFile], problems: list[Problem]) -> Non
             if question.written_id in first:
                 where, line = first[question.written_id]
                 problems.append(Problem(module.path, question.line,
-                                        f"id {question.written_id!r} is already used by the "
-                                        f"question at {where.name}:{line}"))
+                                        _l("id %(id)r is already used by the question at "
+                                           "%(file)s:%(line)s", id=question.written_id,
+                                           file=where.name, line=line)))
             else:
                 first[question.written_id] = (module.path, question.line)
 
@@ -223,19 +237,19 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(Problem(path, 1, f"not UTF-8 text ({error.reason})"))
+        problems.append(Problem(path, 1, _l("not UTF-8 text (%(reason)s)", reason=error.reason)))
         return None
     text = text.replace("\r\n", "\n")
     before = len(problems)
     match = FRONT_MATTER.match(text)
     if match is None:
-        problems.append(Problem(path, 1, "must start with front matter between --- lines"))
+        problems.append(Problem(path, 1, _l("must start with front matter between --- lines")))
         return None
     doc = parse_yaml(match.group(1), path, problems, first_line=2)
     if doc is None:
         return None
     if not isinstance(doc.data, dict):
-        problems.append(Problem(path, 2, "front matter must be a mapping of keys"))
+        problems.append(Problem(path, 2, _l("front matter must be a mapping of keys")))
         return None
     data = doc.data
     check_keys(doc, doc.node, MODULE_KEYS, problems)
@@ -244,21 +258,23 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     minutes = data.get("minutes")
     if not whole_number(minutes, 1, 600):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "minutes")),
-                                "minutes must be a whole number of estimated minutes (1-600)"))
+                                _l("minutes must be a whole number of estimated minutes (1-600)")))
     min_minutes = data.get("min_minutes")
     min_line = doc.line(doc.child(doc.node, "min_minutes"))
     if min_minutes is not None and not whole_number(min_minutes, 1, 600):
-        problems.append(Problem(path, min_line, "min_minutes must be a whole number of minutes "
-                                "of active study (1-600), or left out"))
+        problems.append(Problem(path, min_line, _l("min_minutes must be a whole number of "
+                                                      "minutes of active study (1-600), or left "
+                                                      "out")))
     elif min_minutes is not None and whole_number(minutes, 1, 600) and min_minutes > minutes:
         # Credited time stops at a multiple of the estimate; asking more than it could be
         # more than anyone can ever be credited.
-        problems.append(Problem(path, min_line, f"min_minutes ({min_minutes}) must not be more "
-                                f"than minutes ({minutes}), the estimated time"))
+        problems.append(Problem(path, min_line, _l("min_minutes (%(min)s) must not be more than "
+                                                      "minutes (%(minutes)s), the estimated time",
+                                                      min=min_minutes, minutes=minutes)))
     required = data.get("required", True)
     if not isinstance(required, bool):
         problems.append(Problem(path, doc.line(doc.child(doc.node, "required")),
-                                "required must be true or false"))
+                                _l("required must be true or false")))
     pass_mark = pass_mark_value(doc, data, problems)
     quiz = QuizSettings()
     try:
@@ -275,7 +291,7 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     blocks = list(QUIZ_BLOCK.finditer(body))
     if len(blocks) > 1:
         line = body_first_line + body.count("\n", 0, blocks[1].start())
-        problems.append(Problem(path, line, "only one ```quiz block is allowed per module"))
+        problems.append(Problem(path, line, _l("only one ```quiz block is allowed per module")))
     sibling, sibling_bytes = sibling_file
     if blocks:
         block = blocks[0]
@@ -284,19 +300,20 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
         body = body[: block.start()] + body[block.end():]
     if sibling_bytes is not None:
         if blocks:
-            problems.append(Problem(sibling, 1, f"{path.name} already has a ```quiz block"))
+            problems.append(Problem(sibling, 1, _l("%(file)s already has a ```quiz block",
+                                                    file=path.name)))
         else:
             questions = read_questions(sibling_bytes.decode("utf-8", errors="replace"),
                                         sibling, 1, registry, problems)
     source = body.strip() + "\n"
     if not body.strip():
-        problems.append(Problem(path, body_first_line, "the module has no text"))
+        problems.append(Problem(path, body_first_line, _l("the module has no text")))
     if len(problems) > before:
         return None
     if quiz.draw is not None and quiz.draw > len(questions):
         problems.append(Problem(path, doc.line(doc.child(doc.child(doc.node, "quiz"), "draw")),
-                                f"quiz.draw: asks for {quiz.draw} questions but the module has "
-                                f"{len(questions)}"))
+                                _l("quiz.draw: asks for %(draw)s questions but the module "
+                                   "has %(count)s", draw=quiz.draw, count=len(questions))))
         return None
     for question, key in zip(questions, derived_keys(slug, (q.spec["prompt"] for q in questions)),
                              strict=True):
@@ -314,14 +331,15 @@ def read_questions(text: str, path: Path, first_line: int, registry: QuestionTyp
     if doc.data is None:
         return []
     if not isinstance(doc.data, list):
-        problems.append(Problem(path, first_line, "the quiz must be a list of questions"))
+        problems.append(Problem(path, first_line, _l("the quiz must be a list of questions")))
         return []
     questions = []
     for index, item in enumerate(doc.data):
         item_node = doc.child(doc.node, index)
         line = doc.line(item_node)
         if not isinstance(item, dict):
-            problems.append(Problem(path, line, f"question {index + 1} must be a mapping"))
+            problems.append(Problem(path, line, _l("question %(number)s must be a mapping",
+                                                    number=index + 1)))
             continue
         type_name = item.get("type")
         question_type = registry.get(type_name) if isinstance(type_name, str) else None
@@ -329,22 +347,24 @@ def read_questions(text: str, path: Path, first_line: int, registry: QuestionTyp
             known = ", ".join(registry.names())
             problems.append(Problem(path, doc.line(doc.child(item_node, "type")) if
                                     "type" in item else line,
-                                    f"question {index + 1}: unknown type {type_name!r} "
-                                    f"(known: {known})"))
+                                    _l("question %(number)s: unknown type %(type)r "
+                                       "(known: %(known)s)", number=index + 1, type=type_name,
+                                       known=known)))
             continue
         for key_node, _ in item_node.value:
             if key_node.value not in question_type.keys | COMMON_KEYS:
                 problems.append(Problem(path, doc.line(key_node),
-                                        f"question {index + 1}: unknown key {key_node.value!r}"))
+                                        _l("question %(number)s: unknown key %(key)r",
+                                           number=index + 1, key=key_node.value)))
         written_id = item.pop("id", None)
         if written_id is not None:
             if isinstance(written_id, int) and not isinstance(written_id, bool):
                 written_id = str(written_id)
             if not isinstance(written_id, str) or not is_question_key(written_id):
                 problems.append(Problem(path, doc.line(doc.child(item_node, "id")),
-                                        f"question {index + 1}: id must be letters, digits, "
-                                        "'.', '_' or '-' (at most 80), starting with a letter "
-                                        "or digit"))
+                                        _l("question %(number)s: id must be letters, "
+                                           "digits, '.', '_' or '-' (at most 80), starting "
+                                           "with a letter or digit", number=index + 1)))
                 continue
         cite, cite_line = None, doc.line(doc.child(item_node, "cite"))
         if "cite" in item:
@@ -352,7 +372,8 @@ def read_questions(text: str, path: Path, first_line: int, registry: QuestionTyp
                 cite = read_cite(item.pop("cite"))
             except CiteError as error:
                 problems.append(Problem(path, cite_line,
-                                        f"question {index + 1}: cite: {error}"))
+                                        _l("question %(number)s: cite: %(reason)s",
+                                           number=index + 1, reason=str(error))))
                 continue
         try:
             spec = question_type.load_spec(item)
@@ -360,7 +381,9 @@ def read_questions(text: str, path: Path, first_line: int, registry: QuestionTyp
             field_line = doc.line(doc.child(item_node, error.field)) if error.field in item \
                 else line
             problems.append(Problem(path, field_line,
-                                    f"question {index + 1}: {error.field}: {error.message}"))
+                                    _l("question %(number)s: %(field)s: %(reason)s",
+                                       number=index + 1, field=error.field,
+                                       reason=_Translated(error))))
             continue
         questions.append(QuestionFile(type=type_name, spec=spec, written_id=written_id,
                                       line=line, cite=cite, cite_line=cite_line, path=path))

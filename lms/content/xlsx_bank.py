@@ -69,7 +69,7 @@ HEADERS = {"题型": "type", "题干": "prompt", "正确答案": "answer", "答�
            "名称": "title", "格式": "format",
            **{f"选项{letter}": letter for letter in LETTERS}}
 REQUIRED = ("题型", "题干", "选项A", "选项B", "正确答案", "解析", "分值")
-UNREADABLE = "无法读取文件：不是有效的 Excel（.xlsx）文件"
+UNREADABLE = Problem("The file cannot be read: it is not a valid Excel (.xlsx) file")
 # Excel runs a cell starting with one of these as a formula; an apostrophe in front defuses it.
 # Apostrophes already in front are counted so that the escape round-trips for any text. Text
 # starting with the example mark is escaped the same way, so a real question so written is
@@ -92,11 +92,15 @@ class BankRows(list[ImportedRow]):
 
 
 class BankInvalid(Exception):
-    """The bank was rejected; ``problems`` lists every reason, in Chinese, for the trainer."""
+    """The bank was rejected; ``problems`` lists every reason (``Problem``: ``str()`` in
+    English, ``translated()`` in the page's or CLI's language)."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
+    def __init__(self, problems: list[Problem]):
+        super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+
+    def translated(self) -> list[str]:
+        return [problem.translated() for problem in self.problems]
 
 
 # ---------------------------------------------------------------- reading
@@ -118,7 +122,7 @@ def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> BankRows:
         rows = sheet.iter_rows(values_only=True)
         columns = _columns(next(rows, ()))
         types = _types_by_label(registry.types())
-        problems: list[str] = []
+        problems: list[Problem] = []
         imported = BankRows()
         count = 0
         for number, values in enumerate(rows, start=2):
@@ -130,17 +134,20 @@ def read_question_bank(data: bytes, registry: QuestionTypeRegistry) -> BankRows:
                 continue
             count += 1
             if count > MAX_ROWS:
-                raise BankInvalid([f"题库最多{MAX_ROWS}道题，请拆分成多个文件分别导入"])
+                raise BankInvalid([Problem("A bank holds at most %(count)s questions: split it into "
+                                           "several files", count=MAX_ROWS)])
             row = _read_row(number, cells, types, problems)
             if row is not None:
                 imported.append(row)
     finally:
         workbook.close()
     if count == 0 and imported.examples:
-        problems.append(f"文件里只有模板的{imported.examples}行示例（题干以“{EXAMPLE_MARK}”开头），"
-                        "示例不会导入：请在示例下方每行填写一道题，再上传")
+        problems.append(Problem("The file holds only the template's %(count)s example rows (their "
+                                "question text starts with “%(mark)s”), which are not imported: "
+                                "write one question a row below them, then upload again",
+                                count=imported.examples, mark=EXAMPLE_MARK))
     elif count == 0:
-        problems.append("没有找到题目：请从第2行起每行填写一道题")
+        problems.append(Problem("No questions were found: write one question a row from row 2 on"))
     if problems:
         raise BankInvalid(problems)
     return imported
@@ -165,16 +172,21 @@ def _columns(header: tuple[Any, ...]) -> dict[str, int]:
         if key is None:
             continue  # extra columns such as 序号 or 备注 are allowed
         if key in columns:
-            problems.append(f"第1行: 表头“{title}”重复（“答案”与“正确答案”是同一列）"
-                            if key == "answer" else f"第1行: 表头“{title}”重复")
+            problems.append(Problem("Row 1: the header “%(title)s” is given twice (“答案” and "
+                                    "“正确答案” are the same column)", title=title)
+                            if key == "answer" else
+                            Problem("Row 1: the header “%(title)s” is given twice", title=title))
         columns.setdefault(key, index)
     missing = [title for title in REQUIRED if HEADERS[title] not in columns]
     if missing:
-        problems.append("第1行: 缺少必填列：" + "、".join(missing))
+        problems.append(Problem("Row 1: required columns are missing: %(columns)s",
+                                columns="、".join(missing)))
     present = [letter in columns for letter in LETTERS]
     for index in range(2, len(LETTERS)):
         if present[index] and not present[index - 1]:
-            problems.append(f"第1行: 有“选项{LETTERS[index]}”列却缺少“选项{LETTERS[index - 1]}”列")
+            problems.append(Problem("Row 1: there is a column “选项%(letter)s” but no column "
+                                    "“选项%(before)s”", letter=LETTERS[index],
+                                    before=LETTERS[index - 1]))
             break
     if problems:
         raise BankInvalid(problems)
@@ -207,12 +219,13 @@ def _read_row(number: int, cells: dict[str, Any], types: dict[str, QuestionType]
     row = ExcelRow(prompt, text["answer"],
                    _filled([text.get(letter, "") for letter in LETTERS]))
     if not label:
-        row.problem("缺少题型")
+        row.problem(Problem("the question type is missing"))
     elif question_type is None:
         accepted = dict.fromkeys(t.excel_labels[0] for t in types.values())
-        row.problem(f"题型“{label}”无法识别，可填：{'、'.join(accepted)}")
+        row.problem(Problem("the question type “%(label)s” is unknown; write one of: %(types)s",
+                            label=label, types="、".join(accepted)))
     if not prompt:
-        row.problem("缺少题干")
+        row.problem(Problem("the question text is missing"))
     raw: dict[str, Any] = {"type": question_type.name if question_type else None,
                            "prompt": prompt}
     if question_type is not None:
@@ -221,14 +234,17 @@ def _read_row(number: int, cells: dict[str, Any], types: dict[str, QuestionType]
         raw["explanation"] = text["explanation"]
     raw["points"] = _points(cells["points"])
     if raw["points"] is None:
-        row.problem(f"分值“{text['points']}”应为正整数")
+        row.problem(Problem("the points “%(points)s” must be a positive whole number",
+                            points=text["points"]))
     _read_details(text, raw, row)
     if not row.problems and question_type is not None:
         try:
             question_type.load_spec(raw)
         except SpecError as error:
-            row.problem(f"{FIELD_NAMES.get(error.field, error.field)}: {error.translated()}")
-    problems.extend(f"第{number}行: {message}" for message in row.problems)
+            row.problem(Problem("%(field)s: %(reason)s",
+                                field=FIELD_NAMES.get(error.field, error.field), reason=error))
+    problems.extend(Problem("Row %(row)s: %(problem)s", row=number, problem=problem)
+                    for problem in row.problems)
     if row.problems:
         return None
     return ImportedRow(number, raw)
@@ -240,13 +256,15 @@ def _read_details(text: dict[str, str], raw: dict[str, Any], row: ExcelRow) -> N
     if difficulty:
         raw["difficulty"] = read_difficulty(difficulty)
         if raw["difficulty"] is None:
-            row.problem(f"难度“{difficulty}”应为简单、中等或困难（也可留空）")
+            row.problem(Problem("the difficulty “%(difficulty)s” must be 简单, 中等 or 困难 (or left "
+                                "empty)", difficulty=difficulty))
     for key in ("topic", "title"):
         if text.get(key):
             raw[key] = text[key]
     written = text.get("format", "")
     if written.upper() not in FORMATS:
-        row.problem(f"格式“{written}”应为 HTML、Markdown 或留空（纯文本）")
+        row.problem(Problem("the format “%(format)s” must be HTML, Markdown or left empty (plain "
+                            "text)", format=written))
     elif FORMATS[written.upper()]:
         raw["format"] = FORMATS[written.upper()]
 

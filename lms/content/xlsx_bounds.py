@@ -8,24 +8,32 @@ template's examples and the formatted empty rows Excel keeps below the questions
 from __future__ import annotations
 
 from lms.content.ooxml_limits import EXCEL_CELL_CHARS, PackageLimits, PackageRefused, check_package
+from lms.problems import Problem
 
 SPARE_ROWS = 1000
 COLUMNS = 256
+#: English msgids (lms.problems), shown in the trainer's language.
 MESSAGES = {
-    "too_large": "文件解压后超过{megabytes}MB，请拆分成多个文件分别导入",
-    "too_many_rows": "题库最多{rows}道题，文件的行数超出上限，请拆分成多个文件分别导入",
-    "too_many_columns": "一行最多{columns}列，请从题库模板重新填写",
-    "cell_too_long": "有单元格超过{chars}个字符（超出 Excel 的上限），请检查后重新保存",
+    "too_large": Problem("Unzipped, the file is larger than %(megabytes)s MB: split it into "
+                         "several files"),
+    "too_many_rows": Problem("A bank holds at most %(rows)s questions and the file has more "
+                             "rows than that: split it into several files"),
+    "too_many_columns": Problem("A row holds at most %(columns)s columns: fill in the bank "
+                                "template again"),
+    "cell_too_long": Problem("A cell holds more than %(chars)s characters (more than Excel "
+                             "allows): check it and save again"),
 }
 
 
-def check_bounds(data: bytes, questions: int, unreadable: str,
+def check_bounds(data: bytes, questions: int, unreadable: Problem,
                  refuse: type[Exception]) -> None:
-    """Raise ``refuse([message])`` in Chinese if the file crosses a limit or is no zip."""
+    """Raise ``refuse([problem])`` if the file crosses a limit or is no zip."""
     limits = PackageLimits(rows=questions + 1 + SPARE_ROWS, columns=COLUMNS,
                            string_chars=EXCEL_CELL_CHARS)
     try:
         check_package(data, limits)
     except PackageRefused as refused:
-        message = MESSAGES.get(refused.reason, unreadable)
-        raise refuse([message.format(**{**refused.params, "rows": questions})]) from None
+        if refused.reason not in MESSAGES:
+            raise refuse([unreadable]) from None
+        message = MESSAGES[refused.reason].msgid
+        raise refuse([Problem(message, **{**refused.params, "rows": questions})]) from None

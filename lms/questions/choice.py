@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.problems import Problem
 from lms.questions import choice_form, option_feedback
 from lms.questions.base import Grade, QuestionType, SpecError, letters
 from lms.questions.choice_form import read_cells as _read_excel  # noqa: F401 (ordering's)
@@ -155,7 +156,8 @@ class SingleChoice(QuestionType):
     def excel_read(self, row: ExcelRow) -> dict[str, Any]:
         raw = choice_form.read_excel(row)
         if raw["answer"] is not None and len(raw["answer"]) != 1:
-            row.problem(f"单选题只能有一个正确答案，填写了“{row.answer}”")
+            row.problem(Problem("a single-choice question has exactly one answer; “%(answer)s” "
+                                "was given", answer=row.answer))
         return raw
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:
@@ -262,7 +264,8 @@ class MultipleChoice(QuestionType):
         single letter is reported as the typing slip it usually is."""
         raw = choice_form.read_excel(row)
         if raw["answer"] is not None and len(raw["answer"]) < 2:
-            row.problem(f"多选题至少需要两个正确答案，填写了“{row.answer}”")
+            row.problem(Problem("a multiple-choice question needs at least two answers; "
+                                "“%(answer)s” was given", answer=row.answer))
         return raw
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:

@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from lms.problems import Problem
+
 LETTERS = "ABCDEFGH"  # 选项A–选项H: the eight options a choice question may have
 _SEPARATORS = re.compile(r"[\s,，、;；/>→]")
 
@@ -21,17 +23,18 @@ class ExcelRow:
     """One row's cells as stripped text, for ``QuestionType.excel_read``.
 
     ``options`` runs from 选项A to the last filled option cell, so an inner gap is ``""``.
-    Report a problem with ``problem(message)``, in Chinese, for the trainer; the framework
+    Report a problem with ``problem(message)``: a ``lms.problems.Problem`` (an English msgid,
+    shown in the trainer's language) or, as before, plain text shown as written. The framework
     adds the row number and imports nothing while any row has one.
     """
 
     prompt: str
     answer: str
     options: list[str]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
-    def problem(self, message: str) -> None:
-        self.problems.append(message)
+    def problem(self, message: str | Problem) -> None:
+        self.problems.append(message if isinstance(message, Problem) else Problem(message))
 
 
 class ExcelCells(NamedTuple):
@@ -47,14 +50,17 @@ def read_options(row: ExcelRow) -> list[str] | None:
     gap = next((i for i, value in enumerate(values) if not value), None)
     if gap is not None:
         later = next(i for i in range(gap, len(values)) if values[i])
-        row.problem(f"选项{LETTERS[gap]}为空，但选项{LETTERS[later]}有内容（选项须从A起连续填写）")
+        row.problem(Problem("option %(gap)s is empty but option %(later)s is filled in (fill the "
+                            "options from A on without gaps)", gap=LETTERS[gap],
+                            later=LETTERS[later]))
         return None
     if len(values) < 2:
-        row.problem("至少需要两个选项（选项A、选项B）")
+        row.problem(Problem("at least two options are needed (options A and B)"))
         return None
     for i in range(1, len(values)):
         if values[i] in values[:i]:
-            row.problem(f"选项{LETTERS[i]}与选项{LETTERS[values.index(values[i])]}内容相同")
+            row.problem(Problem("option %(option)s has the same text as option %(other)s",
+                                option=LETTERS[i], other=LETTERS[values.index(values[i])]))
             return None
     return values
 
@@ -64,13 +70,15 @@ def read_letters(row: ExcelRow, count: int) -> str | None:
     answer = row.answer
     letters = _SEPARATORS.sub("", unicodedata.normalize("NFKC", answer).upper())
     if not answer:
-        row.problem("缺少正确答案")
+        row.problem(Problem("the answer is missing"))
     elif not re.fullmatch(r"[A-Z]+", letters):
-        row.problem(f"正确答案“{answer}”应为选项字母，如 A 或 ABD")
+        row.problem(Problem("the answer “%(answer)s” must be option letters, such as A or ABD",
+                            answer=answer))
     elif outside := "".join(dict.fromkeys(c for c in letters if c not in LETTERS[:count])):
-        row.problem(f"正确答案“{outside}”不在选项范围内（A–{LETTERS[count - 1]}）")
+        row.problem(Problem("the answer “%(answer)s” is not among the options (A–%(last)s)",
+                            answer=outside, last=LETTERS[count - 1]))
     elif twice := "".join(dict.fromkeys(c for c in letters if letters.count(c) > 1)):
-        row.problem(f"正确答案中“{twice}”重复")
+        row.problem(Problem("the answer gives “%(answer)s” twice", answer=twice))
     else:
         return letters
     return None

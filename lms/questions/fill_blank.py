@@ -190,18 +190,20 @@ def _best_match(accepted: list[form.Item], given: str) -> form.Item | None:
 def _blank_answer(prompt: str, row: ExcelRow) -> list[str]:
     blanks = len(BLANK.findall(prompt))
     if blanks == 0:
-        row.problem("填空题的题干中没有空：请用____或（  ）标出每个空")
+        row.problem(Problem("the question text has no blank: mark each blank with ____ or (  )"))
         return []
     if not row.answer:
-        row.problem("缺少正确答案")
+        row.problem(Problem("the answer is missing"))
         return []
     parts = re.split(r"[|｜]", row.answer)
     if len(parts) != blanks:
-        row.problem(f"题干有{blanks}个空，正确答案却有{len(parts)}个（空与空之间用“|”分隔）")
+        row.problem(Problem("the question text has %(blanks)s blanks but the answer has "
+                            "%(answers)s (separate blanks with “|”)", blanks=blanks,
+                            answers=len(parts)))
         return []
     key = []
     for number, part in enumerate(parts, start=1):
         if not part.strip(" \t;；"):
-            row.problem(f"第{number}个空没有填写答案")
+            row.problem(Problem("blank %(number)s has no answer", number=number))
         key.append(part)  # a line, as a course file writes a blank: (50%) and # feedback too
     return key

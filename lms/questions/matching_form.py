@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from lms.problems import Problem
 from lms.questions.excel_form import LETTERS, ExcelCells, ExcelRow
 from lms.questions.gift_form import (
     GiftBlock,
@@ -93,11 +94,13 @@ def excel_lines(row: ExcelRow) -> list[str]:
             if not line:
                 continue
             if not has_arrow(line):
-                row.problem(f"匹配题的选项{letter}“{line}”应写成“题目 -> 答案”"
-                            "（干扰项写成“→ 答案”）")
+                row.problem(Problem("matching option %(letter)s “%(line)s” must be written as "
+                                    "“item -> answer” (a distractor as “→ answer”)",
+                                    letter=letter, line=line))
             lines.append(line)
     if not lines:
-        row.problem("匹配题至少需要两对“题目 -> 答案”，每个选项列填写一对")
+        row.problem(Problem("a matching question needs at least two “item -> answer” pairs, "
+                            "one in each option column"))
     return lines
 
 

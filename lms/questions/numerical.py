@@ -26,6 +26,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.problems import Problem
 from lms.questions.base import Grade, QuestionType, SpecError
 from lms.questions.excel_form import ExcelCells, ExcelRow
 from lms.questions.gift_form import GiftBlock
@@ -184,12 +185,13 @@ class Numerical(QuestionType):
         """正确答案: answers separated by ；or line breaks; 选项A… hold the units, if any."""
         lines = [part.strip() for part in re.split(r"[;；\n]", row.answer) if part.strip()]
         if not lines:
-            row.problem("缺少正确答案")
+            row.problem(Problem("the answer is missing"))
         for line in lines:
             try:
                 parse_line(line)
             except ValueError:
-                row.problem(f"数值题的正确答案“{line}”应为数值，如 3.14、3.14±0.01 或 1..5")
+                row.problem(Problem("the numerical answer “%(answer)s” must be a number, such as "
+                                    "3.14, 3.14±0.01 or 1..5", answer=line))
         return {"answer": lines, "units": [u for u in row.options if u]}
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 
+from lms.problems import Problem
 from lms.questions.base import Grade, QuestionType, SpecError, letters
 from lms.questions.choice import _load_options, _read_excel
 from lms.questions.excel_form import ExcelCells, ExcelRow
@@ -79,8 +80,9 @@ class Ordering(QuestionType):
         """正确答案 lists every option letter in the right order, e.g. ``CABD`` or ``C→A→B→D``."""
         options, answer = _read_excel(row)
         if options and answer is not None and len(answer) != len(options):
-            row.problem(f"排序题的正确答案须按正确顺序写出全部选项（A–{letters([len(options) - 1])}），"
-                        f"填写了“{row.answer}”")
+            row.problem(Problem("an ordering answer must list every option (A–%(last)s) in the "
+                                "right order; “%(answer)s” was given",
+                                last=letters([len(options) - 1]), answer=row.answer))
         return {"options": options, "answer": answer}
 
     def excel_write(self, spec: dict[str, Any]) -> ExcelCells:

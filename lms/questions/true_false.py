@@ -8,6 +8,7 @@ from typing import Any
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from lms.problems import Problem
 from lms.questions import option_feedback
 from lms.questions.base import Grade, QuestionType, SpecError
 from lms.questions.excel_form import ExcelCells, ExcelRow
@@ -119,9 +120,10 @@ class TrueFalse(QuestionType):
         选项 cells are ignored, as before feedback existed."""
         word = row.answer.lower()
         if not row.answer:
-            row.problem("缺少正确答案")
+            row.problem(Problem("the answer is missing"))
         elif word not in TRUE_WORDS | FALSE_WORDS:
-            row.problem(f"判断题的正确答案应填“正确”或“错误”（也可填“对”/“错”），填写了“{row.answer}”")
+            row.problem(Problem("a true/false answer must be “正确” or “错误” (also “对”/“错”); "
+                                "“%(answer)s” was given", answer=row.answer))
         notes = {ALIASES.get(label.lower()): note for label, note in
                  map(option_feedback.split_cell, row.options) if note}
         notes.pop(None, None)

@@ -23,7 +23,7 @@ def test_min_minutes_written_in_the_browser_is_published(client, login_as, db):
     save_chapter(client, "6")
     refused = client.get(draft_url()).get_data(as_text=True)
     assert "问题：1 个" in refused
-    assert ("01-introduction.md:5: min_minutes (6) must not be more than minutes (5)"
+    assert ("01-introduction.md:5: min_minutes（6）不能大于预计学习时间 minutes（5）"
             in refused)
     save_chapter(client, "3")
     post_form(client, f"{draft_url()}/publish", {"confirm_publish": "y"}, token_from=draft_url())

@@ -170,7 +170,7 @@ def test_a_broken_quiz_block_is_shown_and_not_rewritten(client, login_as, db):
             "```quiz\n- type: no_such_type\n  prompt: 坏题\n```\n")
     post_form(client, PAGE, {"text": body, "revision": form_revision(page)})
     page = client.get(PAGE).get_data(as_text=True)
-    assert "unknown type &#39;no_such_type&#39;" in page and "/questions/new" not in page
+    assert "无法识别的题型 &#39;no_such_type&#39;" in page and "/questions/new" not in page
     refused = client.get(f"{QUESTIONS}/new?type=single_choice")
     assert refused.status_code == 303 and chapter_text(db) == body
 

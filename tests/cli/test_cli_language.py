@@ -83,3 +83,32 @@ def test_outside_a_request_the_default_language_is_spoken(app, monkeypatch, loca
     with app.app_context():
         app.extensions["lms"].translations.as_default()
         assert gettext("Nothing was imported.") == words
+
+
+#: A course file's problems as ``load-courses`` reports them: the loader's own words and a
+#: question type's, each after ``file:line:``.
+COURSE_SAYS = {
+    "zh_CN": ["01-m1.md:4: minutes 必须是预计学习的分钟数，1 到 600 的整数",
+              "02-m1.md:14: 第 1 题：answer：Z 不在选项 A–B 之中", "坏课程：未载入"],
+    "en": ["01-m1.md:4: minutes must be a whole number of estimated minutes (1-600)",
+           "02-m1.md:14: question 1: answer: Z is not one of the options A–B",
+           "坏课程: not loaded"],
+}
+
+
+@pytest.mark.parametrize("locale", ["zh_CN", "en"])
+def test_a_bad_course_file_is_reported_in_the_configured_language(app, runner, tmp_path,
+                                                                  monkeypatch, locale):
+    from tests.conftest import write_course_folder
+
+    monkeypatch.setitem(app.config, "LMS_DEFAULT_LOCALE", locale)
+    question = {"type": "single_choice", "prompt": "几次？", "options": ["一", "二"],
+                "answer": "Z"}
+    write_course_folder(tmp_path / "courses" / "坏课程", slug="bad-course", title="坏课程",
+                        modules=[{"minutes": "半小时"}, {"slug": "m1", "questions": [question]}])
+    result = runner.invoke(args=["lms", "load-courses", str(tmp_path / "courses")])
+    assert result.exit_code == 1, result.output
+    for words in COURSE_SAYS[locale]:
+        assert words in result.output, result.output
+    other = COURSE_SAYS["en" if locale == "zh_CN" else "zh_CN"]
+    assert not any(words in result.output for words in other), result.output

@@ -33,8 +33,8 @@ def test_invalid_course_prints_every_problem_loads_nothing_and_exits_1(runner, t
     (folder / "b.md").write_text("---\nslug: b\ntitle: 乙\nminutes: 0\n---\n", "utf-8")
     result = runner.invoke(args=["lms", "load-courses", str(tmp_path)])
     assert result.exit_code == 1
-    assert f"{folder / 'b.md'}:4: minutes must be a whole number" in result.output
-    assert f"{folder / 'b.md'}:6: the module has no text" in result.output
+    assert f"{folder / 'b.md'}:4: minutes 必须是预计学习的分钟数" in result.output
+    assert f"{folder / 'b.md'}:6: 单元没有正文" in result.output
     assert db.scalar(select(func.count()).select_from(Course)
                      .where(Course.slug == "broken")) == 0
 

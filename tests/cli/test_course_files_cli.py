@@ -69,7 +69,7 @@ def test_export_of_an_unknown_course_and_import_of_a_bad_zip_fail_clearly(runner
     broken.write_bytes(zip_course({"course.yml": "slug: broken\ntitle: 坏\nmodules: [a.md]\n"},
                                   "broken"))
     result = runner.invoke(args=["lms", "import-course", str(broken)])
-    assert result.exit_code == 1 and f"{broken}: course.yml:3: a.md does not exist" in (
+    assert result.exit_code == 1 and f"{broken}: course.yml:3: a.md 不存在" in (
         result.output)
     with pytest.raises(NotFound):
         course_files.find_course(db, "broken")

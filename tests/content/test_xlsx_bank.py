@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask_babel import Babel, force_locale
 from openpyxl import Workbook, load_workbook
 
 from lms.content.xlsx_bank import (
@@ -55,10 +57,18 @@ def row(kind: str, prompt: str, options: list[Any] = (), answer: Any = None, *,
     return [kind, prompt, *padded, answer, explanation, points, difficulty, topic]
 
 
-def problems(data: bytes, registry: QuestionTypeRegistry = REGISTRY) -> list[str]:
+#: Babel with LMS's own catalogs (lms/translations), to read problems as a page would.
+BABEL_APP = Flask("lms")
+Babel(BABEL_APP)
+
+
+def problems(data: bytes, registry: QuestionTypeRegistry = REGISTRY,
+             locale: str = "zh_Hans_CN") -> list[str]:
+    """The bank's problems as the import page shows them, in Chinese unless told."""
     with pytest.raises(BankInvalid) as caught:
         read_question_bank(data, registry)
-    return caught.value.problems
+    with BABEL_APP.test_request_context(), force_locale(locale):
+        return caught.value.translated()
 
 
 def specs(rows: list[ImportedRow]) -> list[tuple[str, dict[str, Any]]]:
@@ -172,7 +182,7 @@ def test_every_row_problem_is_reported_with_its_row_number() -> None:
         "第14行: 正确答案“1”应为选项字母，如 A 或 ABD",
         "第15行: 正确答案中“A”重复",
         "第16行: 填空题的题干中没有空：请用____或（  ）标出每个空",
-        "第17行: 正确答案: blank 1 has no accepted answer",
+        "第17行: 正确答案: 第1个空没有可接受的答案",
         "第18行: 缺少正确答案",
     ]
 
@@ -256,7 +266,7 @@ def test_difficulty_topic_name_and_format_are_read_into_the_definition() -> None
                           row("判断题", "六", answer="对", topic="长" * 101)], header)) == [
         "第2行: 难度“很难”应为简单、中等或困难（也可留空）",
         "第2行: 格式“pdf”应为 HTML、Markdown 或留空（纯文本）",
-        "第3行: 知识点: must be text of at most 100 characters",
+        "第3行: 知识点: 须为不超过 100 个字的文字",
     ]
 
 
@@ -319,3 +329,32 @@ def test_a_plugin_type_round_trips_through_its_own_excel_form() -> None:
 def specs_in(rows: list[ImportedRow],
              registry: QuestionTypeRegistry) -> list[tuple[str, dict[str, Any]]]:
     return [(r.raw["type"], registry[r.raw["type"]].load_spec(r.raw)) for r in rows]
+
+
+def test_problems_read_in_english_for_an_english_reader() -> None:
+    data = xlsx([row("单选题", "一", ["甲", "乙"], "AB"), row("判断题", "二")])
+    assert problems(data, locale="en") == [
+        "Row 2: a single-choice question has exactly one answer; “AB” was given",
+        "Row 3: the answer is missing"]
+    assert problems(b"not a zip", locale="en") == [
+        "The file cannot be read: it is not a valid Excel (.xlsx) file"]
+
+
+class OldPluginType(TrueFalse):
+    """A third-party type written before problems were msgids: it passes plain Chinese."""
+
+    name, label, excel_labels = "old_plugin", "旧插件题", ("旧插件题",)
+
+    def excel_read(self, row):
+        row.problem("旧插件：正确答案必须写“好”（100% 照原样显示）")
+        return {}
+
+
+def test_a_plugin_problem_in_plain_text_is_shown_as_written() -> None:
+    registry = builtin_registry()
+    registry.register(OldPluginType)
+    data = xlsx([row("旧插件题", "一", answer="坏")])
+    expected = ["第2行: 旧插件：正确答案必须写“好”（100% 照原样显示）"]
+    assert problems(data, registry) == expected
+    assert problems(data, registry, locale="en") == [
+        "Row 2: 旧插件：正确答案必须写“好”（100% 照原样显示）"]

@@ -7,6 +7,7 @@ import random
 import re
 
 import pytest
+from flask_babel import force_locale
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from lms.questions.base import SpecError
 from lms.questions.matching import Matching
 from lms.quiz_settings import QuizSettings, SettingsError, parse_quiz_settings
 from tests.conftest import submit_quiz
+from tests.content.test_xlsx_bank import BABEL_APP
 
 REGISTRY = load_question_types()
 MATCHING = Matching()
@@ -239,8 +241,9 @@ def test_excel_labels_and_problems_in_chinese():
     with pytest.raises(BankInvalid) as error:
         read_question_bank(excel_row("匹配题", "连线", "甲 一", "乙 -> 二", "", "", "", 1),
                            REGISTRY)
-    assert error.value.problems == [
-        "第2行: 匹配题的选项A“甲 一”应写成“题目 -> 答案”（干扰项写成“→ 答案”）"]
+    with BABEL_APP.test_request_context(), force_locale("zh_Hans_CN"):
+        assert error.value.translated() == [
+            "第2行: 匹配题的选项A“甲 一”应写成“题目 -> 答案”（干扰项写成“→ 答案”）"]
 
 
 def test_course_file_and_form_write_the_pairs_back():
