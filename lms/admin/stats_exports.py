@@ -2,9 +2,9 @@
 
 Small tables (a level of units, the funnel…) are built whole with ``services.spreadsheet``.
 Person-level lists can hold 100 000 rows, so they stream: rows come from the database a
-chunk at a time, a CSV goes out line by line as it is written, and an XLSX is written in
-openpyxl's write-only mode into an anonymous temporary file that is then sent in pieces, so
-neither the rows nor the workbook ever sit in memory whole.
+chunk at a time, a CSV goes out line by line as it is written, and an XLSX is written as
+XML (``services.xlsx_stream``) into an anonymous temporary file that is then sent in pieces,
+so neither the rows nor the workbook ever sit in memory whole.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from flask import Response, current_app, stream_with_context
 from sqlalchemy.orm import Session
 
 from lms.admin import stats_labels
-from lms.services import spreadsheet
+from lms.services import spreadsheet, xlsx_stream
 from lms.services.stats_report import Table
 
 FORMATS = ("csv", "xlsx")
@@ -48,7 +48,7 @@ def _response(body, fmt: str, name: str, fallback: str) -> Response:
 def table_download(table: Table, fmt: str, name: str, fallback: str) -> Response:
     """A small table as one file, worded like the page."""
     header = stats_labels.header(table.columns)
-    rows = [stats_labels.file_row(table.columns, row) for row in table.rows]
+    rows = list(stats_labels.file_rows(table.columns, table.rows))
     if fmt == "csv":
         body = spreadsheet.csv_bytes(header, rows)
     else:
@@ -68,7 +68,7 @@ def streamed_download(columns: Sequence[str], rows: Callable[[Session], Iterable
     def body() -> Iterator[bytes]:
         session = sessions()
         try:
-            worded = (stats_labels.file_row(columns, row) for row in rows(session))
+            worded = stats_labels.file_rows(columns, rows(session))
             if fmt == "csv":
                 yield from _csv_pieces(header, worded)
             else:
@@ -95,24 +95,8 @@ def _csv_pieces(header: list[str], rows: Iterable[Sequence[Any]]) -> Iterator[by
 
 def _xlsx_pieces(header: list[str], rows: Iterable[Sequence[Any]],
                  title: str) -> Iterator[bytes]:
-    from openpyxl import Workbook  # here: only an XLSX export needs it, no page
-    from openpyxl.cell import WriteOnlyCell
-    from openpyxl.styles import Font
-
     with tempfile.TemporaryFile(prefix="lms-export-") as file:
-        workbook = Workbook(write_only=True)
-        sheet = workbook.create_sheet(title[:31] or "Sheet1")
-        sheet.freeze_panes = "A2"
-        bold = Font(bold=True)
-        cells = []
-        for text in header:
-            cell = WriteOnlyCell(sheet, value=spreadsheet.xlsx_cell(text))
-            cell.font = bold
-            cells.append(cell)
-        sheet.append(cells)
-        for row in rows:
-            sheet.append([spreadsheet.xlsx_cell(value) for value in row])
-        workbook.save(file)
+        xlsx_stream.write_sheet(file, title, header, rows)
         file.seek(0)
         while piece := file.read(PIECE):
             yield piece
