@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
+
 MULTIPLE_CHOICE_SCORING = ("all_or_nothing", "per_option", "half")
 MATCHING_SCORING = ("per_pair", "all_or_nothing")
 SHOW_ANSWERS = ("after_each", "after_pass", "never")
@@ -14,10 +16,21 @@ ADDED_LATER = ("matching_scoring",)
 
 
 class SettingsError(ValueError):
-    def __init__(self, field: str, message: str):
-        super().__init__(f"quiz.{field}: {message}")
+    """A wrong ``quiz:`` setting; ``message`` is a lazy msgid, so it reads in the language of
+    wherever it is shown (the loader puts it in a course-file problem)."""
+
+    def __init__(self, field: str, message: Any):
+        super().__init__(field, message)
         self.field = field
         self.message = message
+
+    @property
+    def setting(self) -> str:
+        """``quiz.attempts``, or ``quiz`` when the whole block is wrong."""
+        return "quiz" if self.field == "quiz" else f"quiz.{self.field}"
+
+    def __str__(self) -> str:
+        return f"{self.setting}: {self.message}"
 
 
 @dataclass(frozen=True)
@@ -58,14 +71,18 @@ def _positive(value: Any, field: str, high: int) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= high:
-        raise SettingsError(field, f"must be a whole number from 1 to {high}")
+        raise SettingsError(field, _l("must be a whole number from 1 to %(high)s", high=high))
     return value
 
 
 def _flag(value: Any, field: str) -> bool:
     if not isinstance(value, bool):
-        raise SettingsError(field, "must be true or false")
+        raise SettingsError(field, _l("must be true or false"))
     return value
+
+
+def _one_of(choices: tuple[str, ...]) -> Any:
+    return _l("must be one of %(choices)s", choices=", ".join(choices))
 
 
 def parse_quiz_settings(raw: Any) -> QuizSettings:
@@ -73,20 +90,19 @@ def parse_quiz_settings(raw: Any) -> QuizSettings:
     if raw is None:
         return QuizSettings()
     if not isinstance(raw, dict):
-        raise SettingsError("quiz", "must be a mapping of settings")
+        raise SettingsError("quiz", _l("must be a mapping of settings"))
     for key in raw:
         if key not in KEYS:
-            raise SettingsError(str(key), "unknown setting")
+            raise SettingsError(str(key), _l("unknown setting"))
     scoring = raw.get("multiple_choice_scoring", "all_or_nothing")
     if scoring not in MULTIPLE_CHOICE_SCORING:
-        raise SettingsError("multiple_choice_scoring",
-                            f"must be one of {', '.join(MULTIPLE_CHOICE_SCORING)}")
+        raise SettingsError("multiple_choice_scoring", _one_of(MULTIPLE_CHOICE_SCORING))
     matching = raw.get("matching_scoring", "per_pair")
     if matching not in MATCHING_SCORING:
-        raise SettingsError("matching_scoring", f"must be one of {', '.join(MATCHING_SCORING)}")
+        raise SettingsError("matching_scoring", _one_of(MATCHING_SCORING))
     show = raw.get("show_answers", "after_each")
     if show not in SHOW_ANSWERS:
-        raise SettingsError("show_answers", f"must be one of {', '.join(SHOW_ANSWERS)}")
+        raise SettingsError("show_answers", _one_of(SHOW_ANSWERS))
     return QuizSettings(
         attempts=_positive(raw.get("attempts"), "attempts", 100),
         shuffle_questions=_flag(raw.get("shuffle_questions", False), "shuffle_questions"),

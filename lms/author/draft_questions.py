@@ -92,9 +92,9 @@ def _save(course, name: str, form, fields, question_type, change) -> tuple[int |
         target = "cite" if error.field == "cite" else attribute(error.field)
         known = {attribute(field.name) for field in fields} | {"cite"}
         if target in known:
-            form[target].errors = [*form[target].errors, error.message]
+            form[target].errors = [*form[target].errors, error.translated()]
             return 400, ""
-        return 400, f"{error.field}: {error.message}"
+        return 400, f"{error.field}: {error.translated()}"
     except drafts.DraftConflict as clash:
         form.revision.data = str(clash.current.revision)  # saving again applies to theirs
         return 409, _("Someone else changed this chapter meanwhile. Your question is still in "

@@ -18,6 +18,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import lazy_gettext as _l
+
 if TYPE_CHECKING:
     from lms.content.loader import ModuleFile, Problem
 
@@ -27,16 +29,22 @@ WHITESPACE = re.compile(r"\s+")
 
 
 class CiteError(ValueError):
-    """The ``cite:`` value is not a usable passage (not text, empty, too long)."""
+    """The ``cite:`` value is not a usable passage (not text, empty, too long). ``message``
+    is a lazy msgid: it reads in the language of wherever the problem is shown."""
+
+    def __init__(self, message: Any):
+        super().__init__(message)
+        self.message = message
 
 
 def read_cite(value: Any) -> str:
     """Return the cite as stored (stripped), or raise ``CiteError`` saying why not."""
     if not isinstance(value, str) or not value.strip():
-        raise CiteError("must be non-empty text, a passage quoted from the module")
+        raise CiteError(_l("must be non-empty text, a passage quoted from the module"))
     value = value.strip()
     if len(value) > MAX_CITE_CHARS:
-        raise CiteError(f"is longer than {MAX_CITE_CHARS} characters: quote one passage")
+        raise CiteError(_l("is longer than %(count)s characters: quote one passage",
+                           count=MAX_CITE_CHARS))
     return value
 
 
@@ -59,6 +67,7 @@ def citation_warnings(modules: list[ModuleFile]) -> list[Problem]:
             if question.cite is not None and not cite_found(question.cite, module.source):
                 warnings.append(Problem(
                     question.path or module.path, question.cite_line,
-                    f"question {number} ({question.key}): cite: the passage is not in the "
-                    "module's text; the question needs review"))
+                    _l("question %(number)s (%(key)s): cite: the passage is not in the "
+                       "module's text; the question needs review", number=number,
+                       key=question.key)))
     return warnings

@@ -13,6 +13,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from lms.content.identity import is_question_key
 from lms.content.loader import QUIZ_BLOCK
@@ -30,7 +31,8 @@ DEFAULT_QUIZ = QuizSettings()
 
 class CourseWriteError(ValueError):
     """The content cannot be written as files that read back the same; names the question
-    or module."""
+    or module. The message is a lazy msgid: ``str()`` says it in the language of wherever it
+    is shown (the CLI's ``LMS_DEFAULT_LOCALE``, the trainer's page)."""
 
 
 class _Dumper(yaml.SafeDumper):
@@ -76,7 +78,8 @@ def write_course(slug: str, content: CourseContent, registry: QuestionTypeRegist
 def write_module(module: ModuleContent, registry: QuestionTypeRegistry) -> str:
     """Front matter, the Markdown text, then a ```quiz block when the module asks questions."""
     if QUIZ_BLOCK.search(module.source):
-        raise CourseWriteError(f"module {module.slug}: its text contains a ```quiz block")
+        raise CourseWriteError(_l("module %(slug)s: its text contains a ```quiz block",
+                                  slug=module.slug))
     front: dict[str, Any] = {"slug": module.slug, "title": module.title,
                              "minutes": module.minutes}
     if not module.required:
@@ -100,12 +103,13 @@ def write_module(module: ModuleContent, registry: QuestionTypeRegistry) -> str:
 def write_question(question: QuestionContent, registry: QuestionTypeRegistry) -> dict[str, Any]:
     """The question as a ```quiz item, checked to read back as the same definition; its
     ``cite:`` (read by the loader for every type, not by the type) comes last."""
-    where = f"question {question.key}"
     if not is_question_key(question.key):
-        raise CourseWriteError(f"{where}: the key cannot be written as an id")
+        raise CourseWriteError(_l("question %(key)s: the key cannot be written as an id",
+                                  key=question.key))
     question_type = registry.get(question.type)
     if question_type is None:
-        raise CourseWriteError(f"{where}: question type {question.type!r} is not installed")
+        raise CourseWriteError(_l("question %(key)s: question type %(type)r is not installed",
+                                  key=question.key, type=question.type))
     spec = {"prompt": question.prompt, "options": question.options, "answer": question.answer,
             "explanation": question.explanation, "points": question.points,
             **(question.details or {})}
@@ -118,7 +122,8 @@ def write_question(question: QuestionContent, registry: QuestionTypeRegistry) ->
         if _plain({**{k: loaded.get(k) for k in SPEC_KEYS}, **kept}) == _plain(spec):
             cite = {} if question.cite is None else {"cite": question.cite}
             return {"id": question.key, "type": question.type, **written, **cite}
-    raise CourseWriteError(f"{where}: type {question.type!r} cannot write it as a course file")
+    raise CourseWriteError(_l("question %(key)s: type %(type)r cannot write it as a course "
+                              "file", key=question.key, type=question.type))
 
 
 def _forms(question_type: QuestionType, spec: dict[str, Any]):

@@ -282,7 +282,9 @@ def _read_module(path: Path, raw: bytes, registry: QuestionTypeRegistry,
     except SettingsError as error:
         quiz_node = doc.child(doc.node, "quiz")
         node = doc.child(quiz_node, error.field) if error.field != "quiz" else quiz_node
-        problems.append(Problem(path, doc.line(node or quiz_node), str(error)))
+        problems.append(Problem(path, doc.line(node or quiz_node),
+                                _l("%(field)s: %(reason)s", field=error.setting,
+                                   reason=error.message)))
 
     body_start = match.end()
     body = text[body_start:]
@@ -373,7 +375,7 @@ def read_questions(text: str, path: Path, first_line: int, registry: QuestionTyp
             except CiteError as error:
                 problems.append(Problem(path, cite_line,
                                         _l("question %(number)s: cite: %(reason)s",
-                                           number=index + 1, reason=str(error))))
+                                           number=index + 1, reason=error.message)))
                 continue
         try:
             spec = question_type.load_spec(item)

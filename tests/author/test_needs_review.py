@@ -100,7 +100,8 @@ def test_the_draft_warns_before_publishing_and_publishing_warns_again(
     edit_module(client, url, lambda text: text.replace(PASSAGE, REWORDED, 1))
     page = client.get(url).get_data(as_text=True)
     warnings = re.search(r'<ul class="problems warnings">(.*?)</ul>', page, re.S).group(1)
-    assert "01-m.md:" in warnings and "(q-cited): cite:" in warnings and "q-kept" not in warnings
+    assert "01-m.md:" in warnings and "第 1 题（q-cited）：cite：所引原文不在本单元正文中" in warnings
+    assert "q-kept" not in warnings
     assert 'class="problems"' not in page  # a warning, not a problem: publishing is allowed
     before = versions(db)
     done = post_form(client, f"{url}/publish", {"confirm_publish": "y"}, token_from=url)
@@ -123,6 +124,6 @@ def test_load_courses_warns_and_loads(runner, tmp_path, db):
     result = runner.invoke(args=["lms", "load-courses", str(folder)])
     assert result.exit_code == 0, result.output
     assert f"警告：{folder / '01-m.md'}:" in result.output
-    assert "question 1 (q-cited): cite: the passage is not in the module's text" in result.output
+    assert "第 1 题（q-cited）：cite：所引原文不在本单元正文中，此题需要复核" in result.output
     assert "q-kept" not in result.output
     assert db.scalar(select(func.count()).select_from(Course).where(Course.slug == SLUG)) == 1

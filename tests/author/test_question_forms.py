@@ -91,7 +91,7 @@ def test_a_trainer_adds_edits_and_removes_a_question_that_trainees_then_answer(
     body = refused.get_data(as_text=True)
     assert refused.status_code == 400
     error = re.search(r'<p class="field-error" id="answer-error">([^<]*)</p>', body)
-    assert error and "Z is not one of the options" in html.unescape(error.group(1))
+    assert error and "Z 不在选项 A–C 之中" in html.unescape(error.group(1))
     assert 'aria-invalid="true"' in body and "改过的题干？" in body and 'value="Z"' in body
     assert "改过的题干？" not in chapter_text(db)
 
