@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime
-from functools import cached_property
 from typing import Any
 
 from flask_babel import gettext as _
@@ -68,7 +67,7 @@ def header(columns) -> list[str]:
 
 def file_cell(column: str, value: Any) -> Any:
     """A value as it goes into a CSV/XLSX cell: numbers and dates untouched."""
-    return _Words([column]).cell(column, value)
+    return _Words().cell(column, value)
 
 
 def page_cell(column: str, value: Any) -> str:
@@ -90,8 +89,8 @@ def file_rows(columns, rows: Iterable[Sequence[Any]]) -> Iterator[list[Any]]:
     """Each row as ``file_cell`` words it, with the words looked up once for the whole file
     rather than per cell: an export of 100 000 people would otherwise translate a million
     times."""
-    words = _Words(columns)
-    plain = [column not in words.values and column not in HOURS for column in columns]
+    words = _Words()
+    plain = [column not in VALUES and column not in HOURS for column in columns]
     for row in rows:
         yield [value if keep and value.__class__ in _PLAIN else words.cell(column, value)
                for column, keep, value in zip(columns, plain, row, strict=True)]
@@ -102,24 +101,26 @@ _PLAIN = frozenset({str, int, float, date, datetime})
 
 
 class _Words:
-    """The coded values of ``columns`` and yes/no, in the reader's language."""
+    """Coded values and yes/no in the reader's language, each translated once."""
 
-    def __init__(self, columns):
-        self.values = {column: {key: str(label) for key, label in VALUES[column].items()}
-                       for column in columns if column in VALUES}
-
-    @cached_property
-    def yes_no(self) -> dict[bool, str]:
-        return {True: _("Yes"), False: _("No")}
+    def __init__(self):
+        self.said: dict[tuple[str | None, Any], str] = {}
 
     def cell(self, column: str, value: Any) -> Any:
         if value is None:
             return None
-        if column in self.values:
-            word = self.values[column].get(value)
-            return str(value) if word is None else word
+        if column in VALUES:
+            return self.say(column, value)
         if value is True or value is False:
-            return self.yes_no[value]
+            return self.say(None, value)
         if column in HOURS and isinstance(value, float) and value.is_integer():
             return int(value)   # 32 学时, not 32.0
         return value
+
+    def say(self, column: str | None, value: Any) -> str:
+        word = self.said.get((column, value))
+        if word is None:
+            word = self.said[column, value] = (
+                str(VALUES[column].get(value, value)) if column is not None
+                else _("Yes") if value else _("No"))
+        return word

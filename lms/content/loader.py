@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 
 from lms.content.citations import CiteError, citation_warnings, read_cite
@@ -100,16 +101,6 @@ class CourseFile:
     #: Worth saying but not blocking: questions whose cite is not in their module's text.
     warnings: list[Problem] = field(default_factory=list)
     rules: CourseRules = field(default_factory=CourseRules)
-
-
-class _Translated:
-    """A ``SpecError`` as a lazy message's parameter: said in the reader's language."""
-
-    def __init__(self, problem: SpecError):
-        self.problem = problem
-
-    def __str__(self) -> str:
-        return self.problem.translated()
 
 
 class CourseInvalid(Exception):
@@ -385,7 +376,7 @@ def read_questions(text: str, path: Path, first_line: int, registry: QuestionTyp
             problems.append(Problem(path, field_line,
                                     _l("question %(number)s: %(field)s: %(reason)s",
                                        number=index + 1, field=error.field,
-                                       reason=_Translated(error))))
+                                       reason=LazyString(error.translated))))
             continue
         questions.append(QuestionFile(type=type_name, spec=spec, written_id=written_id,
                                       line=line, cite=cite, cite_line=cite_line, path=path))
