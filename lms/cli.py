@@ -26,6 +26,7 @@ from lms.cli_demo import demo_data_command
 from lms.cli_events import events_cli
 from lms.cli_grants import grant_command, grants_command, revoke_command
 from lms.cli_group import HELP
+from lms.cli_help import N_, LmsGroup
 from lms.cli_hours import hours_cli
 from lms.cli_imports import imports_cli
 from lms.cli_plugins import plugins_command
@@ -45,12 +46,12 @@ def _state():
     return current_app.extensions["lms"]
 
 
-@click.group("lms", help=HELP)
+@click.group("lms", cls=LmsGroup, help=HELP)
 def lms_cli() -> None:
     pass
 
 
-@lms_cli.command("init", help="Create or upgrade the database schema to the latest version.")
+@lms_cli.command("init", help=N_("Create or upgrade the database schema to the latest version."))
 @with_appcontext
 def init_command() -> None:
     engine = _state().engine
@@ -71,10 +72,10 @@ def _courses_root(directory: str | None) -> Path:
     return Path(configured) if configured else resource_dir("courses")
 
 
-@lms_cli.command("load-courses", help="Validate course folders and load them (all or nothing per course).")
+@lms_cli.command("load-courses", help=N_("Validate course folders and load them (all or nothing per course)."))
 @click.argument("directory", required=False, type=click.Path(exists=True, file_okay=False))
 @click.option("--dry-run", is_flag=True,
-              help="Say per course what loading would replace; write nothing.")
+              help=N_("Say per course what loading would replace; write nothing."))
 @with_appcontext
 def load_courses_command(directory: str | None, dry_run: bool) -> None:
     state = _state()
@@ -109,8 +110,8 @@ def load_courses_command(directory: str | None, dry_run: bool) -> None:
         sys.exit(1)
 
 
-@lms_cli.command("courses", help="List courses with their modules and question counts.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@lms_cli.command("courses", help=N_("List courses with their modules and question counts."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @with_appcontext
 def courses_command(as_json: bool) -> None:
     courses = catalog.describe_courses(_state().session())
@@ -128,17 +129,17 @@ def courses_command(as_json: bool) -> None:
                          minutes=module["minutes"], count=module["questions"]))
 
 
-@lms_cli.command("create-user", help="Create a user, creating missing org units on the path.")
+@lms_cli.command("create-user", help=N_("Create a user, creating missing org units on the path."))
 @click.argument("username")
 @click.option("--role", type=click.Choice([r.value for r in Role]), default="trainee",
               show_default=True)
-@click.option("--unit", "unit_path", help='Org unit path, e.g. "党委/第一党总支/第一党支部".')
-@click.option("--name", "display_name", required=True, help="Display name, e.g. 张三.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@click.option("--unit", "unit_path", help=N_('Org unit path, e.g. "党委/第一党总支/第一党支部".'))
+@click.option("--name", "display_name", required=True, help=N_("Display name, e.g. 张三."))
+@click.option("--password-stdin", is_flag=True, help=N_("Read the password from standard input."))
 @click.option("--duty", default="member", show_default=True,
-              help="Which yearly 学时 target applies: 党员/支部书记/领导干部 or "
-                   "member/secretary/cadre.")
-@click.option("--email", help="E-mail address (optional), e.g. zhangsan@example.com.")
+              help=N_("Which yearly 学时 target applies: 党员/支部书记/领导干部 or "
+                   "member/secretary/cadre."))
+@click.option("--email", help=N_("E-mail address (optional), e.g. zhangsan@example.com."))
 @with_appcontext
 def create_user_command(username: str, role: str, unit_path: str | None, display_name: str,
                         password_stdin: bool, duty: str, email: str | None) -> None:
@@ -166,8 +167,8 @@ def create_user_command(username: str, role: str, unit_path: str | None, display
 
 
 @lms_cli.command("create-demo-accounts",
-                 help="Create an admin, a trainer (author of every loaded course) and two "
-                      "trainees in two branches.")
+                 help=N_("Create an admin, a trainer (author of every loaded course) and two "
+                      "trainees in two branches."))
 @with_appcontext
 def create_demo_accounts_command() -> None:
     created = demo.create_demo_accounts(_state().session())

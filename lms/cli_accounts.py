@@ -9,18 +9,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsCommand
 from lms.cli_wording import no_user, refusal_text
 from lms.services import accounts
 from lms.services.errors import InvalidInput, NotFound
 from lms.services.grants import find_user
 
 
-@click.command("set-password",
-               help="Set USERNAME's password from standard input, or give them a generated "
-                    "one-time password (printed once) that they must change at sign-in.")
+@click.command("set-password", cls=LmsCommand,
+               help=N_("Set USERNAME's password from standard input, or give them a generated "
+                    "one-time password (printed once) that they must change at sign-in."))
 @click.argument("username")
 @click.option("--password-stdin", is_flag=True,
-              help="Read the new password (one line) from standard input.")
+              help=N_("Read the new password (one line) from standard input."))
 @with_appcontext
 def set_password_command(username: str, password_stdin: bool) -> None:
     db = current_app.extensions["lms"].session()

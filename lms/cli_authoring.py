@@ -17,6 +17,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from lms.author.article_wording import unreadable_text, warning_text
+from lms.cli_help import N_, LmsCommand
 from lms.content.article_import import ArticleUnreadable, import_article
 from lms.content.article_source import MAX_ARTICLE_BYTES
 from lms.content.loader import SLUG
@@ -34,14 +35,14 @@ def _lines(first: int, last: int) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-@click.command("import-article", help="Turn an article (.txt or .docx) into a draft course "
-                                      "folder to review, then load with load-courses.")
+@click.command("import-article", cls=LmsCommand, help=N_("Turn an article (.txt or .docx) into a draft course "
+                                      "folder to review, then load with load-courses."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--slug", required=True, callback=_check_slug, help="The new course's slug.")
-@click.option("--out", type=click.Path(), help="Folder to write (default: the courses "
-                                               "folder / SLUG).")
-@click.option("--title", help="Course title (default: the article's first line).")
-@click.option("--force", is_flag=True, help="Overwrite the files of an existing folder.")
+@click.option("--slug", required=True, callback=_check_slug, help=N_("The new course's slug."))
+@click.option("--out", type=click.Path(), help=N_("Folder to write (default: the courses "
+                                               "folder / SLUG)."))
+@click.option("--title", help=N_("Course title (default: the article's first line)."))
+@click.option("--force", is_flag=True, help=N_("Overwrite the files of an existing folder."))
 @with_appcontext
 def import_article_command(file: str, slug: str, out: str | None, title: str | None,
                            force: bool) -> None:

@@ -9,18 +9,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsGroup
 from lms.services import certificate_admin
 
 
-@click.group("certificates", help="结业证书: certificates of completion.")
+@click.group("certificates", cls=LmsGroup, help=N_("结业证书: certificates of completion."))
 def certificates_cli() -> None:
     pass
 
 
 @certificates_cli.command(
-    "issue-missing", help="Issue the certificates that completed courses earn but never got "
+    "issue-missing", help=N_("Issue the certificates that completed courses earn but never got "
                           "(completions from before certificates existed). Revoked ones stay "
-                          "revoked; running it twice issues nothing the second time.")
+                          "revoked; running it twice issues nothing the second time."))
 @with_appcontext
 def issue_missing_command() -> None:
     session = current_app.extensions["lms"].session()

@@ -15,6 +15,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from lms.author.zip_wording import zip_refusal_text
+from lms.cli_help import N_, LmsCommand
 from lms.cli_wording import no_course
 from lms.content.course_writer import CourseWriteError
 from lms.content.course_zip import LIMITS, MB, CourseZipError
@@ -70,11 +71,11 @@ def change_summary(changes: VersionChanges) -> str:
     return "; ".join(parts) or _("first version")
 
 
-@click.command("export-course", help="Export a course's current version as a zip of its "
-                                      "course folder (the same content gives the same bytes).")
+@click.command("export-course", cls=LmsCommand, help=N_("Export a course's current version as a zip of its "
+                                      "course folder (the same content gives the same bytes)."))
 @click.argument("slug")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True),
-              help="Zip file to write (default: SLUG.zip in the current folder).")
+              help=N_("Zip file to write (default: SLUG.zip in the current folder)."))
 @with_appcontext
 def export_course_command(slug: str, out: str | None) -> None:
     state = current_app.extensions["lms"]
@@ -101,10 +102,10 @@ def export_course_command(slug: str, out: str | None) -> None:
                  size=len(data)))
 
 
-@click.command("import-course", help="Import a course zip (as exported) as a new version of "
-                                      "its course, or a new course.")
+@click.command("import-course", cls=LmsCommand, help=N_("Import a course zip (as exported) as a new version of "
+                                      "its course, or a new course."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--dry-run", is_flag=True, help="Say what would change; write nothing.")
+@click.option("--dry-run", is_flag=True, help=N_("Say what would change; write nothing."))
 @with_appcontext
 def import_course_command(file: str, dry_run: bool) -> None:
     state = current_app.extensions["lms"]

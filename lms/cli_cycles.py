@@ -10,14 +10,15 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsCommand
 from lms.services import recurrence
 from lms.services.assignments import today as server_today
 
 
-@click.command("open-cycles", help="Reopen recurring courses (rules.recur_months) for the "
-                                   "people whose completion lapses within LMS_RECUR_NOTICE_DAYS.")
+@click.command("open-cycles", cls=LmsCommand, help=N_("Reopen recurring courses (rules.recur_months) for the "
+                                   "people whose completion lapses within LMS_RECUR_NOTICE_DAYS."))
 @click.option("--today", "on", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Act as if today were this date (YYYY-MM-DD); default: the server's date.")
+              help=N_("Act as if today were this date (YYYY-MM-DD); default: the server's date."))
 @with_appcontext
 def open_cycles_command(on) -> None:
     session = current_app.extensions["lms"].session()

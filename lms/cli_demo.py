@@ -15,6 +15,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.cli_help import N_, LmsCommand
 from lms.content.loader import CourseInvalid, find_course_folders, read_course
 from lms.models import Course
 from lms.resources import resource_dir
@@ -58,18 +59,18 @@ def _load_missing_courses() -> None:
             catalog.upsert_course(db, _read(folder))
 
 
-@click.command("demo-data",
-               help="Fill the database with a demo organisation: units, trainees, assignments, "
-                    "progress and quiz attempts (bulk inserts; 100 000 people take minutes).")
+@click.command("demo-data", cls=LmsCommand,
+               help=N_("Fill the database with a demo organisation: units, trainees, assignments, "
+                    "progress and quiz attempts (bulk inserts; 100 000 people take minutes)."))
 @click.option("--trainees", type=click.IntRange(1, 1_000_000), default=1000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True,
-              help="The same seed gives the same people and progress.")
+              help=N_("The same seed gives the same people and progress."))
 @click.option("--course", "courses", multiple=True, metavar="SLUG",
-              help="Assign this course (repeatable); default: every published course.")
+              help=N_("Assign this course (repeatable); default: every published course."))
 @click.option("--modules", type=click.IntRange(1, 200),
-              help=f"Also load a generated course {BENCH_SLUG!r} with this many modules.")
+              help=N_("Also load a generated course 'bench' with this many modules."))
 @click.option("--force", is_flag=True,
-              help="Run even though the database holds real trainees or trainers.")
+              help=N_("Run even though the database holds real trainees or trainers."))
 @with_appcontext
 def demo_data_command(trainees: int, seed: int, courses: tuple[str, ...], modules: int | None,
                       force: bool) -> None:

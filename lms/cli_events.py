@@ -9,17 +9,18 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsGroup
 from lms.services.dispatch import count_pending
 
 
-@click.group("events", help="Domain events in the outbox and their delivery to listeners.")
+@click.group("events", cls=LmsGroup, help=N_("Domain events in the outbox and their delivery to listeners."))
 def events_cli() -> None:
     pass
 
 
-@events_cli.command("dispatch", help="Deliver every due event to its listeners (run it from a "
-                                     "timer, or after a crash).")
-@click.option("--batch", default=200, show_default=True, help="Deliveries per round.")
+@events_cli.command("dispatch", help=N_("Deliver every due event to its listeners (run it from a "
+                                     "timer, or after a crash)."))
+@click.option("--batch", default=200, show_default=True, help=N_("Deliveries per round."))
 @with_appcontext
 def dispatch_command(batch: int) -> None:
     state = current_app.extensions["lms"]
@@ -40,7 +41,7 @@ def dispatch_command(batch: int) -> None:
         sys.exit(1)
 
 
-@events_cli.command("pending", help="Count undelivered events per listener.")
+@events_cli.command("pending", help=N_("Count undelivered events per listener."))
 @with_appcontext
 def pending_command() -> None:
     pending = count_pending(current_app.extensions["lms"].session())

@@ -9,19 +9,20 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsCommand
 from lms.cli_wording import grant_text, no_course, no_unit, no_user, refusal_text
 from lms.services import grants
 from lms.services.errors import InvalidInput, NotFound
 
-UNIT_HELP = 'Unit admin of this org unit and every unit below it, e.g. "党委/第一党总支/第一党支部".'
+UNIT_HELP = N_('Unit admin of this org unit and every unit below it, e.g. "党委/第一党总支/第一党支部".')
 
 
 def _target_options(command: Callable) -> Callable:
     for option in reversed((
         click.option("--unit-admin", "unit_path", metavar="PATH", help=UNIT_HELP),
         click.option("--course-author", "course_slug", metavar="SLUG",
-                     help="Author of this course: its questions, item analysis and attempts."),
-        click.option("--site-admin", "site", is_flag=True, help="Administrator of everything."),
+                     help=N_("Author of this course: its questions, item analysis and attempts.")),
+        click.option("--site-admin", "site", is_flag=True, help=N_("Administrator of everything.")),
     )):
         command = option(command)
     return command
@@ -49,7 +50,7 @@ def _resolve(username: str, unit_path: str | None, course_slug: str | None, site
     return db, user, target
 
 
-@click.command("grant", help="Give a user a scoped grant (one of the options).")
+@click.command("grant", cls=LmsCommand, help=N_("Give a user a scoped grant (one of the options)."))
 @click.argument("username")
 @_target_options
 @with_appcontext
@@ -64,7 +65,7 @@ def grant_command(username: str, unit_path: str | None, course_slug: str | None,
                      username=user.username, grant=what))
 
 
-@click.command("revoke", help="Take a scoped grant back (the same options as grant).")
+@click.command("revoke", cls=LmsCommand, help=N_("Take a scoped grant back (the same options as grant)."))
 @click.argument("username")
 @_target_options
 @with_appcontext
@@ -79,7 +80,7 @@ def revoke_command(username: str, unit_path: str | None, course_slug: str | None
     click.echo(_("%(username)s is no longer %(grant)s.", username=user.username, grant=what))
 
 
-@click.command("grants", help="List a user's grants, besides the default their role gives.")
+@click.command("grants", cls=LmsCommand, help=N_("List a user's grants, besides the default their role gives."))
 @click.argument("username")
 @with_appcontext
 def grants_command(username: str) -> None:

@@ -9,8 +9,11 @@ from __future__ import annotations
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from sqlalchemy.exc import DatabaseError
 
-HELP = "党建培训学堂 administration commands."
+from lms.cli_help import N_, LmsGroup
+
+HELP = N_("党建培训学堂 administration commands.")
 
 
 @with_appcontext
@@ -23,7 +26,7 @@ def _speak_the_site_language() -> None:
     click.get_current_context().with_resource(force_locale(current_app.config["LMS_DEFAULT_LOCALE"]))
 
 
-class LmsCommands(click.Group):
+class LmsCommands(LmsGroup):
     """``flask lms``: lists and finds the commands of ``lms.cli`` once someone asks."""
 
     def __init__(self) -> None:
@@ -40,3 +43,16 @@ class LmsCommands(click.Group):
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         return self._commands().get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: click.Context):
+        """Run the command; a refusal is worded here, while the app's language is known."""
+        try:
+            return super().invoke(ctx)
+        except click.ClickException as error:
+            from lms.cli_errors import reworded
+
+            raise reworded(error) from error
+        except DatabaseError as error:
+            from lms.cli_errors import schema_refusal
+
+            raise schema_refusal(error, current_app.extensions["lms"].engine) from error

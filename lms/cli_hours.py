@@ -9,18 +9,19 @@ from flask import current_app
 from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsGroup
 from lms.services import hours_recompute
 from lms.services.hours import configured_rule
 
 
-@click.group("hours", help="学时: the study-hours ledger.")
+@click.group("hours", cls=LmsGroup, help=N_("学时: the study-hours ledger."))
 def hours_cli() -> None:
     pass
 
 
-@hours_cli.command("recompute", help="Rewrite a year's online 学时 from the stored heartbeats "
-                                     "and passed tests with the current LMS_HOURS_RULE.")
-@click.option("--year", type=click.IntRange(2000, 2100), required=True, help="Calendar year.")
+@hours_cli.command("recompute", help=N_("Rewrite a year's online 学时 from the stored heartbeats "
+                                     "and passed tests with the current LMS_HOURS_RULE."))
+@click.option("--year", type=click.IntRange(2000, 2100), required=True, help=N_("Calendar year."))
 @with_appcontext
 def recompute_command(year: int) -> None:
     session = current_app.extensions["lms"].session()

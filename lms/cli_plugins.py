@@ -12,6 +12,7 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
+from lms.cli_help import N_, LmsCommand
 from lms.plugins import PluginEntry
 
 
@@ -26,9 +27,9 @@ def loaded_entries() -> list[PluginEntry]:
     return entries
 
 
-@click.command("plugins",
-               help="List question types, listeners and handlers with where each came from.")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.command("plugins", cls=LmsCommand,
+               help=N_("List question types, listeners and handlers with where each came from."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON."))
 @with_appcontext
 def plugins_command(as_json: bool) -> None:
     entries = loaded_entries()

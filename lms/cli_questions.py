@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 
 from lms.author.bank_problems import describe, refusal
+from lms.cli_help import N_, LmsCommand
 from lms.cli_wording import no_course
 from lms.services import catalog, question_bank
 from lms.services.bank_reimport import EXISTING
@@ -41,14 +42,14 @@ def _course_and_module(db, course_slug: str, module_slug: str | None):
     return course, module
 
 
-@click.command("import-questions",
-               help="Import a GIFT (.gift/.txt) or Excel (.xlsx) question bank into a module.")
+@click.command("import-questions", cls=LmsCommand,
+               help=N_("Import a GIFT (.gift/.txt) or Excel (.xlsx) question bank into a module."))
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--course", "course_slug", required=True, help="Course slug.")
-@click.option("--module", "module_slug", required=True, help="Module slug.")
+@click.option("--course", "course_slug", required=True, help=N_("Course slug."))
+@click.option("--module", "module_slug", required=True, help=N_("Module slug."))
 @click.option("--existing", type=click.Choice(EXISTING), default="skip", show_default=True,
-              help="Questions the module already holds (same type and text): skip them, "
-                   "update them as a new revision, or import them again as copies.")
+              help=N_("Questions the module already holds (same type and text): skip them, "
+                   "update them as a new revision, or import them again as copies."))
 @with_appcontext
 def import_questions_command(file: str, course_slug: str, module_slug: str,
                              existing: str) -> None:
@@ -105,16 +106,16 @@ def _export_format(out: Path, given: str | None) -> str:
                              suggestion=str(out.with_suffix(SUFFIXES[given]))))
 
 
-@click.command("export-questions",
-               help="Export a course's or a module's questions to the file --out. Its name "
+@click.command("export-questions", cls=LmsCommand,
+               help=N_("Export a course's or a module's questions to the file --out. Its name "
                     "gives the format: .gift or .txt for GIFT, .xlsx for Excel, as an import "
-                    "reads it.")
-@click.option("--course", "course_slug", required=True, help="Course slug.")
-@click.option("--module", "module_slug", help="Module slug (default: every module).")
+                    "reads it."))
+@click.option("--course", "course_slug", required=True, help=N_("Course slug."))
+@click.option("--module", "module_slug", help=N_("Module slug (default: every module)."))
 @click.option("--format", "kind", type=click.Choice(["gift", "xlsx"]),
-              help="gift or xlsx; optional, and if given it must agree with the name of --out.")
+              help=N_("gift or xlsx; optional, and if given it must agree with the name of --out."))
 @click.option("--out", type=click.Path(dir_okay=False), required=True,
-              help="The file to write (.gift, .txt or .xlsx), in a folder that exists.")
+              help=N_("The file to write (.gift, .txt or .xlsx), in a folder that exists."))
 @with_appcontext
 def export_questions_command(course_slug: str, module_slug: str | None, kind: str | None,
                              out: str) -> None:

@@ -16,6 +16,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from lms.cli_help import N_, LmsCommand
 from lms.services.notice_mail import MailSettings
 from lms.services.reminders import send_reminders
 
@@ -29,10 +30,10 @@ def _moment(ctx: click.Context, param: click.Parameter, value: str | None) -> da
         raise click.BadParameter(_("write YYYY-MM-DDTHH:MM, e.g. 2026-12-04T08:00")) from None
 
 
-@click.command("send-reminders", help="Write due-soon and overdue notices and unit admins' "
-                                      "digests, and e-mail them when SMTP is configured.")
+@click.command("send-reminders", cls=LmsCommand, help=N_("Write due-soon and overdue notices and unit admins' "
+                                      "digests, and e-mail them when SMTP is configured."))
 @click.option("--now", callback=_moment, metavar="YYYY-MM-DDTHH:MM",
-              help="Act as if it were this moment (server local time unless an offset is given).")
+              help=N_("Act as if it were this moment (server local time unless an offset is given)."))
 @with_appcontext
 def send_reminders_command(now: datetime) -> None:
     state = current_app.extensions["lms"]

@@ -10,22 +10,23 @@ from flask.cli import with_appcontext
 from flask_babel import gettext as _
 from sqlalchemy import select
 
+from lms.cli_help import N_, LmsGroup
 from lms.cli_wording import no_course
 from lms.models import Course
 from lms.services import stats_rebuild
 
 
-@click.group("stats", help="Completion statistics: the dashboard's numbers of one course "
-                            "(--course SLUG [--unit PATH] [--json]), or a subcommand.",
+@click.group("stats", cls=LmsGroup, help=N_("Completion statistics: the dashboard's numbers of one course "
+                            "(--course SLUG [--unit PATH] [--json]), or a subcommand."),
              invoke_without_command=True)
-@click.option("--course", "course_slug", help="The course (its slug).")
-@click.option("--unit", "unit_path", help="A unit's name path, e.g. 党委/第一党总支 "
-                                          "(default: every top unit).")
+@click.option("--course", "course_slug", help=N_("The course (its slug)."))
+@click.option("--unit", "unit_path", help=N_("A unit's name path, e.g. 党委/第一党总支 "
+                                          "(default: every top unit)."))
 @click.option("--from", "start", type=click.DateTime(["%Y-%m-%d"]),
-              help="First day of the weekly completions (default: 11 weeks before --to).")
+              help=N_("First day of the weekly completions (default: 11 weeks before --to)."))
 @click.option("--to", "end", type=click.DateTime(["%Y-%m-%d"]),
-              help="Last day of the weekly completions (default: today).")
-@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+              help=N_("Last day of the weekly completions (default: today)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print JSON instead of tables."))
 @click.pass_context
 def stats_cli(context: click.Context, course_slug: str | None, unit_path: str | None,
               start, end, as_json: bool) -> None:
@@ -41,9 +42,9 @@ def stats_cli(context: click.Context, course_slug: str | None, unit_path: str | 
                    as_json=as_json)
 
 
-@stats_cli.command("rebuild", help="Recount every completion and 学时 counter from the raw "
-                                   "records (after a restore, or to check them).")
-@click.option("--course", "course_slug", help="Only this course (its slug).")
+@stats_cli.command("rebuild", help=N_("Recount every completion and 学时 counter from the raw "
+                                   "records (after a restore, or to check them)."))
+@click.option("--course", "course_slug", help=N_("Only this course (its slug)."))
 @with_appcontext
 def rebuild_command(course_slug: str | None) -> None:
     session = current_app.extensions["lms"].session()

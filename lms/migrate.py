@@ -38,3 +38,11 @@ def current_revision(engine: Engine) -> str | None:
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"version_table": VERSION_TABLE})
         return context.get_current_revision()
+
+
+def is_behind(engine: Engine) -> bool:
+    """True when the database lacks LMS's tables or an upgrade it needs (``flask lms init``)."""
+    from alembic.script import ScriptDirectory
+
+    heads = ScriptDirectory.from_config(alembic_config(engine)).get_heads()
+    return current_revision(engine) not in heads

@@ -27,7 +27,9 @@ CHECK_JS = """() => {
     ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
   for (const el of document.querySelectorAll('a, button, input, select, summary, textarea')) {
     if (el.type === 'hidden' || el.closest('.skip-link')) continue;
-    const target = el.closest('label') || el, r = target.getBoundingClientRect();
+    // a tap on the input's label ticks it too: the larger of the two is the target
+    const areas = [el, ...(el.labels || [])].map(t => t.getBoundingClientRect());
+    const r = areas.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
     if (!r.width || !r.height) continue;
     const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline'
       && el.parentElement.closest('p, li, td, dd, nav') !== null;

@@ -116,6 +116,9 @@ AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, 
                       #   cited passages (needs review), name path
 GRADING_QUEUE = 8     # 6: user, grants, the page of attempts with trainee and unit, module
                       #   and course joined, their count, the trainees' unit paths, name path
+GRADING_ATTEMPT = 10  # 8: user, the attempt (its questions as asked within), grants, its
+                      #   module, course and trainee, the queue around it (previous and
+                      #   next), the unit names of the trainee's path; none per question
 ITEM_ANALYSIS = 11    # 9 for a trainer with a unit
 RECORD = 12           # 10: user, 学时 entries, the person's unit and its name path, progress
                       #   with modules, enrollments with courses, closed rounds with courses,
@@ -358,3 +361,34 @@ def test_learning_record_does_not_grow_with_courses_years_rounds_or_certificates
     assert all(made.title in text for made in extra) and "2022年集中培训" in text
     assert text.count("2021-05-01") == 2  # a closed round, started and completed that day
     assert len(more) == len(one), more.report()
+
+
+def test_grading_one_attempt_does_not_grow_with_its_questions(app, db, client, login_as,
+                                                              make_user, make_course,
+                                                              count_queries):
+    """The grading page shows every question of the attempt, the waiting one first."""
+    many = [*QUESTIONS, *QUESTIONS, *ESSAY, *ESSAY, *QUESTIONS]
+    made = make_course([{"slug": "few", "questions": [*QUESTIONS, *ESSAY]},
+                        {"slug": "many", "questions": many}])
+    only_published(db, made.slug)
+    registry = app.extensions["lms"].question_types
+
+    def attempt_of(module_slug: str, count: int) -> int:
+        trainee, _ = make_user("trainee", unit=UNIT, name=f"学员{module_slug}")
+        _, module = catalog.get_course_and_module(db, made.slug, module_slug)
+        attempt = quizzes.start_or_resume(db, registry, db.get(User, trainee.id), module)
+        typed = {"single_choice": ["0"], "true_false": "true", "short_answer": ["体会。"]}
+        values = {f"q{n}": typed[spec["type"]] for n, spec in enumerate(attempt.questions, 1)}
+        assert len(values) == count
+        quizzes.submit_attempt(db, registry, db.get(User, trainee.id), attempt.id, values)
+        return attempt.id
+
+    few, many_id = attempt_of("few", 3), attempt_of("many", len(many))
+    login_as("trainer", unit=UNIT)
+    page, three = count_queries(f"/author/grading/{few}")
+    assert "学员few" in page.get_data(as_text=True)
+    assert within(three, GRADING_ATTEMPT), three.report()
+    assert three.writes == []
+    page, eight = count_queries(f"/author/grading/{many_id}")
+    assert page.get_data(as_text=True).count("谈谈体会。") >= 2
+    assert len(eight) == len(three), eight.report()
