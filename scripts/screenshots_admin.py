@@ -27,14 +27,14 @@ CHECK_JS = """() => {
     ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
   for (const el of document.querySelectorAll('a, button, input, select, summary, textarea')) {
     if (el.type === 'hidden' || el.closest('.skip-link')) continue;
-    // a tap on the input's label ticks it too: the larger of the two is the target
-    const areas = [el, ...(el.labels || [])].map(t => t.getBoundingClientRect());
-    const r = areas.reduce((a, b) => (b.width * b.height > a.width * a.height ? b : a));
+    // a tap on the input's label reaches it too: small only when neither is 44 px each way
+    const r = el.getBoundingClientRect();
     if (!r.width || !r.height) continue;
+    const areas = [r, ...[...(el.labels || [])].map(t => t.getBoundingClientRect())];
     const inline = el.tagName === 'A' && getComputedStyle(el).display === 'inline'
       && el.parentElement.closest('p, li, td, dd, nav') !== null;
-    if (!inline && (r.height < 44 || r.width < 44)) small.add(name(el) + ' ' + Math.round(r.width)
-      + 'x' + Math.round(r.height));
+    if (!inline && areas.every(a => a.height < 44 || a.width < 44)) small.add(name(el) + ' '
+      + Math.round(r.width) + 'x' + Math.round(r.height));
   }
   const walker = document.createTreeWalker(document.querySelector('main'), NodeFilter.SHOW_TEXT);
   while (walker.nextNode()) {
