@@ -1,12 +1,13 @@
 """Profile one trainee request in-process: where its CPU time goes, by package and by call.
 
-    python -m bench.profile_page [--page module|course|home|beat] [--requests 500]
+    python -m bench.profile_page [--page module|course|home|beat|autosave|submit] [--requests 500]
 
 Builds the throughput bench's world (the seed course, a few trainees) in a SQLite file under
 ``.bench/``, signs one trainee in with the test client, opens the module page once (so a module
 view is a revisit and a heartbeat has its CSRF token), then sends the request ``--requests``
 times: first unprofiled for the CPU time and the SQL statements per request, then under
-pyinstrument (cProfile when it is not installed). Prints the summary and writes the call tree
+pyinstrument (cProfile when it is not installed). A submit needs an open attempt: each one is
+opened by loading the quiz page first, outside what is measured. Prints the summary and writes the call tree
 to ``.bench/profile-<page>.txt``.
 """
 
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from sqlalchemy import event
 
-from bench.load_clients import CSRF_INPUT, CSRF_META
+from bench.load_clients import CSRF_INPUT, CSRF_META, DRAFT_URL, QUIZ_ACTION, quiz_answers
 from bench.load_world import PASSWORD, build_world
 from bench.throughput_world import module_path
 
@@ -56,26 +57,55 @@ def _self_times(frame, totals: Counter) -> None:
         _self_times(child, totals)
 
 
-def _sender(client, world, page: str) -> tuple[str, Callable[[], int]]:
-    """(what is sent, a function sending it once and returning the status)."""
+PAGES = ["module", "course", "home", "beat", "autosave", "submit"]
+
+
+def _sender(client, world, page: str) -> tuple[str, Callable[[], None], Callable[[], int]]:
+    """(what is sent, what must happen unmeasured before each send, a function sending it once
+    and returning the status)."""
     headers = {"Accept-Language": "zh-CN"}
     module = module_path(world.course, world.modules[0])
     visit = client.get(module, headers=headers).get_data(as_text=True)
+    token = CSRF_META.search(visit).group(1)
     if page == "beat":
-        token, seq = CSRF_META.search(visit).group(1), itertools.count(1)
-        return f"POST {module}/beat", lambda: client.post(
+        seq = itertools.count(1)
+        return f"POST {module}/beat", _nothing, lambda: client.post(
             f"{module}/beat", json={"tab": "profile", "seq": next(seq)},
             headers={**headers, "X-CSRFToken": token}).status_code
+    if page in ("autosave", "submit"):
+        quiz = {}
+
+        def open_quiz() -> None:  # resumes the open attempt, or opens one after a submit
+            text = client.get(f"{module}/quiz", headers=headers).get_data(as_text=True)
+            quiz.update(action=QUIZ_ACTION.search(text).group(1),
+                        draft=DRAFT_URL.search(text).group(1), answers=quiz_answers(text))
+
+        open_quiz()
+        if page == "autosave":
+            return "POST …/draft", _nothing, lambda: client.post(
+                quiz["draft"], json={"answers": quiz["answers"]},
+                headers={**headers, "X-CSRFToken": token}).status_code
+        def submit() -> int:
+            status = client.post(quiz["action"], data={**quiz["answers"], "csrf_token": token},
+                                 headers=headers).status_code
+            return 200 if status == 303 else status  # to the result page: done
+
+        return "POST …/submit", open_quiz, submit
     path = {"module": module, "course": f"/courses/{world.course}", "home": "/"}[page]
-    return f"GET {path}", lambda: client.get(path, headers=headers).status_code
+    return f"GET {path}", _nothing, lambda: client.get(path, headers=headers).status_code
+
+
+def _nothing() -> None:
+    pass
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--page", choices=["module", "course", "home", "beat"],
-                        default="module")
+    parser.add_argument("--page", choices=PAGES, default="module")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--trainees", type=int, default=20)
+    parser.add_argument("--show-sql", action="store_true",
+                        help="print one request's statements (BEGIN and COMMIT included) and stop")
     args = parser.parse_args(argv)
 
     folder = ROOT / ".bench" / "profile"
@@ -93,31 +123,60 @@ def main(argv: list[str] | None = None) -> int:
                                          "username": world.usernames[0], "password": PASSWORD})
     if answer.status_code != 302:
         raise SystemExit(f"could not sign in ({answer.status_code})")
-    what, send = _sender(client, world, args.page)
+    what, prepare, send = _sender(client, world, args.page)
     for _ in range(5):  # warm caches
-        if send() != 200:
-            raise SystemExit(f"{what} answered {send()}")
+        prepare()
+        if (status := send()) != 200:
+            raise SystemExit(f"{what} answered {status}")
 
-    statements = 0
+    if args.show_sql:
+        _show_sql(app.extensions["lms"].engine, prepare, send)
+        return 0
+    statements, counting = 0, False
 
     def count(*_args) -> None:
         nonlocal statements
-        statements += 1
+        statements += counting
 
     engine = app.extensions["lms"].engine
     event.listen(engine, "before_cursor_execute", count)
-    cpu = time.process_time()
+    cpu = 0.0
     for _ in range(args.requests):
+        prepare()
+        counting, start = True, time.process_time()
         send()
-    cpu_ms = (time.process_time() - cpu) * 1000 / args.requests
+        cpu, counting = cpu + time.process_time() - start, False
+    cpu_ms = cpu * 1000 / args.requests
     event.remove(engine, "before_cursor_execute", count)
     print(f"{what}: {cpu_ms:.2f} ms CPU and {statements / args.requests:.1f} SQL statements "
           f"per request ({args.requests} requests, unprofiled)")
-    _profile(send, args.requests, folder.parent / f"profile-{args.page}.txt")
+    _profile(prepare, send, args.requests, folder.parent / f"profile-{args.page}.txt")
     return 0
 
 
-def _profile(send: Callable[[], int], requests: int, out: Path) -> None:
+def _show_sql(engine, prepare: Callable[[], None], send: Callable[[], int]) -> None:
+    """One request's statements as the driver receives them, with the transactions' ends."""
+    shown: list[str] = []
+
+    def statement(_conn, _cursor, text, *_args) -> None:
+        shown.append(" ".join(text.split())[:160])
+
+    def ending(word: str) -> Callable[..., None]:
+        return lambda *_args: shown.append(word)
+
+    prepare()
+    listeners = [("before_cursor_execute", statement), ("commit", ending("COMMIT")),
+                 ("rollback", ending("ROLLBACK"))]
+    for name, listener in listeners:
+        event.listen(engine, name, listener)
+    send()
+    for name, listener in listeners:
+        event.remove(engine, name, listener)
+    print("\n".join(f"{n:3} {line}" for n, line in enumerate(shown, 1)))
+
+
+def _profile(prepare: Callable[[], None], send: Callable[[], int], requests: int,
+             out: Path) -> None:
     try:
         from pyinstrument import Profiler
     except ImportError:
@@ -125,16 +184,19 @@ def _profile(send: Callable[[], int], requests: int, out: Path) -> None:
         import pstats
 
         profile = cProfile.Profile()
-        profile.runcall(lambda: [send() for _ in range(requests)])
+        for _ in range(requests):
+            prepare()
+            profile.runcall(send)
         with out.open("w") as stream:
             pstats.Stats(profile, stream=stream).sort_stats("cumulative").print_stats(60)
         pstats.Stats(profile).sort_stats("tottime").print_stats(20)
         return
     profiler = Profiler(interval=0.0002)
-    profiler.start()
     for _ in range(requests):
+        prepare()
+        profiler.start()
         send()
-    profiler.stop()
+        profiler.stop()
     session = profiler.last_session
     totals: Counter = Counter()
     _self_times(session.root_frame(), totals)

@@ -4,7 +4,8 @@ SQLite is tuned so several gunicorn workers can share one file: WAL, a busy time
 ``synchronous=FULL`` and foreign keys on every connection, and pysqlite's implicit transaction
 handling replaced by our own ``BEGIN`` so that reads happen inside the transaction and a write
 transaction starts ``BEGIN IMMEDIATE`` (a deferred transaction that later writes fails with
-"database is locked" under concurrency instead of waiting).
+"database is locked" under concurrency instead of waiting). Write transactions take turns
+through a file lock first (``lms.sqlite_writer``), which wakes a waiting writer at once.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from sqlalchemy import DateTime, Engine, MetaData, create_engine, event, inspect
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
+
+from lms.sqlite_writer import take_turns, wait_for_turn
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -85,9 +88,13 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
 
+    take_turns(engine, busy_timeout_ms)
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection):
         immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        if immediate:
+            wait_for_turn(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
