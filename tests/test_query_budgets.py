@@ -105,9 +105,10 @@ HEARTBEAT = 11         # 9: user with unit, the course, grants, then the write u
                       #    was 14 when the unit re-read the module, course and person
 AUTOSAVE = 3          # 3: user with unit, the attempt locked, its update (was 4: the unit
                       #    re-read the person to compare ids)
-SUBMIT = 39           # 37 (PostgreSQL 36) for a pass, which also writes the course's 学时
+SUBMIT = 38           # 36 (PostgreSQL 35) for a pass, which also writes the course's 学时
                       #    entry and moves every counter; was 45 before a unit kept the rows
-                      #    it locked and stopped re-reading the person for its id
+                      #    it locked and stopped re-reading the person for its id, 37 before
+                      #    grading took the person's id without refreshing the row
 QUIZ_START = 20       # 16: starting is a write unit, which re-reads what it locks (18 on
                       #    PostgreSQL: the module's and the person's row first, services/locks.py)
 QUIZ_RESUME = 6       # 5: resuming in time only reads

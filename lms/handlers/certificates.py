@@ -25,9 +25,10 @@ class CertificateHandler(EventHandler):
     def handle(self, event: Event, session: Session) -> None:
         assert isinstance(event, (CourseCompleted, AttemptGraded))
         if isinstance(event, AttemptGraded):
+            if not event.passed:
+                return  # before reading the course, which the unit has expired
             course = session.get(Course, event.course_id)
-            if not event.passed or course is None \
-                    or course_rules(course).certificate != "final_exam":
+            if course is None or course_rules(course).certificate != "final_exam":
                 return
         certificates.issue_if_earned(session, event.user_id, event.course_id,
                                      actor_id=event.actor_id)

@@ -280,9 +280,10 @@ def _grade(session: Session, registry: QuestionTypeRegistry, user: User, module:
     attempt.results = results
     attempt.submitted_at = now
     attempt.late = late
-    finish_attempt(session, user, module, attempt, actor_id=user.id, manual=False)
+    user_id = row_id(user)  # the unit expired the row: its id needs no refresh
+    finish_attempt(session, user, module, attempt, actor_id=user_id, manual=False)
     raise_event(session, AttemptSubmitted(
-        actor_id=user.id, user_id=user.id, course_id=module.course_id, module_id=module.id,
+        actor_id=user_id, user_id=user_id, course_id=module.course_id, module_id=module.id,
         attempt_id=attempt.id, attempt_number=attempt.number, late=late,
         status=attempt.status.value, score=attempt.score, passed=attempt.passed,
         occurred_at=now))
@@ -307,5 +308,5 @@ def finish_attempt(session: Session, user: User, module: Module, attempt: QuizAt
     record_quiz_result(session, user, module, attempt.score, attempt.passed, actor_id=actor_id,
                        version_id=attempt.course_version_id)
     raise_event(session, AttemptGraded(
-        actor_id=actor_id, user_id=user.id, course_id=module.course_id, module_id=module.id,
+        actor_id=actor_id, user_id=row_id(user), course_id=module.course_id, module_id=module.id,
         attempt_id=attempt.id, score=attempt.score, passed=attempt.passed, manual=manual))
