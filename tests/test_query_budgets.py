@@ -88,17 +88,17 @@ def count_queries(app: Flask, client: FlaskClient):
 #: Budgets in statements per request (SAVEPOINT bookkeeping aside), measured the same on SQLite
 #: and PostgreSQL when they were set (the number in each comment) plus a little headroom. The
 #: "does not grow" tests compare exact counts, so a query in a loop fails even under budget.
-#: The signed-in user is read with their unit; the header's name path of that unit is one
-#: more read where the page shows it.
-HOME = 9              # 8: user with their unit, courses with their modules and question
+#: The signed-in user is read with their unit, whose own name the header shows (its full
+#: name path was one more read on every page until 2026-12-06).
+HOME = 8              # 8: user with their unit, courses with their modules and question
                       #    counts (two), progress, enrollments, grants, the year's 学时, the
-                      #    unit's name path, the unread notices (the newest few and their count)
-COURSE = 7            # 6: user with unit, the course with its modules and question counts,
-                      #    grants, progress, enrollment, name path
-MODULE_REVISIT = 7    # 7: user with unit, the course with its modules and question counts,
+                      #    unread notices (the newest few and their count)
+COURSE = 6            # 6: user with unit, the course with its modules and question counts,
+                      #    grants, progress, enrollment, and one for its 学时 or overrides
+MODULE_REVISIT = 6    # 6: user with unit, the course with its modules and question counts,
                       #    grants, progress, enrollment (the module's count came with it),
-                      #    the past attempts of a quiz module (one more, issue 13), name path;
-                      #    was 13 before the course was read once per request
+                      #    the past attempts of a quiz module (one more, issue 13); was 13
+                      #    before the course was read once per request
 HEARTBEAT = 11         # 9: user with unit, the course, grants, then the write unit: clock,
                       #    the tab's last beat, enrollment, progress, the beat, the clock
                       #    (11 on PostgreSQL: the module's and the person's row first);
@@ -109,21 +109,21 @@ SUBMIT = 38           # 36 (PostgreSQL 35) for a pass, which also writes the cou
                       #    entry and moves every counter; was 45 before a unit kept the rows
                       #    it locked and stopped re-reading the person for its id, 37 before
                       #    grading took the person's id without refreshing the row
-QUIZ_START = 20       # 16: starting is a write unit, which re-reads what it locks (18 on
+QUIZ_START = 19       # 15: starting is a write unit, which re-reads what it locks (17 on
                       #    PostgreSQL: the module's and the person's row first, services/locks.py)
-QUIZ_RESUME = 6       # 5: resuming in time only reads
-AUTHOR_INDEX = 12     # for a trainer with a unit: user, grants, unit, courses, modules,
+QUIZ_RESUME = 5       # 5: resuming in time only reads
+AUTHOR_INDEX = 11     # for a trainer with a unit: user, grants, unit, courses, modules,
                       #   trainees per course, open drafts, waiting count, question counts,
-                      #   cited passages (needs review), name path
-GRADING_QUEUE = 8     # 6: user, grants, the page of attempts with trainee and unit, module
-                      #   and course joined, their count, the trainees' unit paths, name path
-GRADING_ATTEMPT = 10  # 8: user, the attempt (its questions as asked within), grants, its
+                      #   cited passages (needs review)
+GRADING_QUEUE = 7     # 5: user, grants, the page of attempts with trainee and unit, module
+                      #   and course joined, their count, the trainees' unit paths
+GRADING_ATTEMPT = 9   # 7: user, the attempt (its questions as asked within), grants, its
                       #   module, course and trainee, the queue around it (previous and
                       #   next), the unit names of the trainee's path; none per question
-ITEM_ANALYSIS = 11    # 9 for a trainer with a unit
-RECORD = 12           # 10: user, 学时 entries, the person's unit and its name path, progress
+ITEM_ANALYSIS = 10    # 8 for a trainer with a unit
+RECORD = 11           # 9: user, 学时 entries, the person's unit and its name path, progress
                       #   with modules, enrollments with courses, closed rounds with courses,
-                      #   certificates, grants, the header's name path
+                      #   certificates, grants
 
 QUESTIONS = [{"type": "single_choice", "prompt": "选甲。", "options": ["甲", "乙"], "answer": "A"},
              {"type": "true_false", "prompt": "党课每季度至少一次。", "answer": "正确"}]
