@@ -23,6 +23,7 @@ import yaml
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import text
+from sqlalchemy.orm.attributes import set_committed_value
 
 from lms import create_app, migrate
 from lms.content.loader import read_course
@@ -245,6 +246,9 @@ def grant(app):
             session = app.extensions["lms"].session()
             target = grants.find_target(session, unit_path=unit, course_slug=course, site=site)
             grants.grant(session, session.get(User, user.id), target)
+        # The test's own copy of the person now says what their row says, as the next
+        # request's fresh read would.
+        set_committed_value(user, "has_grants", True)
 
     return give
 

@@ -89,41 +89,43 @@ def count_queries(app: Flask, client: FlaskClient):
 #: and PostgreSQL when they were set (the number in each comment) plus a little headroom. The
 #: "does not grow" tests compare exact counts, so a query in a loop fails even under budget.
 #: The signed-in user is read with their unit, whose own name the header shows (its full
-#: name path was one more read on every page until 2026-12-06).
-HOME = 8              # 8: user with their unit, courses with their modules and question
-                      #    counts (two), progress, enrollments, grants, the year's 学时, the
-                      #    unread notices (the newest few and their count)
-COURSE = 6            # 6: user with unit, the course with its modules and question counts,
-                      #    grants, progress, enrollment, and one for its 学时 or overrides
-MODULE_REVISIT = 6    # 6: user with unit, the course with its modules and question counts,
-                      #    grants, progress, enrollment (the module's count came with it),
-                      #    the past attempts of a quiz module (one more, issue 13); was 13
-                      #    before the course was read once per request
-HEARTBEAT = 11         # 9: user with unit, the course, grants, then the write unit: clock,
-                      #    the tab's last beat, enrollment, progress, the beat, the clock
-                      #    (11 on PostgreSQL: the module's and the person's row first);
-                      #    was 14 when the unit re-read the module, course and person
+#: name path was one more read on every page until 2026-12-06). Their grants are one more read
+#: only for someone whose row says they hold some (``User.has_grants``): none of the people
+#: below do, except the trainer of the author index.
+HOME = 7              # 7: user with their unit, courses with their modules and question
+                      #    counts (two), progress, enrollments, the year's 学时, the unread
+                      #    notices (the newest few and their count)
+COURSE = 5            # 5: user with unit, the course with its modules and question counts,
+                      #    progress, enrollment, and one for its 学时 or overrides
+MODULE_REVISIT = 5    # 5: user with unit, the course with its modules and question counts,
+                      #    progress, enrollment (the module's count came with it), the past
+                      #    attempts of a quiz module (one more, issue 13); was 13 before the
+                      #    course was read once per request
+HEARTBEAT = 10        # 8: user with unit, the course, then the write unit: clock, the tab's
+                      #    last beat, enrollment, progress, the beat, the clock (10 on
+                      #    PostgreSQL: the module's and the person's row first); was 14 when
+                      #    the unit re-read the module, course and person
 AUTOSAVE = 3          # 3: user with unit, the attempt locked, its update (was 4: the unit
                       #    re-read the person to compare ids)
-SUBMIT = 38           # 36 (PostgreSQL 35) for a pass, which also writes the course's 学时
+SUBMIT = 37           # 35 (PostgreSQL 34) for a pass, which also writes the course's 学时
                       #    entry and moves every counter; was 45 before a unit kept the rows
                       #    it locked and stopped re-reading the person for its id, 37 before
                       #    grading took the person's id without refreshing the row
-QUIZ_START = 19       # 15: starting is a write unit, which re-reads what it locks (17 on
+QUIZ_START = 18       # 14: starting is a write unit, which re-reads what it locks (16 on
                       #    PostgreSQL: the module's and the person's row first, services/locks.py)
-QUIZ_RESUME = 5       # 5: resuming in time only reads
-AUTHOR_INDEX = 11     # for a trainer with a unit: user, grants, unit, courses, modules,
-                      #   trainees per course, open drafts, waiting count, question counts,
-                      #   cited passages (needs review)
-GRADING_QUEUE = 7     # 5: user, grants, the page of attempts with trainee and unit, module
-                      #   and course joined, their count, the trainees' unit paths
-GRADING_ATTEMPT = 9   # 7: user, the attempt (its questions as asked within), grants, its
-                      #   module, course and trainee, the queue around it (previous and
-                      #   next), the unit names of the trainee's path; none per question
-ITEM_ANALYSIS = 10    # 8 for a trainer with a unit
-RECORD = 11           # 9: user, 学时 entries, the person's unit and its name path, progress
+QUIZ_RESUME = 4       # 4: resuming in time only reads
+AUTHOR_INDEX = 11     # for a trainer with a unit and grants: user, grants, unit, courses,
+                      #   modules, trainees per course, open drafts, waiting count, question
+                      #   counts, cited passages (needs review)
+GRADING_QUEUE = 6     # 4: user, the page of attempts with trainee and unit, module and
+                      #   course joined, their count, the trainees' unit paths
+GRADING_ATTEMPT = 8   # 6: user, the attempt (its questions as asked within), its module,
+                      #   course and trainee, the queue around it (previous and next), the
+                      #   unit names of the trainee's path; none per question
+ITEM_ANALYSIS = 9     # 5 for a trainer with a unit
+RECORD = 10           # 7: user, 学时 entries, the person's unit and its name path, progress
                       #   with modules, enrollments with courses, closed rounds with courses,
-                      #   certificates, grants
+                      #   certificates
 
 QUESTIONS = [{"type": "single_choice", "prompt": "选甲。", "options": ["甲", "乙"], "answer": "A"},
              {"type": "true_false", "prompt": "党课每季度至少一次。", "answer": "正确"}]

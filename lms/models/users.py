@@ -98,6 +98,10 @@ class User(Base):
     session_version: Mapped[int] = mapped_column(default=1, server_default="1")
     #: 长辈模式: larger type, higher contrast, bigger targets on every page (``auth.display``).
     large_text: Mapped[bool] = mapped_column(default=False, server_default=false())
+    #: True whenever the person holds a grant row (``services.grants`` keeps it), so working
+    #: out what someone without grants may do needs no query. A grant removed with its course
+    #: may leave it true: that costs a query, never a permission.
+    has_grants: Mapped[bool] = mapped_column(default=False, server_default=false())
     external_id: Mapped[str | None] = mapped_column(String(200), unique=True)
     #: Optional mobile number, kept as typed (digits, +, spaces, dashes).
     phone: Mapped[str | None] = mapped_column(String(30))

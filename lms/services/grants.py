@@ -94,6 +94,7 @@ def grant(session: Session, user: User, target: GrantTarget, *,
         require(session, actor, Action.MANAGE_GRANTS, target.resource)
     if _existing(session, user, target) is not None:
         return False
+    user.has_grants = True  # the person's row is written before the grant that references it
     session.add(Grant(user_id=user.id, kind=target.kind, org_unit=target.unit,
                       course=target.course,
                       granted_by_id=actor.id if actor is not None else None))
@@ -115,6 +116,8 @@ def revoke(session: Session, user: User, target: GrantTarget, *,
         _refuse_own_last_admin_grant(session, user, row)
     session.delete(row)
     session.flush()
+    if session.scalar(select(func.count(Grant.id)).where(Grant.user_id == user.id)) == 0:
+        user.has_grants = False
     _changed(session, user, target, actor, granted=False)
     return True
 

@@ -128,13 +128,14 @@ def _outermost(paths: set[str], covered: Iterable[str] = ()) -> frozenset[str]:
 
 
 def scope_of(session: Session, user: User | None) -> Scope:
-    """Everything ``user`` holds, from one query for their grant rows plus their role."""
+    """Everything ``user`` holds, from one query for their grant rows (none for the many
+    people whose row says they hold none) plus their role."""
     if user is None or not user.active:
         return Scope()
     rows = session.execute(
         select(Grant.kind, Grant.course_id, OrgUnit.path)
         .outerjoin(OrgUnit, Grant.org_unit_id == OrgUnit.id)
-        .where(Grant.user_id == user.id)).all()
+        .where(Grant.user_id == user.id)).all() if user.has_grants else []
     everything = any(kind is GrantKind.SITE_ADMIN for kind, _, _ in rows)
     units = {path for kind, _, path in rows if kind is GrantKind.UNIT_ADMIN}
     courses = {course_id for kind, course_id, _ in rows if kind is GrantKind.COURSE_AUTHOR}

@@ -185,3 +185,21 @@ def test_a_unit_admin_grants_only_inside_their_subtree(db, make_user, grant):
         with pytest.raises(PermissionDenied):
             grants.grant(db, secretary, target, actor=admin)
     assert [t.kind.value for t in grants.list_grants(db, secretary)] == ["unit_admin"]
+
+
+def test_the_row_says_whether_the_person_holds_grants(db, make_user):
+    """Pages skip the grants query for people whose row says they hold none, so granting
+    must set the flag and taking the last grant back may clear it."""
+    person = db.get(User, make_user("trainee", unit=UNIT_A)[0].id)
+    unit = grants.find_target(db, unit_path="甲党委")
+    site = grants.find_target(db, site=True)
+    assert person.has_grants is False and scope_of(db, person).unit_paths == frozenset()
+    grants.grant(db, person, unit)
+    grants.grant(db, person, site)
+    assert person.has_grants is True
+    assert scope_of(db, person).unit_paths == {find_unit(db, "甲党委").path}
+    grants.revoke(db, person, unit)
+    assert person.has_grants is True and scope_of(db, person).everything
+    grants.revoke(db, person, site)
+    db.expire_all()
+    assert person.has_grants is False and not scope_of(db, person).everything
