@@ -12,7 +12,6 @@ from __future__ import annotations
 import click
 from click.exceptions import NoSuchCommand
 from sqlalchemy import Engine
-from sqlalchemy.exc import DatabaseError
 
 from lms.cli_help import N_, site_words
 
@@ -47,9 +46,10 @@ class SiteLanguageError(click.ClickException):
 
 def _reason(error: click.ClickException) -> str:
     if isinstance(error, click.NoSuchOption | NoSuchCommand):
-        name = error.option_name if isinstance(error, click.NoSuchOption) else error.command_name
-        words = NO_SUCH_OPTION if isinstance(error, click.NoSuchOption) else NO_SUCH_COMMAND
-        text = site_words(words) % {"name": repr(name)}
+        if isinstance(error, click.NoSuchOption):
+            text = site_words(NO_SUCH_OPTION) % {"name": repr(error.option_name)}
+        else:
+            text = site_words(NO_SUCH_COMMAND) % {"name": repr(error.command_name)}
         if error.possibilities:
             names = ", ".join(repr(possible) for possible in error.possibilities)
             text += ("" if text.endswith("。") else " ") + site_words(DID_YOU_MEAN) % {"names": names}
@@ -67,11 +67,11 @@ def reworded(error: click.ClickException) -> click.ClickException:
     return error if isinstance(error, SiteLanguageError) else SiteLanguageError(error)
 
 
-def schema_refusal(error: DatabaseError, engine: Engine) -> Exception:
-    """A database error becomes advice when the schema is missing or behind; otherwise it
-    stays the error it was (a traceback is what a real fault needs)."""
+def schema_refusal(engine: Engine) -> SiteLanguageError | None:
+    """Advice to run ``flask lms init`` when a database error came from a schema that is
+    missing or behind; None otherwise (a traceback is what a real fault needs)."""
     from lms import migrate
 
     if migrate.is_behind(engine):
         return SiteLanguageError(click.ClickException(site_words(SCHEMA_BEHIND)))
-    return error
+    return None

@@ -55,4 +55,7 @@ class LmsCommands(LmsGroup):
         except DatabaseError as error:
             from lms.cli_errors import schema_refusal
 
-            raise schema_refusal(error, current_app.extensions["lms"].engine) from error
+            refusal = schema_refusal(current_app.extensions["lms"].engine)
+            if refusal is None:
+                raise
+            raise refusal from error

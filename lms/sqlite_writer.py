@@ -45,7 +45,7 @@ def take_turns(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _open_lock_file(_dbapi_connection, record) -> None:
         try:
-            record.info[INFO_KEY] = _Turn(os.open(path, os.O_RDWR | os.O_CREAT, 0o600))
+            record.info[INFO_KEY] = _Turn(os.open(path, os.O_RDWR | os.O_CREAT, 0o600), timeout)
         except OSError:
             pass  # a read-only folder: SQLite's busy handler alone
 
@@ -77,14 +77,13 @@ def take_turns(engine: Engine, busy_timeout_ms: int) -> None:
             _release(dbapi_connection)
 
     dialect.do_commit, dialect.do_rollback = do_commit, do_rollback  # type: ignore[method-assign]
-    engine.dialect.lms_writer_timeout = timeout  # type: ignore[attr-defined]
 
 
 def wait_for_turn(connection) -> None:
     """Called as a write transaction begins, before ``BEGIN IMMEDIATE``."""
     turn = connection.connection.info.get(INFO_KEY)
     if turn is not None:
-        turn.acquire(connection.dialect.lms_writer_timeout)
+        turn.acquire()
 
 
 def _release(dbapi_connection: Any) -> None:
@@ -99,14 +98,14 @@ def _release(dbapi_connection: Any) -> None:
 class _Turn:
     """One connection's handle on the lock file."""
 
-    def __init__(self, fd: int) -> None:
-        self.fd, self.holder = fd, None
+    def __init__(self, fd: int, timeout: float) -> None:
+        self.fd, self.timeout, self.holder = fd, timeout, None
 
-    def acquire(self, timeout: float) -> None:
+    def acquire(self) -> None:
         thread = threading.get_ident()
         if self.holder is not None or _held.get(thread):
             return  # this thread's other connection has the turn: waiting here would deadlock
-        deadline, pause = time.monotonic() + timeout, 0.00005
+        deadline, pause = time.monotonic() + self.timeout, 0.00005
         while True:
             try:
                 fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
