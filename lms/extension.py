@@ -17,6 +17,7 @@ from lms.db import make_engine, make_sessionmaker
 from lms.plugins import QuestionTypeRegistry, load_question_types
 from lms.resources import PACKAGE_DIR
 from lms.services.accounts import HostIdentity
+from lms.services.course_views import VIEWS_KEY, CourseViews
 from lms.services.dispatch import DispatchReport, dispatch_pending
 from lms.subscribers import load_handlers, load_listeners
 from lms.ui_language import KeptDomain, parsed_locale
@@ -42,12 +43,15 @@ class LmsState:
         self.bus = EventBus(self.handlers, self.listeners, on_commit=_note_events_committed)
         self.translations = KeptDomain(translation_directories=[str(PACKAGE_DIR / "translations")])
         self.limiter: Any = None  # a flask_limiter.Limiter once init_app guarded the views
+        self.course_views = CourseViews()
         self.bind(engine)
 
     def bind(self, bind: Any) -> None:
-        """Point new sessions at an engine, or at one connection (tests' SAVEPOINT isolation)."""
+        """Point new sessions at an engine, or at one connection (tests' SAVEPOINT isolation).
+        Course views read through the old bind are dropped: they may hold rolled-back rows."""
+        self.course_views.clear()
         self.sessionmaker: sessionmaker[Session] = make_sessionmaker(bind)
-        self.sessionmaker.configure(info={BUS_KEY: self.bus})
+        self.sessionmaker.configure(info={BUS_KEY: self.bus, VIEWS_KEY: self.course_views})
 
     @property
     def user_loader(self) -> UserLoader | None:

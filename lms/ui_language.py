@@ -3,16 +3,21 @@
 Flask-Babel parses the locale selector's answer on every request and looks the catalog up again
 for every string of a page, and Flask-WTF reads WTForms' own catalog ("This field is
 required." and the like) from disk on every request that builds a form. All of it depends on
-the locale alone, so the parsed locale and the catalogs are kept for the life of the process.
+the locale alone, so the parsed locale and the catalogs are kept for the life of the process,
+and a page's templates translate through callables bound to the catalog once per render.
 """
 
 from __future__ import annotations
 
 from functools import cache, lru_cache
+from typing import Any
 
 from babel import Locale, support
 from flask import request
-from flask_babel import Domain, _get_current_context, get_locale
+from flask_babel import Domain, _get_current_context, get_locale, get_translations
+from jinja2 import pass_eval_context
+from jinja2.nodes import EvalContext
+from markupsafe import Markup
 
 
 @cache
@@ -61,3 +66,31 @@ def use_kept_wtforms_messages() -> None:
     """Give Flask-WTF the kept catalog: it reads ``request.wtforms_translations`` first and
     loads the catalog itself only when that is unset."""
     request.wtforms_translations = WTFORMS_MESSAGES
+
+
+def template_translators() -> dict[str, Any]:
+    """``_``, ``gettext`` and ``ngettext`` for one render, bound to the request's catalog.
+
+    The callables Flask-Babel installs in Jinja find the catalog through several context-local
+    look-ups per string (about 10 µs; a module page translates some 30 strings). These give
+    the same answers, formatted as Jinja's "newstyle" i18n formats them (always ``%``-format,
+    ``Markup`` under autoescape), from a catalog looked up once. As context variables they
+    shadow the environment's only in LMS templates; macros imported without context keep
+    the environment's.
+    """
+    translations = get_translations()
+    ugettext, ungettext = translations.ugettext, translations.ungettext
+
+    @pass_eval_context
+    def gettext(eval_ctx: EvalContext, string: str, /, **variables: Any) -> str:
+        text = ugettext(string)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    @pass_eval_context
+    def ngettext(eval_ctx: EvalContext, singular: str, plural: str, num: int, /,
+                 **variables: Any) -> str:
+        variables.setdefault("num", num)
+        text = ungettext(singular, plural, num)
+        return (Markup(text) if eval_ctx.autoescape else text) % variables
+
+    return {"_": gettext, "gettext": gettext, "ngettext": ngettext}

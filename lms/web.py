@@ -32,7 +32,7 @@ from lms.security_headers import add_security_headers
 from lms.services.errors import DomainError
 from lms.services.org import name_path
 from lms.services.pdf import PdfUnavailable
-from lms.ui_language import use_kept_wtforms_messages
+from lms.ui_language import template_translators, use_kept_wtforms_messages
 from lms.unavailable import database_unavailable
 
 
@@ -87,6 +87,7 @@ def template_globals() -> dict:
         "lms_unit_name_path": _unit_name_path,
         "lms_prompt": prompt_html,
         "lms_prompt_text": prompt_text,
+        **template_translators(),
     }
 
 

@@ -13,8 +13,9 @@ from flask import abort, current_app, jsonify, make_response, render_template, r
 
 from lms.auth.session import current_learner, current_require
 from lms.learn import bp
-from lms.services import catalog, progress
+from lms.services import progress
 from lms.services.course_gates import has_gates
+from lms.services.course_views import module_of, published_course
 from lms.services.permissions import Action
 
 
@@ -26,7 +27,7 @@ def may_study_the_course() -> None:
     if slug is None or user is None:
         return  # nobody signed in: the view's login_required sends them to sign in
     db = current_app.extensions["lms"].session()
-    course = catalog.get_course(db, slug)
+    course = published_course(db, slug)
     current_require(Action.STUDY_COURSE, course)
     if "module_slug" in args and has_gates(course):
         _refuse_closed_module(db, user, course, args["module_slug"])
@@ -34,7 +35,7 @@ def may_study_the_course() -> None:
 
 def _refuse_closed_module(db, user, course, module_slug: str) -> None:
     """A closed module's page, quiz and heartbeats answer 403 with what opens it."""
-    _, module = catalog.get_course_and_module(db, course.slug, module_slug)
+    module = module_of(course, module_slug)
     outline = progress.course_outline(db, user, course)
     lock = outline.locks.get(module.id)
     if lock is None:

@@ -11,7 +11,8 @@ from flask import current_app, jsonify
 from lms.json_guard import accepts_json
 from lms.learn import bp
 from lms.learn.json_body import JsonRefused, bad_request, signed_in_json
-from lms.services import catalog, study_time
+from lms.services import study_time
+from lms.services.course_views import module_of, published_course
 
 TAB_CHARACTERS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 MAX_SEQ = 2**31 - 1
@@ -29,7 +30,7 @@ def study_beat(slug: str, module_slug: str):
         return refused.response
     state = current_app.extensions["lms"]
     db = state.session()
-    _, module = catalog.get_course_and_module(db, slug, module_slug)
+    module = module_of(published_course(db, slug), module_slug)
     config = current_app.config
     result = study_time.record_beat(db, user, module, beat,
                                     beat_cap=config["LMS_STUDY_BEAT_CAP_SECONDS"],

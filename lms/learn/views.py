@@ -16,7 +16,6 @@ from lms.models import AttemptStatus
 from lms.services import (
     assignments,
     attempt_review,
-    catalog,
     certificates,
     course_completion,
     due_dates,
@@ -26,6 +25,7 @@ from lms.services import (
     progress,
     quizzes,
 )
+from lms.services.course_views import module_of, published_course, published_courses
 from lms.services.errors import DomainError, Unanswered
 
 
@@ -42,7 +42,7 @@ def _grace():
 def home():
     db = _state().session()
     user = current_learner()
-    outlines = progress.course_outlines(db, user, catalog.list_courses(db))
+    outlines = progress.course_outlines(db, user, published_courses(db))
     today = assignments.today()
     sections = due_dates.home_sections(outlines, today)
     totals = hours.year_totals(db, user.id, today.year)
@@ -59,7 +59,7 @@ def home():
 def course(slug: str):
     db = _state().session()
     user = current_learner()
-    course = catalog.get_course(db, slug)
+    course = published_course(db, slug)
     outline = progress.course_outline(db, user, course)
     rules = course_rules(course)
     return render_template("lms/learn/course.html", outline=outline, rules=rules,
@@ -76,7 +76,8 @@ def course(slug: str):
 def module(slug: str, module_slug: str):
     db = _state().session()
     user = current_learner()
-    course, module = catalog.get_course_and_module(db, slug, module_slug)
+    course = published_course(db, slug)
+    module = module_of(course, module_slug)
     outline, record = progress.visit_module(db, user, course, module)
     question_count = outline.question_count(module.id)
     return render_template("lms/learn/module.html", outline=outline, module=module,
@@ -111,7 +112,8 @@ class _Elsewhere(Exception):
 def _own_attempt(slug: str, module_slug: str, attempt_id: int):
     """Return (course, module, attempt) for the signed-in trainee's own attempt."""
     db = _state().session()
-    course, module = catalog.get_course_and_module(db, slug, module_slug)
+    course = published_course(db, slug)
+    module = module_of(course, module_slug)
     attempt = quizzes.get_own_attempt(db, current_learner(), attempt_id)
     if attempt.module_id != module.id:
         raise _Elsewhere(attempt)
@@ -129,8 +131,9 @@ def quiz(slug: str, module_slug: str):
     state = _state()
     db = state.session()
     user = current_learner()
-    course, module = catalog.get_course_and_module(db, slug, module_slug)
-    if not module.questions:
+    course = published_course(db, slug)
+    module = module_of(course, module_slug)
+    if not module.current_question_count:
         return redirect(url_for(".module", slug=slug, module_slug=module_slug))
     try:
         attempt = quizzes.start_or_resume(db, state.question_types, user, module,

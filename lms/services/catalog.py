@@ -108,7 +108,7 @@ def get_course(session: Session, slug: str) -> Course:
     if course is None or not course.published or course.slug != slug:
         course = session.execute(
             select(Course).where(Course.slug == slug, Course.published)
-            .options(_MODULES_JOINED)).unique().scalar_one_or_none()
+            .options(MODULES_JOINED)).unique().scalar_one_or_none()
     if course is None:
         raise NotFound(f"no course {slug!r}")
     known[slug] = course
@@ -132,7 +132,7 @@ def get_course_and_module(session: Session, slug: str,
 def list_courses(session: Session) -> list[Course]:
     return list(session.scalars(
         select(Course).where(Course.published).order_by(Course.title)
-        .options(_MODULES_SELECTED)
+        .options(MODULES_SELECTED)
     ))
 
 
@@ -142,9 +142,9 @@ def list_courses(session: Session) -> list[Course]:
 _QUESTION_COUNT: ColumnElement[int] = (
     select(func.count()).where(Question.module_id == Module.id, Question.is_current)
     .correlate(Module).scalar_subquery())
-_MODULES_JOINED = joinedload(Course.modules).with_expression(Module.current_question_count,
+MODULES_JOINED = joinedload(Course.modules).with_expression(Module.current_question_count,
                                                              _QUESTION_COUNT)
-_MODULES_SELECTED = selectinload(Course.modules).with_expression(Module.current_question_count,
+MODULES_SELECTED = selectinload(Course.modules).with_expression(Module.current_question_count,
                                                                  _QUESTION_COUNT)
 
 

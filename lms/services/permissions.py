@@ -24,6 +24,7 @@ from sqlalchemy import ColumnElement, and_, false, or_, select, true
 from sqlalchemy.orm import Session
 
 from lms.models import Course, Grant, GrantKind, Module, OrgUnit, QuizAttempt, Role, User
+from lms.services.course_views import CourseView
 from lms.services.errors import PermissionDenied
 from lms.services.org import in_subtree
 
@@ -156,7 +157,7 @@ def scope_of(session: Session, user: User | None) -> Scope:
                  holder_id=user.id)
 
 
-def _study(scope: Scope, course: Course) -> bool:
+def _study(scope: Scope, course: Course | CourseView) -> bool:
     """Any active user studies a published course; authors and site admins preview others."""
     return course.published or scope.everything or course.id in scope.course_ids
 
@@ -180,7 +181,7 @@ def _manage_grants(scope: Scope, target: OrgUnit | Course | None) -> bool:
 
 Rule = Callable[[Scope, Any], bool]
 RULES: dict[Action, tuple[tuple[type, ...], Rule]] = {
-    Action.STUDY_COURSE: ((Course,), _study),
+    Action.STUDY_COURSE: ((Course, CourseView), _study),
     Action.AUTHOR_COURSE: ((Course, type(None)), _author),
     # Trainers, admins and anyone holding a grant start courses; the creator becomes author.
     Action.CREATE_COURSE: ((type(None),), lambda scope, _: scope.everything or scope.staff),

@@ -21,6 +21,7 @@ from lms.events import AttemptGraded, AttemptSubmitted
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.quiz_settings import QuizSettings
+from lms.services.course_views import module_row
 from lms.services.cycles import current_cycle, in_current_cycle
 from lms.services.errors import DomainError, InvalidInput, NotFound, Unanswered
 from lms.services.progress import (
@@ -126,6 +127,7 @@ def start_or_resume(session: Session, registry: QuestionTypeRegistry, user: User
 def _start_or_close(session: Session, registry: QuestionTypeRegistry, user: User,
                     module: Module, *, now: datetime, grace: timedelta,
                     rng: random.Random | None) -> QuizAttempt:
+    module = module_row(session, module)
     if not module.questions:
         raise NotFound("this module has no quiz")
     lock_progress(session, user, module)
