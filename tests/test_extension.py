@@ -54,6 +54,11 @@ def test_host_mounts_lms_under_a_prefix_and_a_trainee_completes_a_module(tmp_pat
     course_page = client.get("/training/courses/jiceng-dangjian").get_data(as_text=True)
     assert "/training/assets/lms.css" in course_page
     assert 'aria-valuenow="11"' in course_page  # 1 of 9 required sections
+    every_module = [f'href="/training/courses/jiceng-dangjian/modules/{module_slug(p)}"'
+                    for p in module_files()]
+    assert all(link in course_page for link in every_module)
+    module_page = client.get(f"/training/courses/jiceng-dangjian/modules/{slug}")
+    assert all(link in module_page.get_data(as_text=True) for link in every_module)  # outline
     host.extensions["lms"].engine.dispose()
 
 

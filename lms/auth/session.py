@@ -59,10 +59,14 @@ def install_login(app: Flask, state: Any) -> None:
         if not (user_id.isdigit() and version.isdigit()):
             return None  # also a cookie from before session versions: signed out once
         # With the person's unit: the scope check and the header both want it.
-        user = state.session().get(User, int(user_id), options=[joinedload(User.org_unit)])
+        user = state.session().get(User, int(user_id), options=_WITH_UNIT)
         if user is None or not user.active or user.session_version != int(version):
             return None
         return SessionUser(user)
+
+
+#: Built once: every signed-in request loads the person with it.
+_WITH_UNIT = (joinedload(User.org_unit),)
 
 
 def current_learner() -> User | None:
