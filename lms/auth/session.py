@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, abort, current_app, g, redirect, request, url_for
 from flask_login import LoginManager, UserMixin, current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from lms.models import Role, User
@@ -59,14 +59,15 @@ def install_login(app: Flask, state: Any) -> None:
         if not (user_id.isdigit() and version.isdigit()):
             return None  # also a cookie from before session versions: signed out once
         # With the person's unit: the scope check and the header both want it.
-        user = state.session().get(User, int(user_id), options=_WITH_UNIT)
+        user = state.session().execute(_USER_WITH_UNIT, {"id": int(user_id)}).scalar()
         if user is None or not user.active or user.session_version != int(version):
             return None
         return SessionUser(user)
 
 
-#: Built once: every signed-in request loads the person with it.
-_WITH_UNIT = (joinedload(User.org_unit),)
+#: Built once, with its cache key: every signed-in request loads the person with it.
+_USER_WITH_UNIT = (select(User).options(joinedload(User.org_unit))
+                   .where(User.id == bindparam("id")))
 
 
 def current_learner() -> User | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.models import AttemptStatus, Module, QuizAttempt, User
@@ -102,11 +102,14 @@ def past_attempts(session: Session, user: User, module: Module) -> list[PastAtte
     All rounds of a recurring course are listed (their grades and comments stay readable);
     an attempt still open is the quiz page's, not a past one.
     """
-    rows = session.execute(
-        select(QuizAttempt.id, QuizAttempt.number, QuizAttempt.submitted_at,
-               QuizAttempt.status, QuizAttempt.score, QuizAttempt.passed,
-               QuizAttempt.reviewed_at)
-        .where(QuizAttempt.user_id == user.id, QuizAttempt.module_id == module.id,
-               QuizAttempt.status != AttemptStatus.IN_PROGRESS)
-        .order_by(QuizAttempt.number.desc()))
+    rows = session.execute(_PAST_ATTEMPTS, {"user_id": user.id, "module_id": module.id})
     return [PastAttempt(*row) for row in rows]
+
+
+_PAST_ATTEMPTS = (  # built once, with its cache key: every quiz module's page runs it
+    select(QuizAttempt.id, QuizAttempt.number, QuizAttempt.submitted_at, QuizAttempt.status,
+           QuizAttempt.score, QuizAttempt.passed, QuizAttempt.reviewed_at)
+    .where(QuizAttempt.user_id == bindparam("user_id"),
+           QuizAttempt.module_id == bindparam("module_id"),
+           QuizAttempt.status != AttemptStatus.IN_PROGRESS)
+    .order_by(QuizAttempt.number.desc()))

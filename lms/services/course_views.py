@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.models import Course, Module
@@ -116,7 +116,9 @@ def _views(session: Session) -> CourseViews:
 
 
 _ASKED_KEY = "lms_course_views_asked"
+#: Statements built once (with their cache keys): every trainee request runs one.
 _PUBLISHED = select(Course.id, Course.version_id, Course.updated_at).where(Course.published)
+_PUBLISHED_BY_SLUG = _PUBLISHED.where(Course.slug == bindparam("slug"))
 
 
 def published_course(session: Session, slug: str) -> CourseView:
@@ -128,7 +130,7 @@ def published_course(session: Session, slug: str) -> CourseView:
     known = asked.get(slug)
     if known is not None and known[0] is session.get_transaction():
         return known[1]
-    row = session.execute(_PUBLISHED.where(Course.slug == slug)).first()
+    row = session.execute(_PUBLISHED_BY_SLUG, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"no course {slug!r}")
     views = _views(session)

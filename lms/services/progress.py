@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.db import row_id, utcnow
@@ -299,6 +299,16 @@ class CourseOutline:
         return any(m.status is not ProgressStatus.NOT_STARTED for m in self.modules)
 
 
+#: Built once, with their cache keys: every trainee page reads its outline with them.
+_PROGRESS_IN_COURSES = (
+    select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
+    .where(ModuleProgress.user_id == bindparam("user_id"),
+           Module.course_id.in_(bindparam("course_ids", expanding=True))))
+_ENROLLMENTS_IN_COURSES = select(Enrollment).where(
+    Enrollment.user_id == bindparam("user_id"),
+    Enrollment.course_id.in_(bindparam("course_ids", expanding=True)))
+
+
 def course_outline(session: Session, user: User, course: Course) -> CourseOutline:
     return course_outlines(session, user, [course])[0]
 
@@ -312,23 +322,12 @@ def course_outlines(session: Session, user: User, courses: list[Course]) -> list
     if not courses:
         return []
     course_ids = sorted({course.id for course in courses})
-    progress = {
-        row.module_id: row
-        for row in session.scalars(
-            select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
-            .where(ModuleProgress.user_id == user.id, Module.course_id.in_(course_ids))
-        )
-    }
+    asked = {"user_id": user.id, "course_ids": course_ids}
+    progress = {row.module_id: row for row in session.scalars(_PROGRESS_IN_COURSES, asked)}
     counts = loaded_question_counts(courses)
     if counts is None:
         counts = question_counts(session, course_ids)
-    enrollments = {
-        row.course_id: row
-        for row in session.scalars(
-            select(Enrollment).where(Enrollment.user_id == user.id,
-                                     Enrollment.course_id.in_(course_ids))
-        )
-    }
+    enrollments = {row.course_id: row for row in session.scalars(_ENROLLMENTS_IN_COURSES, asked)}
     unmet = unmet_prerequisites(session, user, courses)
     return [
         CourseOutline(
