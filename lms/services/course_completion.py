@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, Select, func, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
@@ -34,7 +34,8 @@ from lms.services.progress import enroll
 from lms.unit_of_work import raise_event
 
 
-def ledger_quarter_hours(user_id: int | ColumnElement[int], course_id: int) -> Select:
+def ledger_quarter_hours(user_id: int | ColumnElement[int],
+                         course_id: int | ColumnElement[int]) -> Select:
     """The person's online 学时 of the course in the ledger, every year together, in
     quarter hours (``user_id`` may be a column, for one figure per enrollment)."""
     return select(func.coalesce(func.sum(HoursEntry.quarter_hours), 0)).where(
@@ -42,9 +43,13 @@ def ledger_quarter_hours(user_id: int | ColumnElement[int], course_id: int) -> S
         HoursEntry.kind == HoursKind.ONLINE.value)
 
 
+#: Built once, with its cache key: every course page asks it.
+_LEDGER_QUARTER_HOURS = ledger_quarter_hours(bindparam("user_id"), bindparam("course_id"))
+
+
 def course_quarter_hours(session: Session, user_id: int, course_id: int) -> int:
     """The person's online 学时 of the course, every year together, in quarter hours."""
-    return session.scalar(ledger_quarter_hours(user_id, course_id)) or 0
+    return session.scalar(_LEDGER_QUARTER_HOURS, {"user_id": user_id, "course_id": course_id}) or 0
 
 
 def counted_modules(course: Course) -> ColumnElement[bool]:

@@ -119,6 +119,7 @@ _ASKED_KEY = "lms_course_views_asked"
 #: Statements built once (with their cache keys): every trainee request runs one.
 _PUBLISHED = select(Course.id, Course.version_id, Course.updated_at).where(Course.published)
 _PUBLISHED_BY_SLUG = _PUBLISHED.where(Course.slug == bindparam("slug"))
+_PUBLISHED_BY_TITLE = _PUBLISHED.order_by(Course.title)
 
 
 def published_course(session: Session, slug: str) -> CourseView:
@@ -145,7 +146,7 @@ def published_course(session: Session, slug: str) -> CourseView:
 
 def published_courses(session: Session) -> list[CourseView]:
     """Every published course by title, the ones not kept yet read in one query."""
-    rows = session.execute(_PUBLISHED.order_by(Course.title)).all()
+    rows = session.execute(_PUBLISHED_BY_TITLE).all()
     views = _views(session)
     found = {row.id: views.get(row.id, (row.version_id, row.updated_at)) for row in rows}
     missing = [course_id for course_id, view in found.items() if view is None]

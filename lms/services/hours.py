@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
@@ -62,12 +62,16 @@ def _apply(entry: HoursEntry, rule: Rule | None = None) -> None:
     entry.updated_at = utcnow()
 
 
+#: Built once, with its cache key: every trainee home asks it.
+_YEAR_BY_KIND = (select(HoursEntry.kind, func.sum(HoursEntry.quarter_hours))
+                 .where(HoursEntry.user_id == bindparam("user_id"),
+                        HoursEntry.year == bindparam("year"))
+                 .group_by(HoursEntry.kind))
+
+
 def year_totals(session: Session, user_id: int, year: int) -> dict[str, float]:
     """学时 of one person's year by kind (online, central, group), and the total."""
-    rows = session.execute(
-        select(HoursEntry.kind, func.sum(HoursEntry.quarter_hours))
-        .where(HoursEntry.user_id == user_id, HoursEntry.year == year)
-        .group_by(HoursEntry.kind)).all()
+    rows = session.execute(_YEAR_BY_KIND, {"user_id": user_id, "year": year}).all()
     totals = {kind.value: 0.0 for kind in HoursKind}
     totals.update({kind: (quarters or 0) / 4 for kind, quarters in rows})
     totals["total"] = sum(totals[kind.value] for kind in HoursKind)

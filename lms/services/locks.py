@@ -26,9 +26,10 @@ counters, which keeps it inside the order.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import cache
 from typing import TypeVar
 
-from sqlalchemy import inspect, select
+from sqlalchemy import Select, bindparam, inspect, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,9 +78,25 @@ def lock_people(session: Session, user_ids: Iterable[int]) -> None:
     held.update(ids)
 
 
+@cache
+def _by_keys(model: type[Row], names: tuple[str, ...], *, locked: bool) -> Select:
+    """The statement reading ``model`` by these keys, built once (with its cache key) for
+    every unit that reads or locks a person's row this way."""
+    statement = select(model).where(*(getattr(model, name) == bindparam(name)
+                                      for name in names))
+    if locked:
+        statement = statement.with_for_update().execution_options(populate_existing=True)
+    return statement
+
+
+def _read(session: Session, model: type[Row], keys: dict, *, locked: bool = False) -> Row | None:
+    rows = session.scalars(_by_keys(model, tuple(sorted(keys)), locked=locked), keys)
+    return rows.one_or_none() if locked else rows.first()
+
+
 def get_or_create(session: Session, model: type[Row], **keys) -> tuple[Row, bool]:
     """Fetch the row with these unique keys or insert it; a racing insert loses cleanly."""
-    row = session.scalar(select(model).filter_by(**keys))
+    row = _read(session, model, keys)
     if row is not None:
         return row, False
     try:
@@ -88,7 +105,7 @@ def get_or_create(session: Session, model: type[Row], **keys) -> tuple[Row, bool
             session.add(row)
         return row, True
     except IntegrityError:
-        row = session.scalar(select(model).filter_by(**keys))
+        row = _read(session, model, keys)
         if row is None:
             raise
         return row, False
@@ -103,8 +120,7 @@ def find_locked(session: Session, model: type[Row], **keys) -> Row | None:
     row = held.get(_key(model, keys))
     if row is not None and inspect(row).persistent:
         return row
-    row = session.scalars(select(model).filter_by(**keys).with_for_update()
-                          .execution_options(populate_existing=True)).one_or_none()
+    row = _read(session, model, keys, locked=True)
     if row is not None:
         held[_key(model, keys)] = row
     return row

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
@@ -32,10 +32,14 @@ def _listed(user_id: int, *extra):
             .order_by(Notice.created_at.desc(), Notice.id.desc()))
 
 
+#: Built once, with its cache key: every trainee home asks it.
+_UNREAD_PREVIEW = (_listed(bindparam("user_id"), func.count().over())
+                   .where(Notice.read_at.is_(None)).limit(bindparam("limit")))
+
+
 def unread_preview(session: Session, user_id: int, limit: int = 3) -> tuple[list[NoticeLine], int]:
     """The newest unread notices and how many are unread, in one query (a window count)."""
-    rows = session.execute(_listed(user_id, func.count().over())
-                           .where(Notice.read_at.is_(None)).limit(limit)).all()
+    rows = session.execute(_UNREAD_PREVIEW, {"user_id": user_id, "limit": limit}).all()
     return [NoticeLine(n, title, slug) for n, title, slug, _ in rows], (rows[0][3] if rows else 0)
 
 

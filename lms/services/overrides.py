@@ -7,7 +7,7 @@ later features see an ordinary completion; the reason is kept and shown to the t
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from lms.db import utcnow
@@ -99,8 +99,12 @@ def _complete_course(session: Session, actor: User, person: User, course: Course
 
 def reasons_for(session: Session, user: User, course: Course) -> dict[int | None, str]:
     """The latest override reason per module of the course (None: the whole course)."""
-    rows = session.execute(
-        select(CompletionOverride.module_id, CompletionOverride.reason)
-        .where(CompletionOverride.user_id == user.id, CompletionOverride.course_id == course.id)
-        .order_by(CompletionOverride.id))
+    rows = session.execute(_REASONS, {"user_id": user.id, "course_id": course.id})
     return {module_id: reason for module_id, reason in rows}
+
+
+#: Built once, with its cache key: every course page asks it.
+_REASONS = (select(CompletionOverride.module_id, CompletionOverride.reason)
+            .where(CompletionOverride.user_id == bindparam("user_id"),
+                   CompletionOverride.course_id == bindparam("course_id"))
+            .order_by(CompletionOverride.id))

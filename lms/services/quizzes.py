@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from lms.db import row_id, utcnow
@@ -207,8 +207,12 @@ def get_own_attempt(session: Session, user: User, attempt_id: int,
 
 def locked_attempt(session: Session, attempt_id: int) -> QuizAttempt | None:
     """Load the attempt fresh from the database, locked until the transaction ends."""
-    return session.scalar(select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-                          .with_for_update().execution_options(populate_existing=True))
+    return session.scalar(_LOCKED_ATTEMPT, {"id": attempt_id})
+
+
+#: Built once, with its cache key: every autosave and submission locks the attempt with it.
+_LOCKED_ATTEMPT = (select(QuizAttempt).where(QuizAttempt.id == bindparam("id"))
+                   .with_for_update().execution_options(populate_existing=True))
 
 
 @transactional

@@ -20,7 +20,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
@@ -91,8 +91,7 @@ def _record(session: Session, user: User, module: Module, target: _Target, beat:
     now = now or utcnow()
     if beat.sent_at is not None and beat.sent_at > now + CLOCK_SKEW:
         return _ignored(session, target, "future")
-    last_seq = session.scalar(select(func.max(StudyBeat.seq)).where(
-        StudyBeat.user_id == user_id, StudyBeat.tab == beat.tab))
+    last_seq = session.scalar(_LAST_SEQ, {"user_id": user_id, "tab": beat.tab})
     if last_seq is not None and beat.seq <= last_seq:
         return _ignored(session, target, "repeated")
     enroll(session, user_id, target.course_id)
@@ -116,6 +115,11 @@ def _record(session: Session, user: User, module: Module, target: _Target, beat:
     if target.by_minutes:  # only then may this beat be what completes the module
         complete_after_study(session, user, module, progress, now=now)
     return BeatResult(credit, progress.seconds_active, None)
+
+
+#: Built once, with its cache key: every beat asks it.
+_LAST_SEQ = select(func.max(StudyBeat.seq)).where(StudyBeat.user_id == bindparam("user_id"),
+                                                  StudyBeat.tab == bindparam("tab"))
 
 
 def _ignored(session: Session, target: _Target, reason: str) -> BeatResult:
