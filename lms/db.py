@@ -1,7 +1,8 @@
 """Engine, sessions and transactions, one set per Flask app.
 
 SQLite is tuned so several gunicorn workers can share one file: WAL, a busy timeout,
-``synchronous=FULL`` and foreign keys on every connection, and pysqlite's implicit transaction
+``synchronous=FULL`` (``NORMAL`` for a unit that need not be durable: a heartbeat, an
+autosave) and foreign keys on every connection, and pysqlite's implicit transaction
 handling replaced by our own ``BEGIN`` so that reads happen inside the transaction and a write
 transaction starts ``BEGIN IMMEDIATE`` (a deferred transaction that later writes fails with
 "database is locked" under concurrency instead of waiting). Write transactions take turns
@@ -29,6 +30,9 @@ NAMING_CONVENTION = {
 }
 
 WRITE_OPTION = "lms_write"
+#: A write transaction whose commit need not wait for the disk (``transactional(durable=False)``).
+NOT_DURABLE_OPTION = "lms_not_durable"
+_SYNC_LEVEL = "lms_synchronous"
 #: Largest row id: every id column is a 32-bit INTEGER on PostgreSQL (SQLite's overflows at
 #: 2**63), so a larger id from outside names no row and never reaches the database.
 MAX_ID = 2**31 - 1
@@ -73,6 +77,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, **kwargs) -> Engine:
         )
         _tune_sqlite(engine, busy_timeout_ms)
         return engine
+    # PostgreSQL keeps every commit durable: its asynchronous commit would lose the last
+    # moments on a server crash or restart, not only on a power cut, and an acknowledged
+    # autosave must survive a restart (docs/operations.md).
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
@@ -92,10 +99,23 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection):
-        immediate = connection.get_execution_options().get(WRITE_OPTION, False)
+        options = connection.get_execution_options()
+        immediate = options.get(WRITE_OPTION, False)
         if immediate:
+            _sync_level(connection, "NORMAL" if options.get(NOT_DURABLE_OPTION) else "FULL")
             wait_for_turn(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+
+
+def _sync_level(connection: Connection, level: str) -> None:
+    """Set SQLite's ``synchronous`` for the write about to begin, when it changes (it holds
+    per connection, and may not change inside a transaction). In WAL mode ``NORMAL`` commits
+    without an fsync: a power cut may lose the last such commits, whole, never half of one;
+    the next ``FULL`` commit syncs them along with its own."""
+    info = connection.connection.info
+    if info.get(_SYNC_LEVEL, "FULL") != level:
+        connection.exec_driver_sql(f"PRAGMA synchronous={level}")
+        info[_SYNC_LEVEL] = level
 
 
 def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:

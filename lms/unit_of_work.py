@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from lms.db import WRITE_OPTION
+from lms.db import NOT_DURABLE_OPTION, WRITE_OPTION
 from lms.events import Event
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.services.errors import DomainError, EventHandlingFailed
@@ -115,8 +115,12 @@ def raise_event(session: Session, event: Event) -> None:
 
 
 @contextmanager
-def unit_of_work(session: Session) -> Iterator[UnitOfWork]:
-    """Open a unit of work on ``session``, or join the one already open."""
+def unit_of_work(session: Session, *, durable: bool = True) -> Iterator[UnitOfWork]:
+    """Open a unit of work on ``session``, or join the one already open.
+
+    ``durable=False`` is for units the browser repeats anyway (a heartbeat, an autosave): on
+    SQLite their commit does not wait for the disk, so a power cut may lose the last few, each
+    whole; a durable commit after them makes them durable too."""
     unit = current_unit(session)
     if unit is not None:
         yield unit
@@ -132,7 +136,7 @@ def unit_of_work(session: Session) -> Iterator[UnitOfWork]:
             raise RuntimeError("unflushed changes outside a unit of work")
         session.commit()
         session.expire_all()
-    session.connection(execution_options={WRITE_OPTION: True})
+    session.connection(execution_options={WRITE_OPTION: True, NOT_DURABLE_OPTION: not durable})
     unit = UnitOfWork(session, bus)
     session.info[UOW_KEY] = unit
     try:
@@ -148,14 +152,19 @@ def unit_of_work(session: Session) -> Iterator[UnitOfWork]:
         bus.on_commit()
 
 
-def transactional(function: Callable[P, R]) -> Callable[P, R]:
-    """Run a service function (its first argument a Session) as one unit of work."""
+def transactional(function: Callable[P, R] | None = None, *,
+                  durable: bool = True) -> Any:
+    """Run a service function (its first argument a Session) as one unit of work:
+    ``@transactional``, or ``@transactional(durable=False)`` (see ``unit_of_work``)."""
+    if function is None:
+        return lambda decorated: transactional(decorated, durable=durable)
 
     @wraps(function)
     def run(*args: P.args, **kwargs: P.kwargs) -> R:
         session = args[0] if args else kwargs["session"]
         assert isinstance(session, Session), f"{function.__name__}: first argument is a Session"
-        with unit_of_work(session):
+        with unit_of_work(session, durable=durable):
             return function(*args, **kwargs)
 
+    run.lms_durable = durable  # type: ignore[attr-defined]
     return run

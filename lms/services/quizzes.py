@@ -215,7 +215,7 @@ _LOCKED_ATTEMPT = (select(QuizAttempt).where(QuizAttempt.id == bindparam("id"))
                    .with_for_update().execution_options(populate_existing=True))
 
 
-@transactional
+@transactional(durable=False)  # the browser saves again on the next answer
 def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, Any], *,
                now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> QuizAttempt:
     """Keep answers given so far, so a reload or a dropped connection loses nothing."""
