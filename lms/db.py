@@ -11,6 +11,7 @@ through a file lock first (``lms.sqlite_writer``), which wakes a waiting writer 
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime
 from typing import Any
 
@@ -107,15 +108,43 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+    @event.listens_for(engine, "checkin")
+    def _durable_again(dbapi_connection, record) -> None:
+        """A connection goes back to the pool at ``FULL``: whoever takes it next (a host's
+        code, a migration) commits durably without asking."""
+        if dbapi_connection is not None and record.info.get(_SYNC_LEVEL, "FULL") != "FULL":
+            dbapi_connection.execute("PRAGMA synchronous=FULL")
+            record.info[_SYNC_LEVEL] = "FULL"
+
+
 def _sync_level(connection: Connection, level: str) -> None:
     """Set SQLite's ``synchronous`` for the write about to begin, when it changes (it holds
     per connection, and may not change inside a transaction). In WAL mode ``NORMAL`` commits
     without an fsync: a power cut may lose the last such commits, whole, never half of one;
-    the next ``FULL`` commit syncs them along with its own."""
+    the next ``FULL`` commit (or ``sync_to_disk``) syncs them along with its own."""
     info = connection.connection.info
     if info.get(_SYNC_LEVEL, "FULL") != level:
         connection.exec_driver_sql(f"PRAGMA synchronous={level}")
         info[_SYNC_LEVEL] = level
+
+
+def sync_to_disk(bind: Engine | Connection) -> None:
+    """Make every commit so far durable, as a ``synchronous=FULL`` commit would have: fsync
+    the SQLite database's write-ahead log and file. For a unit that gave durability up and
+    then did something that must not be lost (a heartbeat that completed a course). Nothing
+    to do on PostgreSQL, whose commits are always durable."""
+    url = bind.engine.url
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return
+    for path in (f"{url.database}-wal", url.database):
+        try:
+            descriptor = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:  # no log: a checkpoint emptied it into the file
+            continue
+        try:
+            os.fsync(descriptor)
+        finally:
+            os.close(descriptor)
 
 
 def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:

@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from lms.db import NOT_DURABLE_OPTION, WRITE_OPTION
+from lms.db import NOT_DURABLE_OPTION, WRITE_OPTION, sync_to_disk
 from lms.events import Event
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.services.errors import DomainError, EventHandlingFailed
@@ -120,7 +120,9 @@ def unit_of_work(session: Session, *, durable: bool = True) -> Iterator[UnitOfWo
 
     ``durable=False`` is for units the browser repeats anyway (a heartbeat, an autosave): on
     SQLite their commit does not wait for the disk, so a power cut may lose the last few, each
-    whole; a durable commit after them makes them durable too."""
+    whole; a durable commit after them makes them durable too. One that raised events (an
+    enrollment, a completion, what its handlers did, a certificate) is synced to disk before
+    it returns: those must not be lost."""
     unit = current_unit(session)
     if unit is not None:
         yield unit
@@ -142,12 +144,18 @@ def unit_of_work(session: Session, *, durable: bool = True) -> Iterator[UnitOfWo
     try:
         yield unit
         unit.finish()
+        bind = session.get_bind()
         session.commit()
     except BaseException:
         session.rollback()
         raise
     finally:
         session.info.pop(UOW_KEY, None)
+    if unit.events and not durable:
+        try:
+            sync_to_disk(bind)
+        except OSError:  # committed all the same; only a power cut right now would lose it
+            log.exception("could not sync the database to disk after a unit")
     if unit.events and bus.on_commit is not None:
         bus.on_commit()
 

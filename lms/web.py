@@ -93,12 +93,17 @@ def template_globals() -> dict:
     }
 
 
+_SLUG_HERE = "lms-module-slug-here"
+
+
 def module_urls(course) -> dict[str, str]:
     """Each module's page URL by slug, from one ``url_for`` (one per module was a tenth of
-    the outline): a slug of letters, digits and hyphens needs no quoting as the last
-    segment; any other is built on its own."""
-    stem = url_for("lms.learn.module", slug=course.slug, module_slug="0")[:-1]
-    return {module.slug: stem + module.slug if SLUG.fullmatch(module.slug)
+    the outline): a slug of letters, digits and hyphens needs no quoting, so it takes the
+    place of a marker (a host's URL defaults may add a query string after it); any other
+    slug is built on its own."""
+    head, marker, tail = url_for("lms.learn.module", slug=course.slug,
+                                 module_slug=_SLUG_HERE).rpartition(_SLUG_HERE)
+    return {module.slug: head + module.slug + tail if marker and SLUG.fullmatch(module.slug)
             else url_for("lms.learn.module", slug=course.slug, module_slug=module.slug)
             for module in course.modules}
 

@@ -6,12 +6,16 @@ when the server restarts."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from sqlalchemy import event, text
 
+from lms import migrate
 from lms.db import make_engine, make_sessionmaker
+from lms.events import CourseEnrolled
 from lms.services import quizzes, study_time
-from lms.unit_of_work import BUS_KEY, EventBus, transactional, unit_of_work
+from lms.unit_of_work import BUS_KEY, EventBus, raise_event, transactional, unit_of_work
 
 
 @pytest.fixture
@@ -74,3 +78,52 @@ def test_only_heartbeats_and_autosaves_give_up_durability():
     assert study_time._record.lms_durable is False
     assert quizzes.save_draft.lms_durable is False
     assert quizzes.submit_attempt.lms_durable is True
+
+
+@pytest.fixture
+def lms_session(app, tmp_path):
+    """A session on a migrated SQLite file with the app's event subscribers."""
+    engine = make_engine(f"sqlite:///{tmp_path / 'events.sqlite3'}")
+    migrate.upgrade(engine)
+    maker = make_sessionmaker(engine)
+    maker.configure(info={BUS_KEY: app.extensions["lms"].bus})
+    session = maker()
+    yield session
+    session.close()
+    engine.dispose()
+
+
+@pytest.fixture
+def synced(monkeypatch):
+    """The files fsync'ed, by name (the real fsync still runs)."""
+    names: list[str] = []
+    real = os.fsync
+
+    def fsync(descriptor: int) -> None:
+        names.append(os.path.basename(os.readlink(f"/proc/self/fd/{descriptor}")))
+        real(descriptor)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return names
+
+
+@pytest.mark.backends("sqlite")  # its own SQLite file; the app only lends its subscribers
+def test_a_unit_that_gave_durability_up_but_raised_events_is_synced_to_disk(lms_session,
+                                                                            synced):
+    """A heartbeat that completes a course (or enrolls someone) must not lose it."""
+    with unit_of_work(lms_session, durable=False):
+        lms_session.execute(text("SELECT 1"))  # a routine beat: nothing to keep
+    assert synced == []
+    with unit_of_work(lms_session, durable=False):
+        raise_event(lms_session, CourseEnrolled(actor_id=1, user_id=1, course_id=1))
+    assert synced == ["events.sqlite3-wal", "events.sqlite3"]
+
+
+@pytest.mark.backends("sqlite")  # PostgreSQL never gives durability up
+def test_a_connection_goes_back_to_the_pool_durable(session):
+    """Code outside a unit (a host's, a migration) that takes the connection next commits at
+    FULL without asking."""
+    assert not _unit_waits(session, durable=False)
+    session.close()  # the connection is checked back in
+    with session.get_bind().connect() as connection:
+        assert connection.execute(text("PRAGMA synchronous")).scalar() == 2

@@ -62,6 +62,23 @@ def test_host_mounts_lms_under_a_prefix_and_a_trainee_completes_a_module(tmp_pat
     host.extensions["lms"].engine.dispose()
 
 
+def test_module_links_keep_what_the_hosts_url_defaults_add(tmp_path):
+    """A host may add values to every URL it builds (here ``?lang=zh``)."""
+    signed_in = {"user": HostUser(external_id="hr-7", username="hr7", display_name="钱七")}
+    host, _ = make_host(tmp_path, user_loader=lambda: signed_in["user"])
+
+    @host.url_defaults
+    def _language(endpoint, values):
+        values.setdefault("lang", "zh")
+
+    client = host.test_client()
+    course_page = client.get("/training/courses/jiceng-dangjian").get_data(as_text=True)
+    for path in module_files():
+        assert (f'href="/training/courses/jiceng-dangjian/modules/{module_slug(path)}?lang=zh"'
+                in course_page), module_slug(path)
+    host.extensions["lms"].engine.dispose()
+
+
 def test_host_users_come_from_the_host_loader(tmp_path):
     signed_in: dict[str, HostUser | None] = {"user": None}
     host, lms = make_host(tmp_path, user_loader=lambda: signed_in["user"])

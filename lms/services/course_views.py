@@ -137,8 +137,11 @@ def published_course(session: Session, slug: str) -> CourseView:
     views = _views(session)
     view = views.get(row.id, (row.version_id, row.updated_at))
     if view is None:
-        course = session.execute(select(Course).where(Course.id == row.id)
-                                 .options(MODULES_JOINED)).unique().scalar_one()
+        # Published asked again: on PostgreSQL this is a later snapshot than the one above.
+        course = session.execute(select(Course).where(Course.id == row.id, Course.published)
+                                 .options(MODULES_JOINED)).unique().scalar_one_or_none()
+        if course is None:
+            raise NotFound(f"no course {slug!r}")
         view = views.keep(CourseView.from_row(course))
     asked[slug] = (session.get_transaction(), view)
     return view
@@ -151,7 +154,8 @@ def published_courses(session: Session) -> list[CourseView]:
     found = {row.id: views.get(row.id, (row.version_id, row.updated_at)) for row in rows}
     missing = [course_id for course_id, view in found.items() if view is None]
     if missing:
-        for course in session.scalars(select(Course).where(Course.id.in_(missing))
+        for course in session.scalars(select(Course).where(Course.id.in_(missing),
+                                                           Course.published)
                                       .options(MODULES_SELECTED)):
             found[course.id] = views.keep(CourseView.from_row(course))
     return [found[row.id] for row in rows if found[row.id] is not None]
