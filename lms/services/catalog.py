@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, func, select
-from sqlalchemy.orm import Session, joinedload, selectinload
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
 
 from lms.content.loader import CourseFile
 from lms.models import Course, Module, Question
 from lms.services import versioning
 from lms.services.course_content import QuestionContent, content_from_files
+from lms.services.course_views import MODULES_JOINED, MODULES_SELECTED
 from lms.services.errors import NotFound
 from lms.services.versioning import VersionChanges
 from lms.unit_of_work import transactional
@@ -134,18 +135,6 @@ def list_courses(session: Session) -> list[Course]:
         select(Course).where(Course.published).order_by(Course.title)
         .options(MODULES_SELECTED)
     ))
-
-
-#: Each module's count of current questions, read with the modules, so a trainee's page needs
-#: no query of its own to count them. The options are built once: every trainee request with
-#: a course in its URL (heartbeats too) uses them.
-_QUESTION_COUNT: ColumnElement[int] = (
-    select(func.count()).where(Question.module_id == Module.id, Question.is_current)
-    .correlate(Module).scalar_subquery())
-MODULES_JOINED = joinedload(Course.modules).with_expression(Module.current_question_count,
-                                                             _QUESTION_COUNT)
-MODULES_SELECTED = selectinload(Course.modules).with_expression(Module.current_question_count,
-                                                                 _QUESTION_COUNT)
 
 
 def loaded_question_counts(courses: list[Course]) -> dict[int, int] | None:

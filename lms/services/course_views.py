@@ -20,12 +20,23 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, bindparam, func, select
+from sqlalchemy.orm import Session, joinedload, selectinload
 
-from lms.models import Course, Module
-from lms.services.catalog import MODULES_JOINED, MODULES_SELECTED
+from lms.models import Course, Module, Question
 from lms.services.errors import NotFound
+
+#: Each module's count of current questions, read with the modules, so a trainee's page needs
+#: no query of its own to count them. The options are built once: every trainee request with
+#: a course in its URL (heartbeats too) uses them.
+_QUESTION_COUNT: ColumnElement[int] = (
+    select(func.count()).where(Question.module_id == Module.id, Question.is_current)
+    .correlate(Module).scalar_subquery())
+MODULES_JOINED = joinedload(Course.modules).with_expression(Module.current_question_count,
+                                                             _QUESTION_COUNT)
+MODULES_SELECTED = selectinload(Course.modules).with_expression(Module.current_question_count,
+                                                                 _QUESTION_COUNT)
+
 
 #: Where a session finds its app's ``CourseViews`` (``LmsState`` puts it in the session info).
 VIEWS_KEY = "lms_course_views"
