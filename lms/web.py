@@ -6,7 +6,7 @@ any LMS view are rendered here in the UI's language.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, current_app, jsonify, render_template, request
 from flask_babel import get_locale
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import generate_csrf
@@ -20,10 +20,10 @@ from lms.auth import bp as auth_bp
 from lms.auth.display import large_text_on
 from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
-from lms.content.course_source import SLUG
 from lms.hostile_input import refuse_nul_bytes, value_refused_by_database
 from lms.json_guard import guard_json_bodies
 from lms.learn import bp as learn_bp
+from lms.learn.outline import module_urls
 from lms.plugins import QuestionTypeRegistry
 from lms.public import bp as public_bp
 from lms.questions.details import prompt_html, prompt_text
@@ -91,21 +91,6 @@ def template_globals() -> dict:
         "lms_module_urls": module_urls,
         **template_translators(),
     }
-
-
-_SLUG_HERE = "lms-module-slug-here"
-
-
-def module_urls(course) -> dict[str, str]:
-    """Each module's page URL by slug, from one ``url_for`` (one per module was a tenth of
-    the outline): a slug of letters, digits and hyphens needs no quoting, so it takes the
-    place of a marker (a host's URL defaults may add a query string after it); any other
-    slug is built on its own."""
-    head, marker, tail = url_for("lms.learn.module", slug=course.slug,
-                                 module_slug=_SLUG_HERE).rpartition(_SLUG_HERE)
-    return {module.slug: head + module.slug + tail if marker and SLUG.fullmatch(module.slug)
-            else url_for("lms.learn.module", slug=course.slug, module_slug=module.slug)
-            for module in course.modules}
 
 
 def _can(action: str, resource=None) -> bool:

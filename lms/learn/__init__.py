@@ -9,6 +9,7 @@ from lms.learn import (  # noqa: E402,F401
     access,
     certificates,
     notices,
+    outline,
     record,
     study,
     views,

@@ -76,6 +76,8 @@ class CourseView:
     version_id: int | None
     updated_at: datetime
     modules: tuple[ModuleView, ...] = ()
+    #: Pages' fragments rendered from this version, kept with it (lms.learn.outline).
+    fragments: dict[tuple, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_row(cls, course: Course) -> CourseView:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from lms.models import Course, Role
 from lms.services import course_lifecycle
 from lms.services.course_views import CourseView, CourseViews
+from tests.conftest import post_form, sign_in
 
 
 def _page(client, url: str) -> str:
@@ -81,3 +82,33 @@ def test_a_view_is_kept_only_for_the_version_and_time_it_was_read_at(db):
     assert views.get(1, (8, now)) is None
     assert views.get(1, (7, now + timedelta(microseconds=1))) is None
     assert views.get(2, (7, now)) is None
+
+
+def test_each_reader_sees_their_own_progress_in_the_outline(app, make_user, make_course):
+    """The outline is kept per course version, language and progress, never as its first
+    reader saw it."""
+    made = make_course([{"slug": "m1"}, {"slug": "m2"}, {"slug": "m3"}], slug="kept-outline")
+    third = f"{made.url}/modules/m3"
+
+    def reader(*visits: str):
+        user, password = make_user(Role.TRAINEE)
+        client = app.test_client()
+        assert sign_in(client, user.username, password).status_code == 302
+        for url in visits:
+            client.get(url)
+        return client
+
+    def outline(client) -> str:
+        page = _page(client, third)
+        return page[page.index('<aside class="course-outline"'):page.index("</aside>")]
+
+    ahead = reader(made.modules[0].url, made.modules[1].url)
+    behind = reader(made.modules[0].url)
+    first, second = outline(ahead), outline(behind)  # opening m3 (no quiz) completes it
+    assert first.count("is-completed") == 3 and second.count("is-completed") == 2
+    assert "已完成" in second and 'aria-current="page"' in second
+
+    post_form(behind, "/locale", {"locale": "en", "next": third}, token_from=third)
+    english = outline(behind)
+    assert "Completed" in english and "已完成" not in english
+    assert english.count("is-completed") == 2
