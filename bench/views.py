@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from lms.models import Course, Enrollment, OrgUnit, OrgUnitKind, User
-from lms.services import catalog, progress, stats_people, stats_queries
+from lms.services import progress, stats_people, stats_queries
+from lms.services.course_views import published_courses
 from lms.services.org import ancestor_ids
 from lms.services.people_list import list_people
 from lms.services.permissions import EVERYTHING
@@ -68,7 +69,7 @@ def _drill_down(session: Session, ctx: Context) -> Any:
 
 def _trainee_home(session: Session, ctx: Context) -> Any:
     user = session.get(User, ctx.trainee.id)
-    return progress.course_outlines(session, user, catalog.list_courses(session))
+    return progress.course_outlines(session, user, published_courses(session))
 
 
 VIEWS: list[tuple[str, Callable[[Session, Context], Any]]] = [

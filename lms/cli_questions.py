@@ -20,6 +20,7 @@ from lms.cli_help import N_, LmsCommand
 from lms.cli_wording import no_course
 from lms.services import catalog, question_bank
 from lms.services.bank_reimport import EXISTING
+from lms.services.course_views import module_of
 from lms.services.errors import InvalidInput, NotFound
 
 SUFFIXES = {"gift": ".gift", "xlsx": ".xlsx"}  # what an export is named when the name says none
@@ -35,7 +36,7 @@ def _course_and_module(db, course_slug: str, module_slug: str | None):
     except NotFound:
         raise click.UsageError(no_course(course_slug)) from None
     try:
-        module = catalog.get_module(db, course, module_slug) if module_slug else None
+        module = module_of(course, module_slug) if module_slug else None
     except NotFound:
         raise click.UsageError(_("The course %(course)s has no module %(module)s.",
                                  course=course_slug, module=module_slug)) from None

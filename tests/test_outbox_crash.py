@@ -32,6 +32,7 @@ CRASHING_WORKER = textwrap.dedent("""
     from lms import create_app, migrate
     from lms.content.loader import read_course
     from lms.services import accounts, catalog, progress
+    from lms.services.course_views import module_of
     from tests.test_outbox_crash import FileProbe
 
     app = create_app({"LMS_DATABASE_URL": sys.argv[1], "SECRET_KEY": "t", "TESTING": True})
@@ -44,7 +45,7 @@ CRASHING_WORKER = textwrap.dedent("""
                                               state.question_types))
         user = accounts.create_user(db, username="crash", display_name="断电学员",
                                     role="trainee", password=None)
-        module = catalog.get_module(db, catalog.get_course(db, "demo"), "second")
+        module = module_of(catalog.get_course(db, "demo"), "second")
         state.bus.on_commit = lambda: os.kill(os.getpid(), signal.SIGKILL)
         progress.record_visit(db, user, module)  # commits, then the process dies
     print("not killed")

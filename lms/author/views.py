@@ -40,6 +40,7 @@ from lms.services import (
     quiz_stats,
     quizzes,
 )
+from lms.services.course_views import module_of
 from lms.services.errors import InvalidInput
 from lms.services.import_batches import BatchRefused
 from lms.services.item_analysis import analysis_csv
@@ -132,7 +133,7 @@ def export_questions(slug: str, kind: str):
     course = catalog.get_course(db, slug)
     _allow(Action.AUTHOR_COURSE, course)
     module_slug = request.args.get("module")
-    module = catalog.get_module(db, course, module_slug) if module_slug else None
+    module = module_of(course, module_slug) if module_slug else None
     questions = question_bank.questions_for_export(db, course, module)
     try:
         data = question_bank.export_bank(questions, kind, _state().question_types)

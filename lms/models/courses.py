@@ -92,7 +92,7 @@ class Module(InCurrentVersion, Base):
     quiz_settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(default=1)
     #: How many questions the current version asks, when the module was read by
-    #: ``catalog.get_course`` or ``catalog.list_courses`` (None otherwise, and after expiry).
+    #: ``catalog.get_course`` or ``course_views`` (None otherwise, and after expiry).
     current_question_count: Mapped[int | None] = query_expression()
 
     course: Mapped[Course] = relationship(back_populates="modules")

@@ -11,7 +11,7 @@ from lms.content.loader import CourseFile
 from lms.models import Course, Module, Question
 from lms.services import versioning
 from lms.services.course_content import QuestionContent, content_from_files
-from lms.services.course_views import MODULES_JOINED, MODULES_SELECTED
+from lms.services.course_views import MODULES_JOINED, module_of
 from lms.services.errors import NotFound
 from lms.services.versioning import VersionChanges
 from lms.unit_of_work import transactional
@@ -116,25 +116,10 @@ def get_course(session: Session, slug: str) -> Course:
     return course
 
 
-def get_module(session: Session, course: Course, module_slug: str) -> Module:
-    """One of the course's current modules, from its loaded list (no query of its own)."""
-    module = next((m for m in course.modules if m.slug == module_slug), None)
-    if module is None:
-        raise NotFound(f"no module {module_slug!r} in course {course.slug!r}")
-    return module
-
-
 def get_course_and_module(session: Session, slug: str,
                           module_slug: str) -> tuple[Course, Module]:
     course = get_course(session, slug)
-    return course, get_module(session, course, module_slug)
-
-
-def list_courses(session: Session) -> list[Course]:
-    return list(session.scalars(
-        select(Course).where(Course.published).order_by(Course.title)
-        .options(MODULES_SELECTED)
-    ))
+    return course, module_of(course, module_slug)
 
 
 def loaded_question_counts(courses: list[Course]) -> dict[int, int] | None:

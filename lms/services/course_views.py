@@ -10,8 +10,9 @@ next one. Content changes only by publishing (lms.services.versioning): code tha
 course or module rows in place must publish, or pages keep showing what they had.
 
 The views are read-only stand-ins for ``Course`` and ``Module`` on the trainee's read paths:
-the same attribute names, no session, nothing lazy. Views that change content or need the
-questions load ORM rows (``catalog.get_course``).
+the same attribute names, no session, nothing lazy. Views that change content load ORM rows
+(``catalog.get_course``); a path that writes or needs the questions turns a module view into
+its row (``module_row``).
 """
 
 from __future__ import annotations
@@ -179,8 +180,8 @@ def module_row(session: Session, module: Module | ModuleView) -> Module:
     return module if isinstance(module, Module) else session.get_one(Module, module.id)
 
 
-def module_of(course: CourseView, module_slug: str) -> ModuleView:
-    """One of the course's current modules (no query)."""
+def module_of(course: Course | CourseView, module_slug: str) -> Module | ModuleView:
+    """One of the course's current modules, from its loaded list (no query of its own)."""
     module = next((m for m in course.modules if m.slug == module_slug), None)
     if module is None:
         raise NotFound(f"no module {module_slug!r} in course {course.slug!r}")

@@ -316,8 +316,8 @@ def course_outline(session: Session, user: User, course: Course) -> CourseOutlin
 def course_outlines(session: Session, user: User, courses: list[Course]) -> list[CourseOutline]:
     """The trainee's outline of each course, read with the same few queries for any number.
 
-    Load ``Course.modules`` with the courses (``catalog.list_courses`` does), or each course's
-    modules are read on its own.
+    Load ``Course.modules`` with their question counts (``course_views`` does), or the counts
+    are read in a query of their own.
     """
     if not courses:
         return []

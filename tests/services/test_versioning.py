@@ -20,6 +20,7 @@ from lms.models import (
     QuizAttempt,
 )
 from lms.services import catalog, progress, question_bank, quiz_stats, quizzes
+from lms.services.course_views import module_of
 from lms.services.errors import NotFound
 from lms.unit_of_work import unit_of_work
 from tests.conftest import TEST_COURSES
@@ -56,7 +57,7 @@ def load(db, registry, folder: Path) -> catalog.UpsertResult:
 
 def module(db, slug: str):
     db.expire_all()
-    return catalog.get_module(db, catalog.get_course(db, "versioned"), slug)
+    return module_of(catalog.get_course(db, "versioned"), slug)
 
 
 def take(db, registry, user, module_slug: str, answers: dict) -> QuizAttempt:
@@ -208,7 +209,7 @@ def test_a_version_may_drop_a_studied_module_and_keeps_its_records(
     course = catalog.get_course(db, "versioned")
     assert [m.slug for m in course.modules] == ["intro"]
     with pytest.raises(NotFound):
-        catalog.get_module(db, course, "second")
+        module_of(course, "second")
     assert db.scalar(select(ModuleProgress.status).where(
         ModuleProgress.user_id == trainee.id, ModuleProgress.module_id == second_id)
     ) is ProgressStatus.COMPLETED
