@@ -107,7 +107,6 @@ def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
             wait_for_turn(connection)
         connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
-
     @event.listens_for(engine, "checkin")
     def _durable_again(dbapi_connection, record) -> None:
         """A connection goes back to the pool at ``FULL``: whoever takes it next (a host's

@@ -144,7 +144,6 @@ def unit_of_work(session: Session, *, durable: bool = True) -> Iterator[UnitOfWo
     try:
         yield unit
         unit.finish()
-        bind = session.get_bind()
         session.commit()
     except BaseException:
         session.rollback()
@@ -153,7 +152,7 @@ def unit_of_work(session: Session, *, durable: bool = True) -> Iterator[UnitOfWo
         session.info.pop(UOW_KEY, None)
     if unit.events and not durable:
         try:
-            sync_to_disk(bind)
+            sync_to_disk(session.get_bind())
         except OSError:  # committed all the same; only a power cut right now would lose it
             log.exception("could not sync the database to disk after a unit")
     if unit.events and bus.on_commit is not None:

@@ -23,7 +23,6 @@ from lms.author import bp as author_bp
 from lms.hostile_input import refuse_nul_bytes, value_refused_by_database
 from lms.json_guard import guard_json_bodies
 from lms.learn import bp as learn_bp
-from lms.learn.outline import module_urls
 from lms.plugins import QuestionTypeRegistry
 from lms.public import bp as public_bp
 from lms.questions.details import prompt_html, prompt_text
@@ -88,7 +87,6 @@ def template_globals() -> dict:
         "lms_unit_name_path": _unit_name_path,
         "lms_prompt": prompt_html,
         "lms_prompt_text": prompt_text,
-        "lms_module_urls": module_urls,
         **template_translators(),
     }
 

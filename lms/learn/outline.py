@@ -44,6 +44,7 @@ def outline_html(course: CourseView, outline: CourseOutline, module: ModuleView)
 _SLUG_HERE = "lms-module-slug-here"
 
 
+@bp.app_template_global("lms_module_urls")
 def module_urls(course) -> dict[str, str]:
     """Each module's page URL by slug, from one ``url_for`` (one per module was a tenth of
     the outline): a slug of letters, digits and hyphens needs no quoting, so it takes the
