@@ -139,6 +139,16 @@ def empty_database(backend, tmp_path) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def migrated_app(empty_database, tmp_path) -> Iterator[Flask]:
+    """A standalone app on a brand-new database at the newest schema: a migration test writes
+    rows, downgrades past its migration and upgrades again. Its engine is disposed after."""
+    app = build_app(empty_database, tmp_path)
+    migrate.upgrade(app.extensions["lms"].engine)
+    yield app
+    app.extensions["lms"].engine.dispose()
+
+
 @pytest.fixture(scope="session")
 def backend_apps(tmp_path_factory) -> Iterator[dict[str, Flask]]:
     """Migrated apps, built lazily per backend, with the seed and test courses loaded."""

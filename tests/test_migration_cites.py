@@ -8,14 +8,12 @@ from sqlalchemy import func, select, text
 from lms.migrate import alembic_config, upgrade
 from lms.models import Course, CourseVersion, QuestionRevision
 from lms.services.course_content import content_from_rows
-from tests.conftest import TEST_COURSES, build_app, load_course_folder
+from tests.conftest import TEST_COURSES, load_course_folder
 
 
-def test_questions_recorded_before_cites_get_none_and_make_no_new_revision(empty_database,
-                                                                           tmp_path):
-    app = build_app(empty_database, tmp_path)
+def test_questions_recorded_before_cites_get_none_and_make_no_new_revision(migrated_app):
+    app = migrated_app
     engine = app.extensions["lms"].engine
-    upgrade(engine)
     load_course_folder(app, TEST_COURSES / "demo")
     command.downgrade(alembic_config(engine), "0011")  # the rows as a release before wrote them
     with engine.connect() as connection:
@@ -33,4 +31,3 @@ def test_questions_recorded_before_cites_get_none_and_make_no_new_revision(empty
         assert content_from_rows(course).digest == db.scalar(
             select(CourseVersion.content_hash).where(CourseVersion.id == course.version_id))
         db.close()
-    engine.dispose()

@@ -8,14 +8,13 @@ from lms.migrate import alembic_config, upgrade
 from lms.models import User
 from lms.services import accounts, catalog, progress, quizzes
 from lms.unit_of_work import unit_of_work
-from tests.conftest import TEST_COURSES, build_app, load_course_folder
+from tests.conftest import TEST_COURSES, load_course_folder
 from tests.services.test_stats_counters import RIGHT, WRONG, counters
 
 
-def test_upgrade_fills_the_counters_from_existing_records(empty_database, tmp_path):
-    app = build_app(empty_database, tmp_path)
+def test_upgrade_fills_the_counters_from_existing_records(migrated_app):
+    app = migrated_app
     engine = app.extensions["lms"].engine
-    upgrade(engine)
     load_course_folder(app, TEST_COURSES / "demo")
     registry = app.extensions["lms"].question_types
     with app.app_context():
@@ -43,4 +42,3 @@ def test_upgrade_fills_the_counters_from_existing_records(empty_database, tmp_pa
         db = app.extensions["lms"].session()
         assert counters(db) == kept
         db.close()
-    engine.dispose()

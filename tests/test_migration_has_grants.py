@@ -10,13 +10,11 @@ from lms.models import GrantKind, User
 from lms.services import accounts, grants
 from lms.services.permissions import scope_of
 from lms.unit_of_work import unit_of_work
-from tests.conftest import build_app
 
 
-def test_upgrade_marks_the_people_who_hold_grants(empty_database, tmp_path):
-    app = build_app(empty_database, tmp_path)
+def test_upgrade_marks_the_people_who_hold_grants(migrated_app):
+    app = migrated_app
     engine = app.extensions["lms"].engine
-    upgrade(engine)
     with app.app_context():
         db = app.extensions["lms"].session()
         with unit_of_work(db):
@@ -37,4 +35,3 @@ def test_upgrade_marks_the_people_who_hold_grants(empty_database, tmp_path):
         holder = db.query(User).filter_by(username="holder").one()
         assert holder.org_unit.path in scope_of(db, holder).unit_paths
         db.close()
-    engine.dispose()

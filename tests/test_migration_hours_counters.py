@@ -10,14 +10,12 @@ from lms.migrate import alembic_config, upgrade
 from lms.models import User
 from lms.services import accounts, hours_entries
 from lms.unit_of_work import unit_of_work
-from tests.conftest import build_app
 from tests.services.test_hours_counters import counted, summed
 
 
-def test_upgrade_fills_the_hours_counters_from_existing_entries(empty_database, tmp_path):
-    app = build_app(empty_database, tmp_path)
+def test_upgrade_fills_the_hours_counters_from_existing_entries(migrated_app):
+    app = migrated_app
     engine = app.extensions["lms"].engine
-    upgrade(engine)
     with app.app_context():
         db = app.extensions["lms"].session()
         with unit_of_work(db):
@@ -45,4 +43,3 @@ def test_upgrade_fills_the_hours_counters_from_existing_entries(empty_database, 
         db = app.extensions["lms"].session()
         assert counted(db) == kept
         db.close()
-    engine.dispose()
