@@ -5,7 +5,8 @@
 * RSS per gunicorn worker after the load: ``VmRSS`` of each worker in ``/proc``.
 * ``create_app()`` to the first served page: a fresh process imports ``lms``, creates the app
   on the bench database and serves one trainee page with the test client (signed in by
-  putting flask-login's user token in the session); the median of a few such processes.
+  putting flask-login's user token in the session); the median of a few such processes, as
+  a restart (bytecode and compiled templates kept from an earlier start) and as a first start.
 * What ``import lms`` pulls in: ``python -X importtime`` summarised by top-level package, and
   which of the heavy packages no page needs are imported by ``import lms`` and by the time
   the first page is served.
@@ -14,9 +15,11 @@
 from __future__ import annotations
 
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass
@@ -38,21 +41,38 @@ def worker_rss_mb(pids: list[int]) -> list[float]:
 @dataclass(frozen=True)
 class Startup:
     import_s: float          # import lms
-    first_page_s: float      # create_app() until the first page has been served
+    first_page_s: float      # create_app() until the first page has been served (a restart)
+    first_ever_s: float      # the same with nothing compiled yet (first start after deploying)
     heavy_loaded: list[str]  # of HEAVY, imported once that page was served
 
 
 def startup(url: str, instance: Path, user_token: str, path: str, runs: int = 5) -> Startup:
-    """The median of ``runs`` fresh processes."""
-    samples = []
+    """The median of ``runs`` fresh processes restarting a deployed app: Python's bytecode and
+    the compiled templates written by an earlier start, as on any server after its first start
+    (one discarded run writes them). Beside it, the median of the same number of first starts:
+    no bytecode written (``PYTHONDONTWRITEBYTECODE``) and an empty instance folder, so every
+    module of ``lms`` and every template is compiled from source."""
+    warm_env = {name: value for name, value in os.environ.items()
+                if name != "PYTHONDONTWRITEBYTECODE"}
+    _startup_process(url, instance, user_token, path, warm_env)
+    warm = [_startup_process(url, instance, user_token, path, warm_env) for _ in range(runs)]
+    cold = []
     for _ in range(runs):
-        done = subprocess.run([sys.executable, "-m", "bench.throughput_probes", "startup", url,
-                               str(instance), user_token, path], cwd=ROOT,
-                              capture_output=True, text=True, check=True)
-        samples.append(json.loads(done.stdout.strip().splitlines()[-1]))
-    return Startup(statistics.median(s["import_s"] for s in samples),
-                   statistics.median(s["first_page_s"] for s in samples),
-                   samples[-1]["heavy_loaded"])
+        with tempfile.TemporaryDirectory() as empty:
+            cold.append(_startup_process(url, Path(empty), user_token, path,
+                                         {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}))
+    return Startup(statistics.median(s["import_s"] for s in warm),
+                   statistics.median(s["first_page_s"] for s in warm),
+                   statistics.median(s["first_page_s"] for s in cold),
+                   warm[-1]["heavy_loaded"])
+
+
+def _startup_process(url: str, instance: Path, user_token: str, path: str,
+                     env: dict[str, str]) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.throughput_probes", "startup", url,
+                           str(instance), user_token, path], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _startup_in_this_process(url: str, instance: str, user_token: str, path: str) -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from flask import Flask
 from flask_login import LoginManager
@@ -150,6 +152,34 @@ def test_standalone_app_keeps_its_database_and_key_in_the_instance_folder(tmp_pa
     assert app.secret_key == key and len(key) == 64
     again = create_app({"TESTING": True}, instance_path=str(tmp_path))
     assert again.secret_key == key  # kept, not regenerated
+
+
+def test_standalone_app_keeps_compiled_templates_for_the_next_start(tmp_path, monkeypatch):
+    """A restarted worker loads the templates an earlier start compiled; no cache folder
+    (it cannot be made) only costs the compiling, never a page."""
+    from lms import create_app
+
+    monkeypatch.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'lms.sqlite3'}")
+    def login_page(app) -> str:  # without the per-session CSRF token
+        page = app.test_client().get("/login").get_data(as_text=True)
+        return re.sub(r'(content|value)="[\w.-]{40,}"', "", page)
+
+    first = create_app({"TESTING": True}, instance_path=str(tmp_path / "instance"))
+    page = login_page(first)
+    assert "登录" in page
+    kept = sorted((tmp_path / "instance" / "template-cache").iterdir())
+    assert kept, "the first start kept no compiled template"
+    restarted = create_app({"TESTING": True}, instance_path=str(tmp_path / "instance"))
+    compiled = restarted.jinja_env.compile
+    monkeypatch.setattr(restarted.jinja_env, "compile", lambda *a, **k: pytest.fail(
+        "a kept template was compiled again") or compiled(*a, **k))
+    assert login_page(restarted) == page
+
+    blocked = tmp_path / "blocked"
+    blocked.mkdir()
+    (blocked / "template-cache").write_text("a file where the folder would go")
+    unkept = create_app({"TESTING": True}, instance_path=str(blocked))
+    assert login_page(unkept) == page
 
 
 def test_settings_come_from_lms_environment_variables(tmp_path, monkeypatch):
