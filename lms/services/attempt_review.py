@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
+from lms.db import fetch
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
 from lms.questions.details import prompt_html
@@ -102,7 +103,7 @@ def past_attempts(session: Session, user: User, module: Module) -> list[PastAtte
     All rounds of a recurring course are listed (their grades and comments stay readable);
     an attempt still open is the quiz page's, not a past one.
     """
-    rows = session.execute(_PAST_ATTEMPTS, {"user_id": user.id, "module_id": module.id})
+    rows = fetch(session, _PAST_ATTEMPTS, {"user_id": user.id, "module_id": module.id})
     return [PastAttempt(*row) for row in rows]
 
 

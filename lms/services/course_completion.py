@@ -15,7 +15,7 @@ from sqlalchemy import ColumnElement, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
-from lms.db import utcnow
+from lms.db import fetch, utcnow
 from lms.events import CourseCompleted
 from lms.models import (
     Course,
@@ -49,7 +49,8 @@ _LEDGER_QUARTER_HOURS = ledger_quarter_hours(bindparam("user_id"), bindparam("co
 
 def course_quarter_hours(session: Session, user_id: int, course_id: int) -> int:
     """The person's online 学时 of the course, every year together, in quarter hours."""
-    return session.scalar(_LEDGER_QUARTER_HOURS, {"user_id": user_id, "course_id": course_id}) or 0
+    return fetch(session, _LEDGER_QUARTER_HOURS,
+                 {"user_id": user_id, "course_id": course_id}).scalar() or 0
 
 
 def counted_modules(course: Course) -> ColumnElement[bool]:

@@ -24,6 +24,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, bindparam, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from lms.db import fetch
 from lms.models import Course, Module, Question
 from lms.services.errors import NotFound
 
@@ -145,7 +146,7 @@ def published_course(session: Session, slug: str) -> CourseView:
     known = asked.get(slug)
     if known is not None and known[0] is session.get_transaction():
         return known[1]
-    row = session.execute(_PUBLISHED_BY_SLUG, {"slug": slug}).first()
+    row = fetch(session, _PUBLISHED_BY_SLUG, {"slug": slug}).first()
     if row is None:
         raise NotFound(f"no course {slug!r}")
     views = _views(session)
@@ -163,7 +164,7 @@ def published_course(session: Session, slug: str) -> CourseView:
 
 def published_courses(session: Session) -> list[CourseView]:
     """Every published course by title, the ones not kept yet read in one query."""
-    rows = session.execute(_PUBLISHED_BY_TITLE).all()
+    rows = fetch(session, _PUBLISHED_BY_TITLE).all()
     views = _views(session)
     found = {row.id: views.get(row.id, (row.version_id, row.updated_at)) for row in rows}
     missing = [course_id for course_id, view in found.items() if view is None]

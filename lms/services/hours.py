@@ -13,7 +13,7 @@ from datetime import datetime
 from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import fetch, utcnow
 from lms.models import HoursEntry, HoursKind
 from lms.services.course_completion import complete_if_enough_hours, lock_enrollment
 from lms.services.hours_counters import count_entries
@@ -71,7 +71,7 @@ _YEAR_BY_KIND = (select(HoursEntry.kind, func.sum(HoursEntry.quarter_hours))
 
 def year_totals(session: Session, user_id: int, year: int) -> dict[str, float]:
     """学时 of one person's year by kind (online, central, group), and the total."""
-    rows = session.execute(_YEAR_BY_KIND, {"user_id": user_id, "year": year}).all()
+    rows = fetch(session, _YEAR_BY_KIND, {"user_id": user_id, "year": year}).all()
     totals = {kind.value: 0.0 for kind in HoursKind}
     totals.update({kind: (quarters or 0) / 4 for kind, quarters in rows})
     totals["total"] = sum(totals[kind.value] for kind in HoursKind)

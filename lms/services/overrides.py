@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import fetch, utcnow
 from lms.events import CompletionOverridden, CourseCompleted
 from lms.models import CompletionOverride, Course, Module, User
 from lms.services import progress
@@ -99,7 +99,7 @@ def _complete_course(session: Session, actor: User, person: User, course: Course
 
 def reasons_for(session: Session, user: User, course: Course) -> dict[int | None, str]:
     """The latest override reason per module of the course (None: the whole course)."""
-    rows = session.execute(_REASONS, {"user_id": user.id, "course_id": course.id})
+    rows = fetch(session, _REASONS, {"user_id": user.id, "course_id": course.id})
     return {module_id: reason for module_id, reason in rows}
 
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import Row, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from lms.db import row_id, utcnow
+from lms.db import fetch, row_id, utcnow
 from lms.events import CourseEnrolled, ModuleCompleted, ModuleViewed
 from lms.models import (
     Course,
@@ -76,7 +76,7 @@ def record_visit(session: Session, user: User, module: Module) -> ModuleProgress
 
 
 def visit_module(session: Session, user: User, course: Course,
-                 module: Module) -> tuple[CourseOutline, ModuleProgress]:
+                 module: Module) -> tuple[CourseOutline, ModuleProgress | Row]:
     """The module page: record the visit and return the course outline after it. A revisit
     reads the progress rows once, for both; only a visit that writes reads them again."""
     outline = course_outline(session, user, course)
@@ -250,12 +250,13 @@ def still_needed(session: Session, user: User, module: Module, progress: ModuleP
 @dataclass(frozen=True)
 class CourseOutline:
     course: Course
-    enrollment: Enrollment | None
+    #: As read for the page: the row's columns (``Enrollment``'s names), not the mapped object.
+    enrollment: Row | None
     modules: list[ModuleStatus]
     #: Prerequisite courses the person has still to complete (lms.services.course_gates).
     unmet_prerequisites: tuple[Course, ...] = ()
-    #: The person's progress rows by module id, as read for this outline.
-    progress_rows: dict[int, ModuleProgress] = field(default_factory=dict, compare=False)
+    #: The person's progress rows by module id, as read for this outline (their columns).
+    progress_rows: dict[int, Row] = field(default_factory=dict, compare=False)
 
     def question_count(self, module_id: int) -> int:
         return next((m.question_count for m in self.modules if m.module.id == module_id), 0)
@@ -299,12 +300,15 @@ class CourseOutline:
         return any(m.status is not ProgressStatus.NOT_STARTED for m in self.modules)
 
 
-#: Built once, with their cache keys: every trainee page reads its outline with them.
+#: Built once, with their cache keys: every trainee page reads its outline with them. Rows of
+#: plain columns, read through ``fetch``: the page only reads them, and a write re-reads and
+#: locks its own row (``lock_progress``).
 _PROGRESS_IN_COURSES = (
-    select(ModuleProgress).join(Module, Module.id == ModuleProgress.module_id)
+    select(*ModuleProgress.__table__.columns)
+    .join(Module, Module.id == ModuleProgress.module_id)
     .where(ModuleProgress.user_id == bindparam("user_id"),
            Module.course_id.in_(bindparam("course_ids", expanding=True))))
-_ENROLLMENTS_IN_COURSES = select(Enrollment).where(
+_ENROLLMENTS_IN_COURSES = select(*Enrollment.__table__.columns).where(
     Enrollment.user_id == bindparam("user_id"),
     Enrollment.course_id.in_(bindparam("course_ids", expanding=True)))
 
@@ -323,11 +327,11 @@ def course_outlines(session: Session, user: User, courses: list[Course]) -> list
         return []
     course_ids = sorted({course.id for course in courses})
     asked = {"user_id": user.id, "course_ids": course_ids}
-    progress = {row.module_id: row for row in session.scalars(_PROGRESS_IN_COURSES, asked)}
+    progress = {row.module_id: row for row in fetch(session, _PROGRESS_IN_COURSES, asked)}
     counts = loaded_question_counts(courses)
     if counts is None:
         counts = question_counts(session, course_ids)
-    enrollments = {row.course_id: row for row in session.scalars(_ENROLLMENTS_IN_COURSES, asked)}
+    enrollments = {row.course_id: row for row in fetch(session, _ENROLLMENTS_IN_COURSES, asked)}
     unmet = unmet_prerequisites(session, user, courses)
     return [
         CourseOutline(

@@ -24,7 +24,7 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from lms.content.course_rules import course_rules
-from lms.db import utcnow
+from lms.db import fetch, utcnow
 from lms.models import Module, ModuleProgress, StudyBeat, StudyClock, User
 from lms.services import hours
 from lms.services.locks import lock_module, lock_row
@@ -91,7 +91,7 @@ def _record(session: Session, user: User, module: Module, target: _Target, beat:
     now = now or utcnow()
     if beat.sent_at is not None and beat.sent_at > now + CLOCK_SKEW:
         return _ignored(session, target, "future")
-    last_seq = session.scalar(_LAST_SEQ, {"user_id": user_id, "tab": beat.tab})
+    last_seq = fetch(session, _LAST_SEQ, {"user_id": user_id, "tab": beat.tab}).scalar()
     if last_seq is not None and beat.seq <= last_seq:
         return _ignored(session, target, "repeated")
     enroll(session, user_id, target.course_id)
