@@ -173,7 +173,7 @@ def _fault(result: Result, scenario: str, server: Gunicorn, cluster, duration, o
 
 def _restart_while_quiet(result: Result, cluster: PostgresCluster) -> None:
     """Restart PostgreSQL while every worker is idle: the pooled connections all die unseen,
-    and the next request on each must get a fresh one (``pool_pre_ping``), not a 503."""
+    and the next request on each must get a fresh one (lms/connection_check.py), not a 503."""
     result.tally.open.clear()
     try:
         wait_for(lambda: result.tally.in_flight == 0, 60, "the requests to finish")

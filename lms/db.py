@@ -21,6 +21,7 @@ from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.sql import Executable
 from sqlalchemy.types import TypeDecorator
 
+from lms.connection_check import check_on_checkout
 from lms.sqlite_writer import take_turns, wait_for_turn
 
 NAMING_CONVENTION = {
@@ -82,7 +83,9 @@ def make_engine(url: str, *, busy_timeout_ms: int = 15000, **kwargs) -> Engine:
     # PostgreSQL keeps every commit durable: its asynchronous commit would lose the last
     # moments on a server crash or restart, not only on a power cut, and an acknowledged
     # autosave must survive a restart (docs/operations.md).
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, **kwargs)
+    check_on_checkout(engine)  # a connection the server closed is replaced, not used
+    return engine
 
 
 def _tune_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

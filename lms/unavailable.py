@@ -2,8 +2,8 @@
 
 When PostgreSQL restarts (an upgrade, a failover) or SQLite stays locked past its busy
 timeout, every view fails on its first query. The trainee should see a calm page in the UI's
-language, never a traceback, and come back by themselves: the engine's ``pool_pre_ping``
-(lms/db.py) replaces dead connections once the database answers again.
+language, never a traceback, and come back by themselves: the pool replaces dead connections
+once the database answers again (lms/connection_check.py).
 
 The page is rendered from the template alone, without the context processors: the usual
 header asks the database who is signed in, and that would fail the same way.
