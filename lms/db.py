@@ -166,3 +166,31 @@ def make_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session]:
     if isinstance(bind, Connection):
         options["join_transaction_mode"] = "create_savepoint"
     return sessionmaker(bind=bind, expire_on_commit=False, **options)
+
+
+#: In a session's info: the isolation level a unit of work asks for its transaction, when
+#: the session reads in autocommit (``make_autocommit_sessionmaker``).
+UNIT_ISOLATION_KEY = "lms_unit_isolation"
+
+
+def make_autocommit_sessionmaker(bind: Engine | Connection) -> sessionmaker[Session] | None:
+    """Sessions whose reads run without a transaction, on PostgreSQL: no BEGIN and ROLLBACK
+    round trips around a page that only reads. Under READ COMMITTED each statement sees the
+    latest commits anyway, in a transaction or not, so the reads answer the same. A unit of
+    work still gets a real transaction (``UNIT_ISOLATION_KEY``), and a flush outside one is
+    refused rather than committed statement by statement. None on SQLite (its BEGIN costs
+    no round trip) and for a bind that is one connection (tests' SAVEPOINT isolation)."""
+    if isinstance(bind, Connection) or bind.dialect.name != "postgresql":
+        return None
+    maker = sessionmaker(bind=bind.execution_options(isolation_level="AUTOCOMMIT"),
+                         expire_on_commit=False, info={UNIT_ISOLATION_KEY: "READ COMMITTED"})
+    event.listen(maker, "before_flush", _refuse_flush_outside_a_unit)
+    return maker
+
+
+def _refuse_flush_outside_a_unit(session: Session, _context, _instances) -> None:
+    from lms.unit_of_work import current_unit
+
+    if current_unit(session) is None:
+        raise RuntimeError("a write outside a unit of work, in a session that reads in "
+                           "autocommit: decorate the service function with @transactional")

@@ -7,13 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from babel import Locale
-from flask import Flask, g, has_request_context
+from flask import Flask, g, has_request_context, request
 from flask_babel import Babel
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms import config
-from lms.db import make_engine, make_sessionmaker
+from lms.db import make_autocommit_sessionmaker, make_engine, make_sessionmaker
 from lms.plugins import QuestionTypeRegistry, load_question_types
 from lms.resources import PACKAGE_DIR
 from lms.services.accounts import HostIdentity
@@ -50,17 +50,27 @@ class LmsState:
         """Point new sessions at an engine, or at one connection (tests' SAVEPOINT isolation).
         Course views read through the old bind are dropped: they may hold rolled-back rows."""
         self.course_views.clear()
+        shared = {BUS_KEY: self.bus, VIEWS_KEY: self.course_views}
         self.sessionmaker: sessionmaker[Session] = make_sessionmaker(bind)
-        self.sessionmaker.configure(info={BUS_KEY: self.bus, VIEWS_KEY: self.course_views})
+        self.sessionmaker.configure(info=shared)
+        self.page_sessionmaker = make_autocommit_sessionmaker(bind)
+        if self.page_sessionmaker is not None:
+            self.page_sessionmaker.configure(info={**self.page_sessionmaker.kw["info"], **shared})
 
     @property
     def user_loader(self) -> UserLoader | None:
         return self._user_loader or self.extension._user_loader
 
     def session(self) -> Session:
-        """Return this app context's session, creating it on first use."""
+        """Return this app context's session, creating it on first use. A trainee's page
+        (a GET of the learn blueprint: the hot path, read-mostly) reads in autocommit where
+        that saves round trips (``make_autocommit_sessionmaker``)."""
         if "lms_session" not in g:
-            g.lms_session = self.sessionmaker()
+            maker = self.sessionmaker
+            if (self.page_sessionmaker is not None and has_request_context()
+                    and request.method in _PAGE_METHODS and request.blueprint == "lms.learn"):
+                maker = self.page_sessionmaker
+            g.lms_session = maker()
         return g.lms_session
 
     def dispatch_events(self, limit: int = 100) -> DispatchReport:
@@ -78,6 +88,9 @@ class LmsState:
                 self.dispatch_events(limit=self.app.config["LMS_DISPATCH_BATCH"])
             except Exception:  # the outbox keeps them; `lms events dispatch` will retry
                 logging.getLogger(__name__).exception("dispatch after request failed")
+
+
+_PAGE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _note_events_committed() -> None:

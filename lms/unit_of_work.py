@@ -19,7 +19,7 @@ from typing import Any, ParamSpec, TypeVar
 
 from sqlalchemy.orm import Session
 
-from lms.db import NOT_DURABLE_OPTION, WRITE_OPTION, sync_to_disk
+from lms.db import NOT_DURABLE_OPTION, UNIT_ISOLATION_KEY, WRITE_OPTION, sync_to_disk
 from lms.events import Event
 from lms.models.events import OutboxDelivery, OutboxEvent
 from lms.services.errors import DomainError, EventHandlingFailed
@@ -138,7 +138,10 @@ def unit_of_work(session: Session, *, durable: bool = True) -> Iterator[UnitOfWo
             raise RuntimeError("unflushed changes outside a unit of work")
         session.commit()
         session.expire_all()
-    session.connection(execution_options={WRITE_OPTION: True, NOT_DURABLE_OPTION: not durable})
+    options = {WRITE_OPTION: True, NOT_DURABLE_OPTION: not durable}
+    if UNIT_ISOLATION_KEY in session.info:  # the session reads in autocommit: not this unit
+        options["isolation_level"] = session.info[UNIT_ISOLATION_KEY]
+    session.connection(execution_options=options)
     unit = UnitOfWork(session, bus)
     session.info[UOW_KEY] = unit
     try:

@@ -1,0 +1,95 @@
+"""On PostgreSQL a trainee's page reads without a transaction (no BEGIN and ROLLBACK round
+trips), while every write it makes is still one transaction (lms.db.make_autocommit_sessionmaker).
+
+The rest of the suite binds its sessions to one connection (SAVEPOINT isolation), where this
+does not apply; these tests run the app on its own engine, as a server does.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event, func, select
+
+from lms.models import ModuleProgress, User
+from lms.services import accounts
+from lms.unit_of_work import unit_of_work
+from tests.conftest import load_course_folder, sign_in
+from tests.seed import SEED, module_files, module_slug
+
+pytestmark = pytest.mark.backends("postgresql")  # SQLite's BEGIN costs no round trip
+
+MODULE = f"/courses/jiceng-dangjian/modules/{module_slug(module_files()[0])}"
+
+
+@pytest.fixture
+def trainee_client(migrated_app):
+    load_course_folder(migrated_app, SEED)
+    with migrated_app.app_context():
+        session = migrated_app.extensions["lms"].sessionmaker()
+        with unit_of_work(session):
+            accounts.create_user(session, username="li", display_name="李四", role="trainee",
+                                 password="long-password-1", unit_path="党委/第一支部")
+        session.close()
+    client = migrated_app.test_client()
+    assert sign_in(client, "li", "long-password-1").status_code == 302
+    return client
+
+
+def _statements_by_transaction(engine) -> list[tuple[bool, str]]:
+    """(inside a transaction, statement) for each statement the app sends from now on."""
+    seen: list[tuple[bool, str]] = []
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def note(connection, _cursor, statement, *_args):
+        seen.append((not connection.connection.dbapi_connection.autocommit, statement))
+
+    return seen
+
+
+def test_a_revisit_reads_without_a_transaction_and_a_first_visit_writes_in_one(
+        migrated_app, trainee_client):
+    engine = migrated_app.extensions["lms"].engine
+    seen = _statements_by_transaction(engine)
+    assert trainee_client.get(MODULE).status_code == 200  # first visit: starts the module
+    writes = [inside for inside, sql in seen if sql.lstrip().upper().startswith(
+        ("INSERT", "UPDATE", "DELETE", "SELECT ... FOR"))]
+    assert writes and all(writes), "a first visit's writes ran outside a transaction"
+    with engine.connect() as connection:  # committed: another connection sees it
+        assert connection.scalar(select(func.count()).select_from(ModuleProgress)) == 1
+
+    seen.clear()
+    assert trainee_client.get(MODULE).status_code == 200
+    assert seen and not any(inside for inside, _ in seen), "a revisit opened a transaction"
+
+    seen.clear()  # a heartbeat (a POST) keeps its transaction
+    token = trainee_client.get(MODULE).get_data(as_text=True).split(
+        'name="csrf-token" content="', 1)[1].split('"', 1)[0]
+    seen.clear()
+    beat = trainee_client.post(f"{MODULE}/beat", json={"tab": "t1", "seq": 1},
+                               headers={"X-CSRFToken": token})
+    assert beat.status_code == 200
+    assert seen and all(inside for inside, _ in seen)
+
+
+def test_a_unit_in_a_page_session_is_all_or_nothing(migrated_app):
+    state = migrated_app.extensions["lms"]
+    with migrated_app.app_context():
+        session = state.page_sessionmaker()
+        with pytest.raises(RuntimeError, match="half way"), unit_of_work(session):
+            session.add(User(username="halfway", display_name="半途", role="trainee"))
+            session.flush()  # sent to the server, inside the unit's transaction
+            raise RuntimeError("half way")
+        assert session.scalar(select(func.count()).where(User.username == "halfway")) == 0
+        session.close()
+
+
+def test_a_write_outside_a_unit_is_refused_in_a_page_session(migrated_app):
+    state = migrated_app.extensions["lms"]
+    with migrated_app.app_context():
+        session = state.page_sessionmaker()
+        session.add(User(username="stray", display_name="游离", role="trainee"))
+        with pytest.raises(RuntimeError, match="outside a unit of work"):
+            session.flush()
+        session.rollback()
+        assert session.scalar(select(func.count()).where(User.username == "stray")) == 0
+        session.close()
