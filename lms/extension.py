@@ -22,6 +22,7 @@ from lms.services.dispatch import DispatchReport, dispatch_pending
 from lms.subscribers import load_handlers, load_listeners
 from lms.ui_language import KeptDomain, parsed_locale
 from lms.unit_of_work import BUS_KEY, EventBus
+from lms.urls import KeptUrls
 
 HostUser = HostIdentity
 UserLoader = Callable[[], HostIdentity | None]
@@ -44,6 +45,7 @@ class LmsState:
         self.translations = KeptDomain(translation_directories=[str(PACKAGE_DIR / "translations")])
         self.limiter: Any = None  # a flask_limiter.Limiter once init_app guarded the views
         self.course_views = CourseViews()
+        self.kept_urls = KeptUrls()
         self.bind(engine)
 
     def bind(self, bind: Any) -> None:

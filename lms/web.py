@@ -34,6 +34,7 @@ from lms.services.org import name_path
 from lms.services.pdf import PdfUnavailable
 from lms.ui_language import template_translators, use_kept_wtforms_messages
 from lms.unavailable import database_unavailable
+from lms.urls import lms_url
 
 
 def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
@@ -59,6 +60,7 @@ def create_blueprint(question_types: QuestionTypeRegistry) -> Blueprint:
     root.before_request(guard_json_bodies)
     root.before_request(refuse_nul_bytes)
     root.context_processor(template_globals)
+    root.add_app_template_global(lms_url, "lms_url")
     root.after_request(add_security_headers)
     root.register_error_handler(DomainError, _domain_error)
     root.register_error_handler(HTTPException, render_http_error)
