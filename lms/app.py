@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
-from pathlib import Path
 from typing import Any
 
 from flask import Flask, has_request_context, request
-from jinja2 import FileSystemBytecodeCache
 from werkzeug.middleware.proxy_fix import ProxyFix
+
+from lms.template_cache import keep_compiled_templates
 
 
 def create_app(config: dict[str, Any] | None = None, instance_path: str | None = None) -> Flask:
@@ -29,7 +28,7 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
     )
     if config:
         app.config.update(config)
-    _keep_compiled_templates(app)
+    keep_compiled_templates(app)
     LMS(app)
     # Flask's defaults are always present, so "unless the caller set it" is asked of ``config``.
     given = config or {}
@@ -52,22 +51,6 @@ def create_app(config: dict[str, Any] | None = None, instance_path: str | None =
         return {"status": "ok"}
 
     return app
-
-
-def _keep_compiled_templates(app: Flask) -> None:
-    """Keep Jinja's compiled templates in the instance folder, so a restarted worker does not
-    compile every template again on its first pages (Jinja checks each file's source, so an
-    edited template is compiled anew). A folder that cannot be written means no cache."""
-    folder = Path(app.instance_path) / "template-cache"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        probe = tempfile.NamedTemporaryFile(dir=folder)
-        probe.close()
-    except OSError as error:
-        app.logger.warning("compiled templates are not kept (%s): %s", folder, error)
-        return
-    app.jinja_options = {**app.jinja_options,
-                         "bytecode_cache": FileSystemBytecodeCache(str(folder))}
 
 
 def _outside_lms(hook: Callable[[], Any], default: Any = None) -> Callable[[], Any]:

@@ -7,7 +7,10 @@ of file, or PostgreSQL's last "terminating connection" message). So a checkout f
 socket, which costs no round trip, and pings only a connection whose socket has something to
 say, or one idle long enough for a firewall to have dropped it silently. A failed ping makes
 the pool throw the connection away and hand out a fresh one (``DisconnectionError``), so the
-request after a database restart is served, not answered 503.
+request after a database restart is served, not answered 503. A server that vanishes without
+closing anything (a network cut, a failover moving an address) is noticed by a connection's
+first statement instead: that request is answered 503 (lms.unavailable), once per pooled
+connection, where a ping on every checkout would have hidden it.
 """
 
 from __future__ import annotations
@@ -44,10 +47,11 @@ def check_on_checkout(engine: Engine, idle_ping_seconds: float = IDLE_PING_SECON
 
 def _has_something_to_say(dbapi_connection) -> bool:
     """Whether the idle connection's socket is readable: the server closed it or sent a last
-    message. A driver without a socket to ask is always pinged."""
+    message. A driver without a socket to ask is always pinged. ``poll``, not ``select``,
+    which refuses descriptors past 1024 (a process with many files open)."""
     try:
-        descriptor = dbapi_connection.fileno()
+        poller = select.poll()
+        poller.register(dbapi_connection.fileno(), select.POLLIN)
+        return bool(poller.poll(0))
     except Exception:  # closed, or a driver without fileno(): let the ping decide
         return True
-    readable, _, _ = select.select([descriptor], [], [], 0)
-    return bool(readable)

@@ -56,6 +56,8 @@ class LmsState:
         self.sessionmaker: sessionmaker[Session] = make_sessionmaker(bind)
         self.sessionmaker.configure(info=shared)
         self.page_sessionmaker = make_autocommit_sessionmaker(bind)
+        self._page_engine = bind if self.page_sessionmaker is not None else None
+        self._reads_committed: bool | None = None  # asked of the database on first use
         if self.page_sessionmaker is not None:
             self.page_sessionmaker.configure(info={**self.page_sessionmaker.kw["info"], **shared})
 
@@ -70,10 +72,20 @@ class LmsState:
         if "lms_session" not in g:
             maker = self.sessionmaker
             if (self.page_sessionmaker is not None and has_request_context()
-                    and request.method in _PAGE_METHODS and request.blueprint == "lms.learn"):
+                    and request.method in _PAGE_METHODS and request.blueprint == "lms.learn"
+                    and self._transactions_read_committed()):
                 maker = self.page_sessionmaker
             g.lms_session = maker()
         return g.lms_session
+
+    def _transactions_read_committed(self) -> bool:
+        """Whether this engine's transactions are READ COMMITTED (PostgreSQL's default), the
+        level at which reading without one answers the same; a host's stricter engine keeps
+        its snapshots. Asked once."""
+        if self._reads_committed is None:
+            with self._page_engine.connect() as connection:
+                self._reads_committed = connection.get_isolation_level() == "READ COMMITTED"
+        return self._reads_committed
 
     def dispatch_events(self, limit: int = 100) -> DispatchReport:
         """Deliver due outbox events to the listeners, in a session of its own."""

@@ -5,14 +5,14 @@ A page carries a dozen links (the header's, the module's buttons); building each
 script root and host always build the same relative URL, unless the app adds values of its
 own (``url_defaults``, which may depend on the request): an endpoint with such a function
 anywhere on its path is built every time, as are relative endpoints and ``_external`` and
-the like.
+the like, and every URL of an app whose class builds URLs its own way.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, request, url_for
+from flask import Flask, current_app, request, url_for
 
 #: Kept URLs per app; past it they are dropped and kept anew (ids in URLs are unbounded).
 MOST_KEPT = 4096
@@ -30,7 +30,8 @@ class KeptUrls:
         if known is None:
             # Flask refuses new url_defaults once the app has served a request: asked once.
             names = [None, *_blueprint_chain(endpoint)]
-            known = not any(app.url_default_functions.get(name) for name in names)
+            known = type(app).url_for is Flask.url_for and not any(
+                app.url_default_functions.get(name) for name in names)
             self.endpoints[endpoint] = known
         return known
 
@@ -49,8 +50,9 @@ def lms_url(endpoint: str, **values: Any) -> str:
             or not kept.keepable(app, endpoint):
         return url_for(endpoint, **values)
     environ = request.environ
+    # The value's type too: True and 1 are one key but build "True" and "1".
     key = (endpoint, environ.get("SCRIPT_NAME", ""), environ.get("HTTP_HOST", ""),
-           *values.items())
+           *((name, type(value), value) for name, value in values.items()))
     try:
         url = kept.urls.get(key)
     except TypeError:  # a list of query values: not a key

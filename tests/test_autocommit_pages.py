@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event, func, select
 
+from lms.db import make_engine
 from lms.models import ModuleProgress, User
 from lms.services import accounts
 from lms.unit_of_work import unit_of_work
-from tests.conftest import load_course_folder, sign_in
-from tests.seed import SEED, module_files, module_slug
+from tests.conftest import csrf_token, load_course_folder, sign_in, submit_quiz
+from tests.seed import SEED, correct_form, module_files, module_slug
 
 pytestmark = pytest.mark.backends("postgresql")  # SQLite's BEGIN costs no round trip
 
@@ -51,8 +52,9 @@ def test_a_revisit_reads_without_a_transaction_and_a_first_visit_writes_in_one(
     engine = migrated_app.extensions["lms"].engine
     seen = _statements_by_transaction(engine)
     assert trainee_client.get(MODULE).status_code == 200  # first visit: starts the module
-    writes = [inside for inside, sql in seen if sql.lstrip().upper().startswith(
-        ("INSERT", "UPDATE", "DELETE", "SELECT ... FOR"))]
+    writes = [inside for inside, sql in seen
+              if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
+              or " FOR UPDATE" in sql.upper()]
     assert writes and all(writes), "a first visit's writes ran outside a transaction"
     with engine.connect() as connection:  # committed: another connection sees it
         assert connection.scalar(select(func.count()).select_from(ModuleProgress)) == 1
@@ -61,10 +63,8 @@ def test_a_revisit_reads_without_a_transaction_and_a_first_visit_writes_in_one(
     assert trainee_client.get(MODULE).status_code == 200
     assert seen and not any(inside for inside, _ in seen), "a revisit opened a transaction"
 
-    seen.clear()  # a heartbeat (a POST) keeps its transaction
-    token = trainee_client.get(MODULE).get_data(as_text=True).split(
-        'name="csrf-token" content="', 1)[1].split('"', 1)[0]
-    seen.clear()
+    token = csrf_token(trainee_client, MODULE)
+    seen.clear()  # a heartbeat is a POST, not a page: its session reads in a transaction
     beat = trainee_client.post(f"{MODULE}/beat", json={"tab": "t1", "seq": 1},
                                headers={"X-CSRFToken": token})
     assert beat.status_code == 200
@@ -93,3 +93,41 @@ def test_a_write_outside_a_unit_is_refused_in_a_page_session(migrated_app):
         session.rollback()
         assert session.scalar(select(func.count()).where(User.username == "stray")) == 0
         session.close()
+
+
+def test_every_trainee_page_serves_from_a_page_session(migrated_app, trainee_client):
+    """Home, course, module, quiz (which opens an attempt), the attempt after submitting,
+    record, certificates and notices: each a 200 read without a transaction."""
+    engine = migrated_app.extensions["lms"].engine
+    quiz_url = f"{MODULE}/quiz"
+    submitted = submit_quiz(trainee_client, quiz_url, correct_form(module_files()[0]))
+    assert submitted.status_code == 303
+    pages = ["/", "/courses/jiceng-dangjian", MODULE, submitted.headers["Location"],
+             "/record", "/certificates", "/notices"]
+    seen = _statements_by_transaction(engine)
+    for page in pages:
+        seen.clear()
+        response = trainee_client.get(page)
+        assert response.status_code == 200, page
+        assert seen and not any(inside for inside, _ in seen), f"{page} opened a transaction"
+    seen.clear()
+    assert trainee_client.get(quiz_url).status_code == 200  # a second attempt: a write
+    assert any(inside for inside, _ in seen) and not all(inside for inside, _ in seen)
+
+
+def test_a_stricter_engine_keeps_page_reads_in_transactions(migrated_app, trainee_client):
+    """A host whose engine asks for REPEATABLE READ gets its snapshots: reading without a
+    transaction would answer differently there."""
+    state = migrated_app.extensions["lms"]
+    strict = make_engine(state.engine.url.render_as_string(hide_password=False),
+                         isolation_level="REPEATABLE READ")
+    state.bind(strict)
+    try:
+        seen = _statements_by_transaction(strict)
+        for _ in range(2):  # a first visit, then a revisit that only reads
+            seen.clear()
+            assert trainee_client.get(MODULE).status_code == 200
+            assert seen and all(inside for inside, _ in seen), "a page read outside one"
+    finally:
+        state.bind(state.engine)
+        strict.dispose()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 import pytest
 from flask import Flask
@@ -156,10 +157,12 @@ def test_standalone_app_keeps_its_database_and_key_in_the_instance_folder(tmp_pa
 
 def test_standalone_app_keeps_compiled_templates_for_the_next_start(tmp_path, monkeypatch):
     """A restarted worker loads the templates an earlier start compiled; no cache folder
-    (it cannot be made) only costs the compiling, never a page."""
+    (it cannot be made, or goes away while the app runs) only costs the compiling, never a
+    page."""
     from lms import create_app
 
     monkeypatch.setenv("LMS_DATABASE_URL", f"sqlite:///{tmp_path / 'lms.sqlite3'}")
+
     def login_page(app) -> str:  # without the per-session CSRF token
         page = app.test_client().get("/login").get_data(as_text=True)
         return re.sub(r'(content|value)="[\w.-]{40,}"', "", page)
@@ -167,13 +170,17 @@ def test_standalone_app_keeps_compiled_templates_for_the_next_start(tmp_path, mo
     first = create_app({"TESTING": True}, instance_path=str(tmp_path / "instance"))
     page = login_page(first)
     assert "登录" in page
-    kept = sorted((tmp_path / "instance" / "template-cache").iterdir())
-    assert kept, "the first start kept no compiled template"
+    cache = tmp_path / "instance" / "template-cache"
+    assert list(cache.rglob("*.cache")), "the first start kept no compiled template"
     restarted = create_app({"TESTING": True}, instance_path=str(tmp_path / "instance"))
     compiled = restarted.jinja_env.compile
     monkeypatch.setattr(restarted.jinja_env, "compile", lambda *a, **k: pytest.fail(
         "a kept template was compiled again") or compiled(*a, **k))
     assert login_page(restarted) == page
+
+    shutil.rmtree(cache)  # deleted under the running app: its next new template still renders
+    missing = first.test_client().get("/no-such-page")
+    assert missing.status_code == 404 and "404" in missing.get_data(as_text=True)
 
     blocked = tmp_path / "blocked"
     blocked.mkdir()
