@@ -42,27 +42,28 @@ def _end_on_the_server(url: str, pid: int) -> None:
         admin.dispose()
 
 
-def test_a_connection_the_server_ended_is_replaced_before_use(empty_database, monkeypatch):
+@pytest.fixture
+def engine(empty_database):
+    """The app's own engine on a fresh database, disposed after the test."""
     engine = make_engine(empty_database)
-    try:
-        pings = _counting_pings(engine, monkeypatch)
-        ended = _backend_pid(engine)
-        _end_on_the_server(empty_database, ended)
-        assert _backend_pid(engine) != ended  # served on a new connection, no error
-        assert pings == [1]
-    finally:
-        engine.dispose()
+    yield engine
+    engine.dispose()
 
 
-def test_a_healthy_connection_is_reused_without_a_ping(empty_database, monkeypatch):
-    engine = make_engine(empty_database)
-    try:
-        pings = _counting_pings(engine, monkeypatch)
-        first = _backend_pid(engine)
-        assert all(_backend_pid(engine) == first for _ in range(5))
-        assert pings == []
-    finally:
-        engine.dispose()
+def test_a_connection_the_server_ended_is_replaced_before_use(engine, empty_database,
+                                                              monkeypatch):
+    pings = _counting_pings(engine, monkeypatch)
+    ended = _backend_pid(engine)
+    _end_on_the_server(empty_database, ended)
+    assert _backend_pid(engine) != ended  # served on a new connection, no error
+    assert pings == [1]
+
+
+def test_a_healthy_connection_is_reused_without_a_ping(engine, monkeypatch):
+    pings = _counting_pings(engine, monkeypatch)
+    first = _backend_pid(engine)
+    assert all(_backend_pid(engine) == first for _ in range(5))
+    assert pings == []
 
 
 def test_a_connection_idle_past_the_limit_is_pinged_first(empty_database, monkeypatch):
