@@ -183,9 +183,20 @@ def make_autocommit_sessionmaker(bind: Engine | Connection) -> sessionmaker[Sess
     if isinstance(bind, Connection) or bind.dialect.name != "postgresql":
         return None
     maker = sessionmaker(bind=bind.execution_options(isolation_level="AUTOCOMMIT"),
-                         expire_on_commit=False, info={UNIT_ISOLATION_KEY: "READ COMMITTED"})
+                         expire_on_commit=False, info={UNIT_ISOLATION_KEY: _READ_COMMITTED})
     event.listen(maker, "before_flush", _refuse_flush_outside_a_unit)
     return maker
+
+
+def transactions_read_committed(engine: Engine) -> bool:
+    """Whether the engine's transactions are READ COMMITTED, the one level at which the
+    autocommit sessions' reads answer as a transaction's would (a host's stricter engine
+    keeps its snapshots). One connection's round trip: callers ask once."""
+    with engine.connect() as connection:
+        return connection.get_isolation_level() == _READ_COMMITTED
+
+
+_READ_COMMITTED = "READ COMMITTED"
 
 
 def _refuse_flush_outside_a_unit(session: Session, _context, _instances) -> None:

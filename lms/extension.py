@@ -13,7 +13,12 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from lms import config
-from lms.db import make_autocommit_sessionmaker, make_engine, make_sessionmaker
+from lms.db import (
+    make_autocommit_sessionmaker,
+    make_engine,
+    make_sessionmaker,
+    transactions_read_committed,
+)
 from lms.plugins import QuestionTypeRegistry, load_question_types
 from lms.resources import PACKAGE_DIR
 from lms.services.accounts import HostIdentity
@@ -79,12 +84,9 @@ class LmsState:
         return g.lms_session
 
     def _transactions_read_committed(self) -> bool:
-        """Whether this engine's transactions are READ COMMITTED (PostgreSQL's default), the
-        level at which reading without one answers the same; a host's stricter engine keeps
-        its snapshots. Asked once."""
+        """``transactions_read_committed`` of the bound engine, asked on first use."""
         if self._reads_committed is None:
-            with self._page_engine.connect() as connection:
-                self._reads_committed = connection.get_isolation_level() == "READ COMMITTED"
+            self._reads_committed = transactions_read_committed(self._page_engine)
         return self._reads_committed
 
     def dispatch_events(self, limit: int = 100) -> DispatchReport:
