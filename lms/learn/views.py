@@ -202,8 +202,8 @@ def save_draft(attempt_id: int):
     if not isinstance(payload.get("answers"), dict):
         return bad_request('expected {"answers": {...}}')
     try:
-        attempt = quizzes.save_draft(_state().session(), user, attempt_id, payload["answers"],
-                                     grace=_grace())
+        saved_at = quizzes.save_draft(_state().session(), user, attempt_id,
+                                      payload["answers"], grace=_grace())
     except DomainError as error:
         return jsonify(error=type(error).__name__, message=str(error)), error.status
-    return jsonify(saved_at=attempt.draft_saved_at.isoformat())
+    return jsonify(saved_at=saved_at.isoformat())

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import Session
 
-from lms.db import row_id, utcnow
+from lms.db import fetch, row_id, utcnow
 from lms.events import AttemptGraded, AttemptSubmitted
 from lms.models import AttemptStatus, Module, QuizAttempt, User
 from lms.plugins import QuestionTypeRegistry
@@ -181,10 +181,10 @@ def _past_deadline(attempt: QuizAttempt, now: datetime, grace: timedelta) -> boo
     return attempt.deadline_at is not None and now > attempt.deadline_at + grace
 
 
-def _clean_values(attempt: QuizAttempt, values: dict[str, Any]) -> dict[str, list[str]]:
-    """Keep only this attempt's fields, as lists of bounded strings."""
+def _clean_values(question_count: int, values: dict[str, Any]) -> dict[str, list[str]]:
+    """Keep only the attempt's fields (q1 … q<question_count>), as lists of bounded strings."""
     cleaned: dict[str, list[str]] = {}
-    for number in range(1, len(attempt.questions) + 1):
+    for number in range(1, question_count + 1):
         raw = values.get(f"q{number}", [])
         if isinstance(raw, str):
             raw = [raw]
@@ -217,17 +217,36 @@ _LOCKED_ATTEMPT = (select(QuizAttempt).where(QuizAttempt.id == bindparam("id"))
 
 @transactional(durable=False)  # the browser saves again on the next answer
 def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, Any], *,
-               now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> QuizAttempt:
-    """Keep answers given so far, so a reload or a dropped connection loses nothing."""
+               now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> datetime:
+    """Keep answers given so far, so a reload or a dropped connection loses nothing; return
+    when they were kept.
+
+    The quiz page calls this on every answer, so it reads only the columns it checks (not the
+    attempt's snapshot of questions) and writes with one UPDATE, past the ORM."""
     now = now or utcnow()
-    attempt = get_own_attempt(session, user, attempt_id, lock=True)
-    if attempt.status is not AttemptStatus.IN_PROGRESS:
+    found = fetch(session, _DRAFT_TARGET, {"id": attempt_id}).one_or_none()
+    if found is None or found.user_id != row_id(user):
+        raise NotFound("no such attempt")
+    if found.status is not AttemptStatus.IN_PROGRESS:
         raise AttemptClosed("this attempt has been submitted")
-    if _past_deadline(attempt, now, grace):
+    if found.deadline_at is not None and now > found.deadline_at + grace:
         raise AttemptClosed("the time limit has passed")
-    attempt.draft = _clean_values(attempt, values)
-    attempt.draft_saved_at = now
-    return attempt
+    fetch(session, _KEEP_DRAFT, {"attempt_id": attempt_id, "saved_at": now,
+                                 "draft": _clean_values(found.question_count, values)})
+    kept = session.identity_map.get(session.identity_key(QuizAttempt, attempt_id))
+    if kept is not None:  # a copy loaded earlier in this session re-reads what was written
+        session.expire(kept, ["draft", "draft_saved_at"])
+    return now
+
+
+_ATTEMPTS = QuizAttempt.__table__
+#: Locked until the unit ends, like ``locked_attempt``: a submission waits for the save.
+_DRAFT_TARGET = (select(_ATTEMPTS.c.user_id, _ATTEMPTS.c.status, _ATTEMPTS.c.deadline_at,
+                        func.json_array_length(_ATTEMPTS.c.questions).label("question_count"))
+                 .where(_ATTEMPTS.c.id == bindparam("id")).with_for_update())
+_KEEP_DRAFT = (_ATTEMPTS.update().where(_ATTEMPTS.c.id == bindparam("attempt_id"))
+               .values(draft=bindparam("draft", type_=_ATTEMPTS.c.draft.type),
+                       draft_saved_at=bindparam("saved_at", type_=_ATTEMPTS.c.draft_saved_at.type)))
 
 
 @transactional
@@ -250,7 +269,7 @@ def submit_attempt(session: Session, registry: QuestionTypeRegistry, user: User,
     if _past_deadline(attempt, now, grace):
         _grade(session, registry, user, module, attempt, dict(attempt.draft), now, late=True)
         return attempt, True
-    answers = _clean_values(attempt, values)
+    answers = _clean_values(len(attempt.questions), values)
     _grade(session, registry, user, module, attempt, answers, now, late=False)
     return attempt, True
 
