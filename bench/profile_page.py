@@ -3,9 +3,10 @@
     python -m bench.profile_page [--page module|course|home|beat|autosave|submit] [--requests 500]
 
 Builds the throughput bench's world (the seed course, a few trainees) in a SQLite file under
-``.bench/``, signs one trainee in with the test client, opens the module page once (so a module
+``.bench/`` (with ``--postgres``, under ``scripts/with-postgres``: a fresh PostgreSQL
+database), signs one trainee in with the test client, opens the module page once (so a module
 view is a revisit and a heartbeat has its CSRF token), then sends the request ``--requests``
-times: first unprofiled for the CPU time and the SQL statements per request, then under
+times: first unprofiled for the CPU and wall time and the SQL statements per request, then under
 pyinstrument (cProfile when it is not installed). A submit needs an open attempt: each one is
 opened by loading the quiz page first, outside what is measured. Prints the summary and writes the call tree
 to ``.bench/profile-<page>.txt``.
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import re
 import shutil
 import time
@@ -26,6 +28,7 @@ from sqlalchemy import event
 
 from bench.load_clients import CSRF_INPUT, CSRF_META, DRAFT_URL, QUIZ_ACTION, quiz_answers
 from bench.load_world import PASSWORD, build_world
+from bench.throughput import fresh_postgres_database
 from bench.throughput_world import module_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -104,6 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--page", choices=PAGES, default="module")
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--trainees", type=int, default=20)
+    parser.add_argument("--postgres", action="store_true",
+                        help="on a fresh database of the server at $LMS_TEST_POSTGRES_URL "
+                             "(run under scripts/with-postgres) instead of a SQLite file")
     parser.add_argument("--show-sql", action="store_true",
                         help="print one request's statements (BEGIN and COMMIT included) and stop")
     args = parser.parse_args(argv)
@@ -112,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     url = f"sqlite:///{folder / 'profile.sqlite3'}"
+    if args.postgres:
+        if not os.environ.get("LMS_TEST_POSTGRES_URL"):
+            raise SystemExit("--postgres: run under scripts/with-postgres")
+        url = fresh_postgres_database(os.environ["LMS_TEST_POSTGRES_URL"])
     world = build_world(url, args.trainees, folder)
     from lms import create_app
 
@@ -140,16 +150,17 @@ def main(argv: list[str] | None = None) -> int:
 
     engine = app.extensions["lms"].engine
     event.listen(engine, "before_cursor_execute", count)
-    cpu = 0.0
+    cpu = wall = 0.0
     for _ in range(args.requests):
         prepare()
-        counting, start = True, time.process_time()
+        counting, start, started = True, time.process_time(), time.perf_counter()
         send()
-        cpu, counting = cpu + time.process_time() - start, False
-    cpu_ms = cpu * 1000 / args.requests
+        cpu, wall = cpu + time.process_time() - start, wall + time.perf_counter() - started
+        counting = False
     event.remove(engine, "before_cursor_execute", count)
-    print(f"{what}: {cpu_ms:.2f} ms CPU and {statements / args.requests:.1f} SQL statements "
-          f"per request ({args.requests} requests, unprofiled)")
+    print(f"{what}: {cpu * 1000 / args.requests:.2f} ms CPU ({wall * 1000 / args.requests:.2f}"
+          f" ms wall) and {statements / args.requests:.1f} SQL statements per request "
+          f"({args.requests} requests, unprofiled)")
     _profile(prepare, send, args.requests, folder.parent / f"profile-{args.page}.txt")
     return 0
 

@@ -67,7 +67,7 @@ def _sqlite_url(folder: Path) -> str:
     return f"sqlite:///{database}"
 
 
-def _postgres_url(base: str) -> str:
+def fresh_postgres_database(base: str) -> str:
     """A fresh database on the server at ``base``."""
     admin = create_engine(make_url(base), isolation_level="AUTOCOMMIT")
     try:
@@ -191,7 +191,7 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.cache_dir / f"throughput-{kind}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        url = _sqlite_url(folder) if kind == "sqlite" else _postgres_url(args.postgres_url)
+        url = _sqlite_url(folder) if kind == "sqlite" else fresh_postgres_database(args.postgres_url)
         runs.append(measure(name, url, folder, args, targets))
     imports = probes.imports()
     table = report(runs, targets, imports, args)

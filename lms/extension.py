@@ -71,13 +71,14 @@ class LmsState:
         return self._user_loader or self.extension._user_loader
 
     def session(self) -> Session:
-        """Return this app context's session, creating it on first use. A trainee's page
-        (a GET of the learn blueprint: the hot path, read-mostly) reads in autocommit where
-        that saves round trips (``make_autocommit_sessionmaker``)."""
+        """Return this app context's session, creating it on first use. A trainee's request
+        (the learn blueprint: the hot path) reads in autocommit where that saves round trips
+        (``make_autocommit_sessionmaker``); its writes still run in units of work, each one
+        transaction."""
         if "lms_session" not in g:
             maker = self.sessionmaker
             if (self.page_sessionmaker is not None and has_request_context()
-                    and request.method in _PAGE_METHODS and request.blueprint == "lms.learn"
+                    and request.blueprint == "lms.learn"
                     and self._transactions_read_committed()):
                 maker = self.page_sessionmaker
             g.lms_session = maker()
@@ -104,9 +105,6 @@ class LmsState:
                 self.dispatch_events(limit=self.app.config["LMS_DISPATCH_BATCH"])
             except Exception:  # the outbox keeps them; `lms events dispatch` will retry
                 logging.getLogger(__name__).exception("dispatch after request failed")
-
-
-_PAGE_METHODS = frozenset({"GET", "HEAD"})
 
 
 def _note_events_committed() -> None:

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from lms.db import make_engine
-from lms.models import ModuleProgress, User
+from lms.models import ModuleProgress, QuizAttempt, StudyBeat, User
 from lms.services import accounts
 from lms.unit_of_work import unit_of_work
 from tests.conftest import csrf_token, load_course_folder, sign_in, submit_quiz
@@ -47,14 +47,19 @@ def _statements_by_transaction(engine) -> list[tuple[bool, str]]:
     return seen
 
 
+def _writes(seen: list[tuple[bool, str]]) -> list[bool]:
+    """Whether each statement that writes or locks ran inside a transaction."""
+    return [inside for inside, sql in seen
+            if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE", "SAVEPOINT"))
+            or " FOR UPDATE" in sql.upper()]
+
+
 def test_a_revisit_reads_without_a_transaction_and_a_first_visit_writes_in_one(
         migrated_app, trainee_client):
     engine = migrated_app.extensions["lms"].engine
     seen = _statements_by_transaction(engine)
     assert trainee_client.get(MODULE).status_code == 200  # first visit: starts the module
-    writes = [inside for inside, sql in seen
-              if sql.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))
-              or " FOR UPDATE" in sql.upper()]
+    writes = _writes(seen)
     assert writes and all(writes), "a first visit's writes ran outside a transaction"
     with engine.connect() as connection:  # committed: another connection sees it
         assert connection.scalar(select(func.count()).select_from(ModuleProgress)) == 1
@@ -64,11 +69,14 @@ def test_a_revisit_reads_without_a_transaction_and_a_first_visit_writes_in_one(
     assert seen and not any(inside for inside, _ in seen), "a revisit opened a transaction"
 
     token = csrf_token(trainee_client, MODULE)
-    seen.clear()  # a heartbeat is a POST, not a page: its session reads in a transaction
+    seen.clear()  # a heartbeat reads who is asking without one, then writes in one
     beat = trainee_client.post(f"{MODULE}/beat", json={"tab": "t1", "seq": 1},
                                headers={"X-CSRFToken": token})
     assert beat.status_code == 200
-    assert seen and all(inside for inside, _ in seen)
+    writes = _writes(seen)
+    assert not seen[0][0] and writes and all(writes)
+    with engine.connect() as connection:
+        assert connection.scalar(select(func.count()).select_from(StudyBeat)) == 1
 
 
 def test_a_unit_in_a_page_session_is_all_or_nothing(migrated_app):
@@ -97,14 +105,19 @@ def test_a_write_outside_a_unit_is_refused_in_a_page_session(migrated_app):
 
 def test_every_trainee_page_serves_from_a_page_session(migrated_app, trainee_client):
     """Home, course, module, quiz (which opens an attempt), the attempt after submitting,
-    record, certificates and notices: each a 200 read without a transaction."""
+    record, certificates and notices: each a 200 read without a transaction. Opening and
+    submitting the quiz write in transactions, committed."""
     engine = migrated_app.extensions["lms"].engine
     quiz_url = f"{MODULE}/quiz"
+    seen = _statements_by_transaction(engine)
     submitted = submit_quiz(trainee_client, quiz_url, correct_form(module_files()[0]))
     assert submitted.status_code == 303
+    writes = _writes(seen)
+    assert writes and all(writes), "opening or submitting the quiz wrote outside a transaction"
+    with engine.connect() as connection:
+        assert connection.scalar(select(QuizAttempt.passed)) is True
     pages = ["/", "/courses/jiceng-dangjian", MODULE, submitted.headers["Location"],
              "/record", "/certificates", "/notices"]
-    seen = _statements_by_transaction(engine)
     for page in pages:
         seen.clear()
         response = trainee_client.get(page)
