@@ -27,6 +27,12 @@ _BRACKET = re.compile(r"[\[\]{}]")
 View = TypeVar("View", bound=Callable)
 
 
+def wants_json() -> bool:
+    """Whether the request is one of a page's background calls (an autosave, a heartbeat),
+    which read a JSON answer, errors included, rather than a page or a redirect."""
+    return request.accept_mimetypes.best == "application/json" or request.is_json
+
+
 def accepts_json(view: View) -> View:
     """Mark a view that reads a JSON body (put it under ``@bp.route``)."""
     view.lms_accepts_json = True  # type: ignore[attr-defined]

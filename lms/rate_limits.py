@@ -24,6 +24,8 @@ from flask_limiter import Limiter, RateLimitExceeded, RequestLimit
 from flask_limiter.util import get_remote_address
 from limits import parse_many
 
+from lms.json_guard import wants_json
+
 GUARD = "_lms_account_key"
 
 
@@ -97,7 +99,7 @@ def _account_key(account_key: Callable[[], str]) -> Callable[[], str]:
 def too_many_attempts(error: RateLimitExceeded):
     """The 429 page (or JSON) in the UI's language, with ``Retry-After`` in seconds."""
     seconds = g.get("lms_retry_after") or int(error.limit.limit.get_expiry())
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         response = jsonify(error=429, retry_after=seconds)
     else:
         response = make_response(render_template("lms/errors/error.html", status=429,

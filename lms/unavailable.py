@@ -14,6 +14,8 @@ from __future__ import annotations
 from flask import current_app, jsonify, request
 from sqlalchemy.exc import DBAPIError
 
+from lms.json_guard import wants_json
+
 #: Seconds a client is asked to wait before retrying (a PostgreSQL restart takes a few).
 RETRY_AFTER_SECONDS = 10
 
@@ -23,7 +25,7 @@ def database_unavailable(error: DBAPIError):
     current_app.logger.warning("database unavailable on %s: %s", request.path,
                                getattr(error, "orig", None) or error)
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"}
-    if request.accept_mimetypes.best == "application/json" or request.is_json:
+    if wants_json():
         return jsonify(error=503, retry_after=RETRY_AFTER_SECONDS), 503, headers
     from lms.web import ui_locale  # lms.web registers this handler
 

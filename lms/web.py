@@ -6,7 +6,7 @@ any LMS view are rendered here in the UI's language.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request
+from flask import Blueprint, current_app, jsonify, render_template
 from flask_babel import get_locale
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import generate_csrf
@@ -21,7 +21,7 @@ from lms.auth.display import large_text_on
 from lms.auth.session import current_can, current_learner, current_scope
 from lms.author import bp as author_bp
 from lms.hostile_input import refuse_nul_bytes, value_refused_by_database
-from lms.json_guard import guard_json_bodies
+from lms.json_guard import guard_json_bodies, wants_json
 from lms.learn import bp as learn_bp
 from lms.plugins import QuestionTypeRegistry
 from lms.public import bp as public_bp
@@ -136,6 +136,6 @@ def _pdf_unavailable(error: PdfUnavailable):
 
 
 def render_error(status: int):
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(error=status), status
     return render_template("lms/errors/error.html", status=status), status

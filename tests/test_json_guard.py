@@ -76,3 +76,14 @@ def test_nesting_is_counted_outside_strings():
     assert nesting('{"a": [[1], {"b": "]]]]"}]}') == 3
     assert nesting('["\\"[[[[", ["x"]]') == 2
     assert nesting("[" * 10_000) == MAX_DEPTH + 1  # stops counting once past the limit
+
+
+def test_a_background_call_gets_its_error_as_json_without_asking_for_it(client, login_as):
+    """The page's scripts send JSON; an error they meet (a course gone since the page was
+    opened) answers in JSON too, whatever the Accept header says."""
+    login_as("trainee")
+    response = client.post("/courses/no-such-course/modules/gone/beat",
+                           json={"tab": "t1", "seq": 1},
+                           headers={"X-CSRFToken": csrf_token(client, "/")})
+    assert response.status_code == 404
+    assert response.is_json and response.get_json()["error"] == 404

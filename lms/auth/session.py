@@ -11,6 +11,7 @@ from flask_login import LoginManager, UserMixin, current_user
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
+from lms.json_guard import wants_json
 from lms.models import Role, User
 from lms.services.accounts import host_user_is_current, sync_host_user
 from lms.services.errors import PermissionDenied
@@ -137,7 +138,7 @@ def require_role(*roles: Role) -> Callable:
         def wrapped(*args: Any, **kwargs: Any):
             user = current_learner()
             if user is None:
-                if request.accept_mimetypes.best == "application/json":
+                if wants_json():
                     abort(401)
                 return redirect(login_url(request.full_path.rstrip("?")))
             if roles and user.role not in roles:

@@ -12,6 +12,7 @@ from lms.auth import bp
 from lms.auth.forms import ChangePasswordForm, LocaleForm, LoginForm, PostForm
 from lms.auth.session import SessionUser, current_learner, login_required
 from lms.config import LOCALES
+from lms.json_guard import wants_json
 from lms.rate_limits import note_wrong_password, password_guarded
 from lms.services.accounts import change_password, end_sessions, sign_in
 from lms.services.errors import InvalidInput
@@ -81,7 +82,7 @@ def send_to_account_until_password_changed():
     user = current_learner()
     if user is None or not user.must_change_password:
         return None
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         abort(403)
     return redirect(url_for("lms.auth.account"))
 

@@ -19,6 +19,7 @@ from markupsafe import Markup
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from lms.content.course_source import SLUG
 from lms.content.loader import FRONT_MATTER, QUIZ_BLOCK, CourseFile, read_course
 from lms.content.markdown import render_markdown
 from lms.db import utcnow
@@ -32,7 +33,6 @@ from lms.unit_of_work import transactional
 FILE_NAME = re.compile(r"^(course\.yml|[A-Za-z0-9][A-Za-z0-9._-]{0,99}\.md)$")
 MAX_FILE_CHARS = 200_000
 MAX_FILES = 200
-SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,99}$")
 
 
 class DraftConflict(DomainError):
