@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import Row, bindparam, case, func, select
 from sqlalchemy.orm import Session
 
 from lms.db import fetch, row_id, utcnow
@@ -177,7 +177,9 @@ def snapshot_questions(registry: QuestionTypeRegistry, module: Module, settings:
     return snapshot
 
 
-def _past_deadline(attempt: QuizAttempt, now: datetime, grace: timedelta) -> bool:
+def _past_deadline(attempt: QuizAttempt | Row, now: datetime, grace: timedelta) -> bool:
+    """Past the attempt's time limit and its grace; ``attempt`` may be the row an autosave
+    reads, which has the attempt's ``deadline_at``."""
     return attempt.deadline_at is not None and now > attempt.deadline_at + grace
 
 
@@ -229,7 +231,7 @@ def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, 
         raise NotFound("no such attempt")
     if found.status is not AttemptStatus.IN_PROGRESS:
         raise AttemptClosed("this attempt has been submitted")
-    if found.deadline_at is not None and now > found.deadline_at + grace:
+    if _past_deadline(found, now, grace):
         raise AttemptClosed("the time limit has passed")
     fetch(session, _KEEP_DRAFT, {"attempt_id": attempt_id, "saved_at": now,
                                  "draft": _clean_values(found.question_count, values)})
