@@ -25,6 +25,7 @@ from lms.models import (
     Course,
     CourseUnitStats,
     Enrollment,
+    HoursEntry,
     Module,
     ModuleProgress,
     ModuleUnitStats,
@@ -45,12 +46,14 @@ from lms.services.demo_learning import (
     Learner,
     ModuleModel,
     Rows,
+    online_hours,
     simulate,
 )
 from lms.services.demo_names import NameMaker
 from lms.services.demo_org import insert_units, plan_units
 from lms.services.demo_quiz import quiz_model
 from lms.services.errors import DomainError, NotFound
+from lms.services.hours_rules import configured_rule
 from lms.unit_of_work import transactional
 
 DEMO_PREFIX = "demo:"
@@ -72,6 +75,7 @@ class DemoSummary:
     enrollments: int
     completed: int
     attempts: int
+    hours_entries: int
     password: str
     counters_rebuilt: bool
 
@@ -188,7 +192,10 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
 
     rng = random.Random(f"{seed}:learning")
     personal: list[PlannedAssignment] = []
-    totals = {"enrollments": 0, "completed": 0, "attempts": 0}
+    totals = {"enrollments": 0, "completed": 0, "attempts": 0, "hours_entries": 0}
+    course_of = {module.module_id: model.course_id for model in models
+                 for module in model.modules}
+    rule = configured_rule()
     for start in range(0, len(learners), PEOPLE_PER_BATCH):
         rows = Rows()
         for unit, learner, joined in learners[start:start + PEOPLE_PER_BATCH]:
@@ -200,9 +207,12 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
                     cover = Cover(True, due, max(at, joined))
                 if cover is not None:
                     simulate(rng, model, learner, cover, now, now.date(), rows)
+        hours = online_hours(rows, course_of, rule)  # before the inserts convert the rows
         bulk(Enrollment, rows.enrollments)
         bulk(ModuleProgress, rows.progress)
         bulk(QuizAttempt, rows.attempts)
+        bulk(HoursEntry, hours)
+        totals["hours_entries"] += len(hours)
         totals["enrollments"] += len(rows.enrollments)
         totals["completed"] += sum(1 for e in rows.enrollments if e["completed_at"])
         totals["attempts"] += len(rows.attempts)
@@ -215,7 +225,8 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
     # Fresh statistics, so the planner picks the selective index on so many new rows (SQLite
     # otherwise scans a module's attempts per progress row while recounting). Table by table:
     # a database-wide ANALYZE on PostgreSQL also locks the shared catalogs until commit.
-    for model in (OrgUnit, User, Assignment, Enrollment, ModuleProgress, QuizAttempt):
+    for model in (OrgUnit, User, Assignment, Enrollment, ModuleProgress, QuizAttempt,
+                  HoursEntry):
         session.execute(text(f"ANALYZE {model.__tablename__}"))
     rebuilt = _rebuild_counters(session, lambda done, total: report("counters", done, total))
     for model in (CourseUnitStats, ModuleUnitStats, ScoreBinStats, WeeklyCompletionStats):

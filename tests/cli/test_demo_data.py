@@ -14,14 +14,17 @@ from lms.models import (
     Assignment,
     Course,
     Enrollment,
+    HoursEntry,
     Module,
     ModuleProgress,
     OrgUnit,
     OrgUnitKind,
     ProgressStatus,
     QuizAttempt,
+    UnitHoursStats,
     User,
 )
+from lms.services.hours_rules import per_class_hour
 from tests.conftest import build_app, sign_in
 
 COURSE = "jiceng-dangjian"
@@ -148,6 +151,35 @@ def test_progress_and_attempts_are_what_studying_would_have_written(demo, db):
     for enrollment in db.scalars(select(Enrollment).where(Enrollment.course_id == course.id)):
         assert (enrollment.completed_at is not None) == (done[enrollment.user_id]
                                                          == len(modules))
+
+
+def test_study_hours_are_what_the_study_would_have_earned_and_counted(demo, db, client):
+    """Each person who studied has one 网络培训 entry for the course: their study seconds,
+    whether a quiz was passed, credited by the site's rule (the default, per class hour), and
+    the admin's 学时 counters add up to the entries."""
+    course = db.scalar(select(Course).where(Course.slug == COURSE))
+    modules = [m.id for m in course.modules]
+    seconds = Counter()
+    for row in db.scalars(select(ModuleProgress).where(ModuleProgress.module_id.in_(modules))):
+        seconds[row.user_id] += row.seconds_active
+    passed = set(db.scalars(select(QuizAttempt.user_id).where(
+        QuizAttempt.module_id.in_(modules), QuizAttempt.passed.is_(True))))
+    entries = list(db.scalars(select(HoursEntry).where(HoursEntry.course_id == course.id)))
+    assert {e.user_id for e in entries} == set(seconds)
+    for entry in entries:
+        assert entry.kind == "online" and entry.active_seconds == seconds[entry.user_id]
+        assert entry.test_passed == (entry.user_id in passed)
+        assert entry.quarter_hours == per_class_hour(entry.active_seconds, entry.test_passed)
+    assert sum(e.quarter_hours for e in entries) > 0
+    counted = db.scalars(select(UnitHoursStats.quarter_hours)).all()
+    assert sum(counted) == sum(e.quarter_hours for e in entries)
+
+    this_year = [e for e in entries if e.year == date.today().year] or entries
+    keen = max(this_year, key=lambda e: e.quarter_hours)  # their home shows this year's hours
+    assert sign_in(client, db.get(User, keen.user_id).username, demo).status_code == 302
+    shown = re.search(r'class="hours-total"><strong>([\d.]+)</strong>',
+                      client.get("/").get_data(as_text=True)).group(1)
+    assert float(shown) == (keen.quarter_hours / 4 if keen.year == date.today().year else 0)
 
 
 def test_a_demo_trainee_sees_their_results_and_the_author_the_item_analysis(
