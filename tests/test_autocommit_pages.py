@@ -7,6 +7,8 @@ does not apply; these tests run the app on its own engine, as a server does.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import event, func, select
 
@@ -77,6 +79,17 @@ def test_a_revisit_reads_without_a_transaction_and_a_first_visit_writes_in_one(
     assert not seen[0][0] and writes and all(writes)
     with engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(StudyBeat)) == 1
+
+    page = trainee_client.get(f"{MODULE}/quiz").get_data(as_text=True)  # opens an attempt
+    attempt_id = int(re.search(r'data-attempt="(\d+)"', page).group(1))
+    seen.clear()  # the autosave too: reads who is asking without one, locks and writes in one
+    saved = trainee_client.post(f"/attempts/{attempt_id}/draft", json={"answers": {"q1": ["0"]}},
+                                headers={"X-CSRFToken": token})
+    assert saved.status_code == 200
+    writes = _writes(seen)
+    assert not seen[0][0] and writes and all(writes)
+    with engine.connect() as connection:
+        assert connection.scalar(select(QuizAttempt.draft))["q1"] == ["0"]
 
 
 def test_a_unit_in_a_page_session_is_all_or_nothing(migrated_app):

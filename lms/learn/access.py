@@ -4,7 +4,8 @@ every route that names a module asks whether the course's gates leave it open.
 One hook on the blueprint rather than a line per view, so a new route with ``<slug>`` in its
 URL is checked without anyone remembering to. Routes without a course (my learning, the
 draft autosave) check what they touch themselves: the autosave only finds the trainee's own
-attempts (``quizzes.get_own_attempt``), which exist only for a module that was open.
+attempts (``quizzes.save_draft`` checks the owner), which exist only for a module that was
+open.
 """
 
 from __future__ import annotations

@@ -33,6 +33,7 @@ from lms.models import (
     QuizAttempt,
     Role,
     ScoreBinStats,
+    StudyBeat,
     User,
     WeeklyCompletionStats,
 )
@@ -46,8 +47,8 @@ from lms.services.demo_learning import (
     Learner,
     ModuleModel,
     Rows,
-    online_hours,
     simulate,
+    study_record,
 )
 from lms.services.demo_names import NameMaker
 from lms.services.demo_org import insert_units, plan_units
@@ -207,10 +208,11 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
                     cover = Cover(True, due, max(at, joined))
                 if cover is not None:
                     simulate(rng, model, learner, cover, now, now.date(), rows)
-        hours = online_hours(rows, course_of, rule)  # before the inserts convert the rows
+        beats, hours = study_record(rows, course_of, rule)  # before the inserts convert rows
         bulk(Enrollment, rows.enrollments)
         bulk(ModuleProgress, rows.progress)
         bulk(QuizAttempt, rows.attempts)
+        bulk(StudyBeat, beats)
         bulk(HoursEntry, hours)
         totals["hours_entries"] += len(hours)
         totals["enrollments"] += len(rows.enrollments)
@@ -226,7 +228,7 @@ def create_demo_data(session: Session, registry: QuestionTypeRegistry, *, traine
     # otherwise scans a module's attempts per progress row while recounting). Table by table:
     # a database-wide ANALYZE on PostgreSQL also locks the shared catalogs until commit.
     for model in (OrgUnit, User, Assignment, Enrollment, ModuleProgress, QuizAttempt,
-                  HoursEntry):
+                  StudyBeat, HoursEntry):
         session.execute(text(f"ANALYZE {model.__tablename__}"))
     rebuilt = _rebuild_counters(session, lambda done, total: report("counters", done, total))
     for model in (CourseUnitStats, ModuleUnitStats, ScoreBinStats, WeeklyCompletionStats):

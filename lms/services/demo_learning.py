@@ -17,6 +17,7 @@ from typing import Any
 
 from lms.models import AttemptStatus, ProgressStatus
 from lms.services.demo_quiz import MAX_TRIES, QuizModel
+from lms.services.hours import year_of
 from lms.services.hours_rules import Rule
 
 
@@ -174,24 +175,33 @@ def _module(rng: random.Random, module: ModuleModel, learner: Learner, opened: d
     return None
 
 
-def online_hours(rows: Rows, course_of: dict[int, int], rule: Rule) -> list[dict[str, Any]]:
-    """The 网络培训 学时 entries the heartbeats and quizzes behind ``rows`` would have left:
-    one per person and course, with the course's study seconds and whether a quiz of it was
-    passed, credited by the site's rule. All of it counts in the year the person last studied
-    the course (real entries split at New Year; a demo spans weeks). The counters are
-    recounted afterwards, with the rest (``stats_rebuild``)."""
-    studied: dict[tuple[int, int], list[Any]] = {}
+
+def study_record(rows: Rows, course_of: dict[int, int], rule: Rule) -> tuple[list[dict[str, Any]],
+                                                                          list[dict[str, Any]]]:
+    """(heartbeats, 网络培训 学时 entries) behind ``rows``: one beat per module studied,
+    crediting its study time when last seen, and per person, course and year the entry
+    ``lms hours recompute`` would rebuild from those beats and the quizzes passed that year
+    (so a replay keeps the demo's hours). The counters are recounted afterwards, with the
+    rest (``stats_rebuild``)."""
+    beats, studied = [], {}
     for row in rows.progress:
-        entry = studied.setdefault((row["user_id"], course_of[row["module_id"]]),
-                                   [0, row["last_seen_at"], False])
+        beats.append({"user_id": row["user_id"], "module_id": row["module_id"], "tab": "demo",
+                      "seq": row["module_id"], "received_at": row["last_seen_at"],
+                      "credited": row["seconds_active"]})
+        key = (row["user_id"], course_of[row["module_id"]], year_of(row["last_seen_at"]))
+        entry = studied.setdefault(key, [0, row["last_seen_at"], False])
         entry[0] += row["seconds_active"]
         entry[1] = max(entry[1], row["last_seen_at"])
     for attempt in rows.attempts:
         if attempt["passed"]:
-            studied[attempt["user_id"], course_of[attempt["module_id"]]][2] = True
-    return [{"user_id": user_id, "course_id": course_id, "year": last.year, "kind": "online",
-             "active_seconds": seconds, "test_passed": passed,
-             "quarter_hours": rule(seconds, passed), "title": "", "held_on": None,
-             "recorded_by_id": None, "updated_at": last, "counted_unit_id": None,
-             "counted_quarter_hours": 0}
-            for (user_id, course_id), (seconds, last, passed) in studied.items()]
+            passed_at = attempt["reviewed_at"] or attempt["submitted_at"]
+            key = (attempt["user_id"], course_of[attempt["module_id"]], year_of(passed_at))
+            entry = studied.setdefault(key, [0, passed_at, False])
+            entry[1], entry[2] = max(entry[1], passed_at), True
+    entries = [{"user_id": user_id, "course_id": course_id, "year": year, "kind": "online",
+                "active_seconds": seconds, "test_passed": passed,
+                "quarter_hours": rule(seconds, passed), "title": "", "held_on": None,
+                "recorded_by_id": None, "updated_at": last, "counted_unit_id": None,
+                "counted_quarter_hours": 0}
+               for (user_id, course_id, year), (seconds, last, passed) in studied.items()]
+    return beats, entries

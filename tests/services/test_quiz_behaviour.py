@@ -102,6 +102,18 @@ def test_late_submission_is_graded_on_what_was_saved_in_time(db, registry, make_
     assert graded.late and graded.score == 50 and graded.status.value == "graded"
 
 
+def test_a_saved_draft_is_what_the_sessions_copy_of_the_attempt_then_says(db, registry,
+                                                                          make_user):
+    """The autosave writes past the ORM: a copy of the attempt loaded before reads the
+    saved answers afterwards, not the ones it held."""
+    user, _ = make_user()
+    attempt = start(db, registry, user, "timed")
+    assert attempt.draft == {}
+    with unit_of_work(db):
+        saved_at = quizzes.save_draft(db, user, attempt.id, {"q1": ["0"]})
+    assert attempt.draft["q1"] == ["0"] and attempt.draft_saved_at == saved_at
+
+
 def test_submission_within_the_grace_period_counts(db, registry, make_user):
     user, _ = make_user()
     t0 = utcnow()
