@@ -4,6 +4,7 @@ telling the cache."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -112,3 +113,19 @@ def test_each_reader_sees_their_own_progress_in_the_outline(app, make_user, make
     english = outline(behind)
     assert "Completed" in english and "已完成" not in english
     assert english.count("is-completed") == 2
+
+
+def test_the_course_page_names_each_sections_status_in_the_readers_language(
+        client, login_as, make_course):
+    made = make_course([{"slug": "m1"}, {"slug": "m2"}], slug="badge-words")
+    login_as("trainee")
+    client.get(made.modules[0].url)  # a module without a quiz: complete once read
+
+    def badges() -> list[str]:
+        page = _page(client, made.url)
+        section = page[page.index('<ol class="module-list">'):page.index("</ol>")]
+        return re.findall(r'<span class="badge[^"]*">([^<]+)</span>', section)
+
+    assert badges() == ["已完成", "未开始"]
+    post_form(client, "/locale", {"locale": "en", "next": made.url}, token_from=made.url)
+    assert badges() == ["Completed", "Not started"]
