@@ -17,6 +17,7 @@ from lms.content.course_source import SLUG
 from lms.learn import bp
 from lms.services.course_views import CourseView, ModuleView
 from lms.services.progress import CourseOutline
+from lms.urls import lms_url
 
 #: Kept outlines per course version; past it the course's are dropped and kept anew.
 MOST_KEPT = 512
@@ -25,7 +26,7 @@ MOST_KEPT = 512
 @bp.app_template_global("lms_outline")
 def outline_html(course: CourseView, outline: CourseOutline, module: ModuleView) -> Markup:
     urls = module_urls(course)
-    course_url = url_for("lms.learn.course", slug=course.slug)
+    course_url = lms_url("lms.learn.course", slug=course.slug)
     locks = outline.locks
     key = (str(get_locale()), course_url, tuple(urls.values()), module.id, outline.percent,
            tuple((item.module.id, item.status.value, item.module.id in locks)
@@ -46,11 +47,11 @@ _SLUG_HERE = "lms-module-slug-here"
 
 @bp.app_template_global("lms_module_urls")
 def module_urls(course) -> dict[str, str]:
-    """Each module's page URL by slug, from one ``url_for`` (one per module was a tenth of
+    """Each module's page URL by slug, from one ``lms_url`` (one per module was a tenth of
     the outline): a slug of letters, digits and hyphens needs no quoting, so it takes the
     place of a marker (a host's URL defaults may add a query string after it); any other
     slug is built on its own."""
-    head, marker, tail = url_for("lms.learn.module", slug=course.slug,
+    head, marker, tail = lms_url("lms.learn.module", slug=course.slug,
                                  module_slug=_SLUG_HERE).rpartition(_SLUG_HERE)
     return {module.slug: head + module.slug + tail if marker and SLUG.fullmatch(module.slug)
             else url_for("lms.learn.module", slug=course.slug, module_slug=module.slug)
