@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import Row, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
-from lms.db import utcnow
+from lms.db import fetch, utcnow
 from lms.models import Course, Notice, User
 from lms.services.errors import NotFound
 from lms.unit_of_work import transactional
@@ -16,7 +16,9 @@ from lms.unit_of_work import transactional
 
 @dataclass(frozen=True)
 class NoticeLine:
-    notice: Notice
+    #: The notice, or (on the home page) a row of the columns a line shows: id, kind,
+    #: params, created_at and read_at.
+    notice: Notice | Row
     course_title: str | None
     course_slug: str | None
 
@@ -32,15 +34,22 @@ def _listed(user_id: int, *extra):
             .order_by(Notice.created_at.desc(), Notice.id.desc()))
 
 
-#: Built once, with its cache key: every trainee home asks it.
-_UNREAD_PREVIEW = (_listed(bindparam("user_id"), func.count().over())
-                   .where(Notice.read_at.is_(None)).limit(bindparam("limit")))
+#: Built once, with its cache key: every trainee home asks it. Plain columns, read through
+#: ``fetch``: the home page only shows them.
+_UNREAD_PREVIEW = (
+    select(Notice.id, Notice.kind, Notice.params, Notice.created_at, Notice.read_at,
+           Course.title.label("course_title"), Course.slug.label("course_slug"),
+           func.count().over().label("unread"))
+    .outerjoin(Course, Course.id == Notice.course_id)
+    .where(Notice.user_id == bindparam("user_id"), Notice.read_at.is_(None))
+    .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(bindparam("limit")))
 
 
 def unread_preview(session: Session, user_id: int, limit: int = 3) -> tuple[list[NoticeLine], int]:
     """The newest unread notices and how many are unread, in one query (a window count)."""
-    rows = session.execute(_UNREAD_PREVIEW, {"user_id": user_id, "limit": limit}).all()
-    return [NoticeLine(n, title, slug) for n, title, slug, _ in rows], (rows[0][3] if rows else 0)
+    rows = fetch(session, _UNREAD_PREVIEW, {"user_id": user_id, "limit": limit}).all()
+    return ([NoticeLine(row, row.course_title, row.course_slug) for row in rows],
+            rows[0].unread if rows else 0)
 
 
 def notices_page(session: Session, user_id: int, page: int, size: int
