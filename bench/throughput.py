@@ -191,7 +191,8 @@ def main(argv: list[str] | None = None) -> int:
         folder = args.cache_dir / f"throughput-{kind}"
         shutil.rmtree(folder, ignore_errors=True)
         folder.mkdir(parents=True)
-        url = _sqlite_url(folder) if kind == "sqlite" else fresh_postgres_database(args.postgres_url)
+        url = (_sqlite_url(folder) if kind == "sqlite"
+               else fresh_postgres_database(args.postgres_url))
         runs.append(measure(name, url, folder, args, targets))
     imports = probes.imports()
     table = report(runs, targets, imports, args)

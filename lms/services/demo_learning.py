@@ -175,9 +175,8 @@ def _module(rng: random.Random, module: ModuleModel, learner: Learner, opened: d
     return None
 
 
-
-def study_record(rows: Rows, course_of: dict[int, int], rule: Rule) -> tuple[list[dict[str, Any]],
-                                                                          list[dict[str, Any]]]:
+def study_record(rows: Rows, course_of: dict[int, int],
+                 rule: Rule) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """(heartbeats, 网络培训 学时 entries) behind ``rows``: one beat per module studied,
     crediting its study time when last seen, and per person, course and year the entry
     ``lms hours recompute`` would rebuild from those beats and the quizzes passed that year

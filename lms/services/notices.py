@@ -24,11 +24,12 @@ class NoticeLine:
 
 
 def _lines(session: Session, query) -> list[NoticeLine]:
-    return [NoticeLine(notice, title, slug) for notice, title, slug, *_ in session.execute(query)]
+    return [NoticeLine(notice, title, slug) for notice, title, slug in session.execute(query)]
 
 
-def _listed(user_id: int, *extra):
-    return (select(Notice, Course.title, Course.slug, *extra)
+def _listed(user_id, *columns):
+    """The person's notices, newest first, each with its course (if any): ``columns``."""
+    return (select(*columns)
             .outerjoin(Course, Course.id == Notice.course_id)
             .where(Notice.user_id == user_id)
             .order_by(Notice.created_at.desc(), Notice.id.desc()))
@@ -37,12 +38,10 @@ def _listed(user_id: int, *extra):
 #: Built once, with its cache key: every trainee home asks it. Plain columns, read through
 #: ``fetch``: the home page only shows them.
 _UNREAD_PREVIEW = (
-    select(Notice.id, Notice.kind, Notice.params, Notice.created_at, Notice.read_at,
-           Course.title.label("course_title"), Course.slug.label("course_slug"),
-           func.count().over().label("unread"))
-    .outerjoin(Course, Course.id == Notice.course_id)
-    .where(Notice.user_id == bindparam("user_id"), Notice.read_at.is_(None))
-    .order_by(Notice.created_at.desc(), Notice.id.desc()).limit(bindparam("limit")))
+    _listed(bindparam("user_id"), Notice.id, Notice.kind, Notice.params, Notice.created_at,
+            Notice.read_at, Course.title.label("course_title"),
+            Course.slug.label("course_slug"), func.count().over().label("unread"))
+    .where(Notice.read_at.is_(None)).limit(bindparam("limit")))
 
 
 def unread_preview(session: Session, user_id: int, limit: int = 3) -> tuple[list[NoticeLine], int]:
@@ -57,7 +56,8 @@ def notices_page(session: Session, user_id: int, page: int, size: int
     """One page of every notice, newest first: (lines, total, the page shown)."""
     total = session.scalar(select(func.count()).where(Notice.user_id == user_id)) or 0
     page = min(page, max(1, -(-total // size)))
-    return _lines(session, _listed(user_id).offset((page - 1) * size).limit(size)), total, page
+    listed = _listed(user_id, Notice, Course.title, Course.slug)
+    return _lines(session, listed.offset((page - 1) * size).limit(size)), total, page
 
 
 @transactional

@@ -246,9 +246,9 @@ _ATTEMPTS = QuizAttempt.__table__
 _DRAFT_TARGET = (select(_ATTEMPTS.c.user_id, _ATTEMPTS.c.status, _ATTEMPTS.c.deadline_at,
                         func.json_array_length(_ATTEMPTS.c.questions).label("question_count"))
                  .where(_ATTEMPTS.c.id == bindparam("id")).with_for_update())
+#: Its parameters take their columns' types (JSON, UTC datetime) from ``values``.
 _KEEP_DRAFT = (_ATTEMPTS.update().where(_ATTEMPTS.c.id == bindparam("attempt_id"))
-               .values(draft=bindparam("draft", type_=_ATTEMPTS.c.draft.type),
-                       draft_saved_at=bindparam("saved_at", type_=_ATTEMPTS.c.draft_saved_at.type)))
+               .values(draft=bindparam("draft"), draft_saved_at=bindparam("saved_at")))
 
 
 @transactional

@@ -124,13 +124,13 @@ def _record(session: Session, user: User, module: Module, target: _Target, beat:
 
 
 _BEATS, _CLOCKS = StudyBeat.__table__, StudyClock.__table__
-#: Built once, with their cache keys: every beat runs them.
+#: Built once, with their cache keys: every beat runs them. Their parameters take their
+#: columns' types from ``values``.
 _KEEP_BEAT = _BEATS.insert().values(
-    {name: bindparam(name, type_=_BEATS.c[name].type)
+    {name: bindparam(name)
      for name in ("user_id", "module_id", "tab", "seq", "received_at", "credited")})
 _MOVE_CLOCK = _CLOCKS.update().where(_CLOCKS.c.user_id == bindparam("clock_user_id")).values(
-    {name: bindparam(name, type_=_CLOCKS.c[name].type)
-     for name in ("module_id", "last_beat_at", "carry_ms")})
+    {name: bindparam(name) for name in ("module_id", "last_beat_at", "carry_ms")})
 _LAST_SEQ = select(func.max(StudyBeat.seq)).where(StudyBeat.user_id == bindparam("user_id"),
                                                   StudyBeat.tab == bindparam("tab"))
 
