@@ -200,8 +200,12 @@ def _clean_values(question_count: int, values: dict[str, Any]) -> dict[str, list
 def get_own_attempt(session: Session, user: User, attempt_id: int,
                     lock: bool = False) -> QuizAttempt:
     """Return the user's own attempt; someone else's is reported as missing."""
-    attempt = locked_attempt(session, attempt_id) if lock else session.get(QuizAttempt,
-                                                                            attempt_id)
+    return _owned(locked_attempt(session, attempt_id) if lock
+                  else session.get(QuizAttempt, attempt_id), user)
+
+
+def _owned(attempt: QuizAttempt | Row | None, user: User) -> QuizAttempt | Row:
+    """``attempt`` if it is the user's; a missing one or someone else's is reported missing."""
     if attempt is None or attempt.user_id != row_id(user):
         raise NotFound("no such attempt")
     return attempt
@@ -212,7 +216,8 @@ def locked_attempt(session: Session, attempt_id: int) -> QuizAttempt | None:
     return session.scalar(_LOCKED_ATTEMPT, {"id": attempt_id})
 
 
-#: Built once, with its cache key: every autosave and submission locks the attempt with it.
+#: Built once, with its cache key: every submission (and a trainer's grading) locks the
+#: attempt with it.
 _LOCKED_ATTEMPT = (select(QuizAttempt).where(QuizAttempt.id == bindparam("id"))
                    .with_for_update().execution_options(populate_existing=True))
 
@@ -226,9 +231,7 @@ def save_draft(session: Session, user: User, attempt_id: int, values: dict[str, 
     The quiz page calls this on every answer, so it reads only the columns it checks (not the
     attempt's snapshot of questions) and writes with one UPDATE, past the ORM."""
     now = now or utcnow()
-    found = fetch(session, _DRAFT_TARGET, {"id": attempt_id}).one_or_none()
-    if found is None or found.user_id != row_id(user):
-        raise NotFound("no such attempt")
+    found = _owned(fetch(session, _DRAFT_TARGET, {"id": attempt_id}).one_or_none(), user)
     if found.status is not AttemptStatus.IN_PROGRESS:
         raise AttemptClosed("this attempt has been submitted")
     if _past_deadline(found, now, grace):
